@@ -1,0 +1,90 @@
+-- One row per report and canonical fact key (section, item, measure): keyed table cells and
+-- prose figures unioned with their evidence, the table preferred when both state a key
+-- (the rule of ingest/facts.py). The one typed facts table every downstream model reads.
+with cells as (
+    select * from {{ ref('stg_raw__cells') }}
+),
+
+figures as (
+    select * from {{ ref('stg_raw__figures') }}
+),
+
+table_facts as (
+    select
+        report_id,
+        section,
+        item,
+        measure,
+        value,
+        unit,
+        cell_status                                         as status,
+        false                                               as approx,
+        'table'                                             as origin,
+        source_line                                         as evidence_line,
+        concat_ws(' | ', raw_row_label, raw_col_label, raw_text) as evidence_text,
+        0                                                   as origin_rank,
+        table_index,
+        row_index,
+        col_index
+    from cells
+    -- text and unplaced cells are not facts; neither is a cell without a canonical key
+    where cell_status in ('reported', 'blank', 'na_marker')
+      and section is not null and item is not null and measure is not null
+),
+
+prose_facts as (
+    select
+        report_id,
+        section,
+        item,
+        measure,
+        -- a stated zero (未收到申请) is the value 0 by definition
+        case when figure_status = 'stated_zero' then coalesce(value, 0) else value end as value,
+        unit,
+        figure_status                                       as status,
+        approx,
+        'prose'                                             as origin,
+        source_line                                         as evidence_line,
+        sentence                                            as evidence_text,
+        1                                                   as origin_rank,
+        null::integer                                       as table_index,
+        null::integer                                       as row_index,
+        null::integer                                       as col_index
+    from figures
+    where section is not null and item is not null and measure is not null
+),
+
+unioned as (
+    select * from table_facts
+    union all
+    select * from prose_facts
+),
+
+preferred as (
+    select
+        *,
+        count(*) over by_key                                as n_candidates
+    from unioned
+    window by_key as (partition by report_id, section, item, measure)
+    qualify row_number() over (
+        partition by report_id, section, item, measure
+        order by origin_rank, table_index nulls last, row_index nulls last,
+                 col_index nulls last, evidence_line nulls last
+    ) = 1
+)
+
+select
+    report_id,
+    section,
+    item,
+    measure,
+    cast(value as decimal(18, 4))                           as value,
+    unit,
+    status,
+    approx,
+    origin,
+    evidence_line,
+    evidence_text,
+    measure like '%\_cumulative' escape '\'                 as is_cumulative,
+    cast(n_candidates as integer)                           as n_candidates
+from preferred

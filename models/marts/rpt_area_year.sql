@@ -1,0 +1,47 @@
+-- One row per resolved area and year: the figures of the area's reports added up without double
+-- counting. Where the area has a government-wide report (scope = aggregate) for the year, that
+-- report already contains its own departments, so it alone is counted; otherwise the own reports
+-- of the area's organs are added up.
+with organ_years as (
+    select * from {{ ref('rpt_organ_year') }}
+    where area_code is not null
+),
+
+flagged as (
+    select
+        *,
+        bool_or(scope = 'aggregate') over (partition by area_code, report_year) as area_has_aggregate
+    from organ_years
+),
+
+counted as (
+    select
+        *,
+        (scope = 'aggregate' or not area_has_aggregate)    as is_counted
+    from flagged
+)
+
+select
+    area_code,
+    any_value(province)                                     as province,
+    any_value(prefecture)                                   as prefecture,
+    any_value(county)                                       as county,
+    any_value(township)                                     as township,
+    report_year,
+    case when bool_or(area_has_aggregate) then 'aggregate_report'
+         else 'sum_of_own_reports' end                      as basis,
+    cast(count(*) as integer)                               as n_reports,
+    cast(count(*) filter (where is_counted) as integer)     as n_reports_counted,
+    sum(applications_received) filter (where is_counted)    as applications_received,
+    sum(granted) filter (where is_counted)                  as granted,
+    sum(partially_granted) filter (where is_counted)        as partially_granted,
+    sum(denied) filter (where is_counted)                   as denied,
+    sum(unable) filter (where is_counted)                   as unable,
+    sum(not_processed) filter (where is_counted)            as not_processed,
+    sum(other_outcome) filter (where is_counted)            as other_outcome,
+    sum(applications_processed) filter (where is_counted)   as applications_processed,
+    sum(reconsiderations) filter (where is_counted)         as reconsiderations,
+    sum(lawsuits) filter (where is_counted)                 as lawsuits,
+    sum(proactive_items_published) filter (where is_counted) as proactive_items_published
+from counted
+group by area_code, report_year
