@@ -1,0 +1,227 @@
+"""Blocks from a reader -> a normalised Document (the text path every format shares).
+
+A reader turns its container into an ordered list of blocks: `Line`s of raw text (with their
+source line numbers) and `Table`s it could read structurally (HTML, Markdown, .docx). This
+module then, for every format alike:
+1. decides whether the text is traditional Chinese (then converts every line and cell);
+2. normalises lines (NFKC, whitespace, control characters), removes page chrome, moves page
+   metadata lines (索引号, 发布机构, 发布日期 …) into page_meta;
+3. splits run-on lines at headings (ingest.layout) and renders structural tables as
+   one-cell-per-line text (`cell |`, the last cell of a row padded with k pipes as in §8), so
+   `Document.lines` reads the same whatever the format;
+4. rebuilds the one-cell-per-line tables of plain text (ingest.pipetables);
+5. finds section headings and the heading each table sits under.
+
+Line numbers: for text, Markdown and PDF text they are the 1-based lines of the decoded text;
+for HTML the source line where the element starts; for .docx the 1-based index of the body
+block (paragraph or table row). Pieces of one split line share its number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest import chrome, layout, pipetables
+from ingest.model import Cell, Document, Line, Section, Table
+from ingest.normalize import is_traditional, normalize_line, to_simplified
+
+Block = Line | Table
+_TRAILING_PIPES = re.compile(r"\s*\|[\s|]*$")
+_MIN_TABLE_CELLS = 3
+
+
+@dataclass
+class Source:
+    """What a reader knows about the file besides its blocks."""
+
+    path: str
+    fmt: str
+    encoding: str
+    sha256: str
+    size: int
+    page_meta: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def assemble(blocks: list[Block], src: Source) -> Document:
+    traditional = is_traditional("".join(b.text if isinstance(b, Line) else _table_text(b) for b in blocks))
+    meta = dict(src.page_meta)
+    warnings = list(src.warnings)
+    if traditional:
+        warnings.append("converted_traditional_to_simplified")
+    lines: list[Line] = []
+    structural: list[tuple[int, Table]] = []  # (index of the table's first line, table)
+    table_line_idx: set[int] = set()
+    for b in blocks:
+        if isinstance(b, Table):
+            _normalise_table(b, traditional)
+            if _is_meta_table(b, meta):
+                continue
+            start = len(lines)
+            lines.extend(render_table(b))
+            table_line_idx.update(range(start, len(lines)))
+            structural.append((start, b))
+            continue
+        text = _clean(b.text, traditional)
+        if not text:
+            continue
+        found = chrome.meta_line(text)
+        if found is not None:
+            for k, v in found.items():
+                meta.setdefault(k, v)
+            continue
+        lines.extend(layout.split_run_on(Line(b.no, text)))
+    lines, pipe_tables, table_line_idx, remap = _pipe_tables(lines, table_line_idx)
+    structural = [(remap[i], t) for i, t in structural]
+    tables = [t for _, t in sorted([*structural, *pipe_tables], key=lambda x: x[0])]
+    for i, t in enumerate(tables):
+        t.index = i
+    located = layout.find_sections_at(lines, skip=table_line_idx)
+    starts = {id(t): i for i, t in [*structural, *pipe_tables]}
+    for t in tables:
+        t.heading = _heading_before(located, starts[id(t)])
+    return Document(
+        source_path=src.path,
+        source_format=src.fmt,
+        encoding=src.encoding,
+        sha256=src.sha256,
+        size_bytes=src.size,
+        lines=lines,
+        tables=tables,
+        sections=[s for _, s in located],
+        page_meta=meta,
+        warnings=warnings,
+    )
+
+
+def _clean(text: str, traditional: bool) -> str:
+    text = normalize_line(text)
+    if traditional and text:
+        text = to_simplified(text)
+    return chrome.strip_chrome(text) if text else text
+
+
+def _table_text(t: Table) -> str:
+    return "".join(c.text for row in t.rows for c in row)
+
+
+def _normalise_table(t: Table, traditional: bool) -> None:
+    for row in t.rows:
+        for c in row:
+            c.text = normalize_line(c.text)
+            if traditional and c.text:
+                c.text = to_simplified(c.text)
+
+
+def _is_meta_table(t: Table, meta: dict[str, str]) -> bool:
+    """A small table of page metadata (索引号 | … | 发布机构 | …): its pairs go to page_meta."""
+    if len(t.rows) > 6:
+        return False
+    found: dict[str, str] = {}
+    for row in t.rows:
+        cells = [c.text for c in row if c.origin]
+        for key_text, value in zip(cells, [*cells[1:], ""], strict=True):
+            key = chrome.META_KEYS.get(key_text.rstrip(":：").strip())
+            if key and value and chrome.META_KEYS.get(value.rstrip(":：").strip()) is None:
+                found.setdefault(key, value)
+    keys = sum(1 for row in t.rows for c in row if c.origin and c.text.rstrip(":：").strip() in chrome.META_KEYS)
+    cells = sum(1 for row in t.rows for c in row if c.origin and c.text)
+    if keys >= 2 and keys * 2 >= cells * 0.8:
+        for k, v in found.items():
+            meta.setdefault(k, v)
+        return True
+    return False
+
+
+def render_table(t: Table) -> list[Line]:
+    """The table as one line per physical cell, `text |`, the row's last cell padded with k pipes."""
+    width = t.width or max((len(r) for r in t.rows), default=0)
+    out: list[Line] = []
+    for row in t.rows:
+        physical = [c for c in row if c.origin]
+        for j, c in enumerate(physical):
+            k = width - len(physical) if j == len(physical) - 1 else 0
+            suffix = " " + "|" * k if k > 0 else ""
+            out.append(Line(c.line or 0, f"{c.text} |{suffix}" if c.text else f"|{suffix}"))
+    return out
+
+
+def _pipe_tables(
+    lines: list[Line], taken: set[int]
+) -> tuple[list[Line], list[tuple[int, Table]], set[int], dict[int, int]]:
+    """Rebuild one-cell-per-line tables; cells of non-tables become prose again.
+
+    Returns the new lines, (first line index, table) pairs, the indices of table lines and where
+    each line of a structural table (`taken`) moved to.
+    """
+    kinds = pipetables.cell_lines(lines, skip=taken)
+    remap: dict[int, int] = {}
+    out_lines: list[Line] = []
+    tables: list[tuple[int, Table]] = []
+    table_idx: set[int] = set()
+    i = 0
+    while i < len(kinds):
+        idx, kind = kinds[i]
+        if idx in taken:
+            remap[idx] = len(out_lines)
+            table_idx.add(len(out_lines))
+            out_lines.append(lines[idx])
+            i += 1
+            continue
+        if kind is None:
+            out_lines.append(_prose(lines[idx]))
+            i += 1
+            continue
+        j = i
+        same = type(kind)
+        while j < len(kinds) and kinds[j][0] not in taken and isinstance(kinds[j][1], same):
+            j += 1
+        block = kinds[i:j]
+        table = _table_of(block, lines)
+        if table is None:
+            out_lines.extend(p for p in (_prose(lines[k]) for k, _ in block) if p.text)
+        else:
+            start = len(out_lines)
+            for k, _ in block:
+                table_idx.add(len(out_lines))
+                out_lines.append(lines[k])
+            tables.append((start, table))
+        i = j
+    return out_lines, tables, table_idx, remap
+
+
+def _table_of(block: list, lines: list[Line]) -> Table | None:
+    if isinstance(block[0][1], list):
+        rows = [[pipetables.PipeCell(t, 0, lines[k].no) for t in cells] for k, cells in block]
+        width = max(len(r) for r in rows)
+        if len(rows) < 2:
+            return None
+    else:
+        cells = [c for _, c in block]
+        if len(cells) < _MIN_TABLE_CELLS or sum(1 for c in cells if c.text) < 2:
+            return None
+        rows, width, warnings = pipetables.rows_from_cells(cells)
+        table = pipetables.build_table(0, rows, width)
+        table.warnings.extend(warnings)
+        return table
+    return pipetables.build_table(0, rows, width)
+
+
+def _prose(line: Line) -> Line:
+    if line.text.endswith("|"):
+        return Line(line.no, _TRAILING_PIPES.sub("", line.text))
+    return line
+
+
+def _heading_before(located: list[tuple[int, Section]], index: int) -> str | None:
+    heading = None
+    for i, s in located:
+        if i > index:
+            break
+        heading = s.heading
+    return heading
+
+
+def grid_cell(row: int, col: int, text: str, line: int | None, header: bool = False, origin: bool = True) -> Cell:
+    return Cell(row=row, col=col, text=text, line=line, is_header=header, origin=origin)

@@ -1,0 +1,136 @@
+"""Bytes -> str: BOM, UTF-8, GB18030 (a superset of GBK/GB2312), Big5, then charset-normalizer.
+
+`decode_bytes` returns the text and the name of the encoding it used, or raises DecodeError
+with an `error_kind` the batch writes to the `errors` table (`empty`, `binary`, `undecodable`).
+The order is cheapest-and-most-likely first: almost every report is UTF-8 or GBK, and a strict
+decode that succeeds is proof enough; charset-normalizer only runs when both fail.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ingest.errors import IngestError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Control characters other than \t \n \r \f \v: a few are noise, many mean "not text".
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MAX_CONTROL_RATIO = 0.02
+_MAX_REPLACEMENT_RATIO = 0.02
+# A charset is declared in HTML as <meta charset="gbk"> or content="text/html; charset=gb2312".
+_DECLARED = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+
+
+class DecodeError(IngestError):
+    """A file that cannot be turned into text; `kind` is the `errors.error_kind` to record."""
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode report bytes; returns (text, encoding name)."""
+    if not data.strip():
+        raise DecodeError("empty", "the file is empty or holds only whitespace")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(enc, errors="replace"), enc)
+    if _looks_binary(data):
+        raise DecodeError("binary", "the file holds binary data (NUL bytes or many control characters)")
+    for enc in _candidates(data):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as e:
+            repaired = _repaired_utf8(data, e) if enc == "utf-8" else None
+            if repaired is not None:
+                return _checked(repaired, "utf-8")
+            continue
+        except LookupError:
+            continue
+        if enc == "gb18030" and not _mostly_gb2312(text):
+            try:
+                return _checked(data.decode("big5"), "big5")
+            except UnicodeDecodeError:
+                pass
+        return _checked(text, enc)
+    return _fallback(data)
+
+
+def _repaired_utf8(data: bytes, err: UnicodeDecodeError) -> str | None:
+    """UTF-8 with a cut-off last character or a handful of stray bytes is still UTF-8."""
+    if err.start >= len(data) - 3 and "end of data" in err.reason:
+        return data[: err.start].decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(2, len(text) // 1000):
+        return text
+    return None
+
+
+def _mostly_gb2312(text: str) -> bool:
+    """Big5 bytes read as GB18030 give rare characters outside GB2312; real GBK text rarely does."""
+    cjk = [c for c in text[:3000] if "\u4e00" <= c <= "\u9fff"]
+    if len(cjk) < 20:
+        return True
+    common = 0
+    for c in cjk:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.9 * len(cjk)
+
+
+def _candidates(data: bytes) -> list[str]:
+    """UTF-8 first, then a charset the page declares, then the Chinese legacy encodings."""
+    out = ["utf-8"]
+    m = _DECLARED.search(data[:4096])
+    if m:
+        declared = _canonical(m.group(1).decode("ascii", "replace"))
+        if declared and declared not in out:
+            out.append(declared)
+    for enc in ("gb18030", "big5"):
+        if enc not in out:
+            out.append(enc)
+    return out
+
+
+def _canonical(name: str) -> str | None:
+    """Map a declared charset onto a codec; GB2312/GBK are read as their superset GB18030."""
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return "gb18030" if codec in ("gb2312", "gbk") else codec
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = len(_CONTROL.findall(head.decode("latin-1")))
+    return controls > _MAX_CONTROL_RATIO * len(head)
+
+
+def _fallback(data: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("undecodable", "no text encoding fits the bytes (tried UTF-8, GB18030, Big5 and detection)")
+    return _checked(str(best), best.encoding)
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    """Reject a decode that is mostly replacement or control characters."""
+    if not text:
+        raise DecodeError("empty", "the file decodes to no text")
+    sample = text[:20000]
+    bad = sample.count("\ufffd") + len(_CONTROL.findall(sample))
+    if bad > _MAX_REPLACEMENT_RATIO * len(sample) + 2:
+        raise DecodeError("undecodable", f"decoding as {encoding} leaves {bad} unreadable characters")
+    return text, encoding

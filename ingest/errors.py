@@ -1,0 +1,14 @@
+"""The one exception ingest raises for an input it cannot turn into a Document.
+
+`kind` is what the batch writes to `errors.error_kind`: unsupported_format | empty | binary |
+undecodable | parse_error | too_large …; `reason` says what was wrong in words a user can act on.
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(f"{kind}: {reason}")
+        self.kind = kind
+        self.reason = reason

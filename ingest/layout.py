@@ -1,0 +1,92 @@
+"""Layout of a normalised text: long lines split into paragraphs, and section headings found.
+
+Scrapers often deliver a whole report on one line. `split_run_on` cuts such a line before
+section headings (一、… 十、), before sub-headings ((一)…) that start a paragraph, and before the
+blocks that start a template table (第二十条第(一)项 信息内容…, (本列数据的勾稽关系…)). Every piece
+keeps the line number of the physical line it came from. The patterns are generic heading shapes,
+never per-report rules.
+
+`find_sections` recognises the numbered section headings (一、总体情况 …) loosely: a heading must
+continue the numbering (a table row label such as 一、本年新收… inside section 三 is not a section),
+and a heading whose numeral was lost (`、政府信息公开申请…`) takes the next number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.model import Line, Section
+
+NUMERALS = "一二三四五六七八九十"
+_NUMERAL_VALUE = {c: i + 1 for i, c in enumerate(NUMERALS)}
+# Split only lines longer than this: a normal paragraph is left alone.
+LONG_LINE = 160
+# Openings of the standard section headings (2008 条例 skeleton, 2019/2021 templates): a heading
+# with one of these is split off even when glued to the previous word (…3922533.2元三、收到和处理…).
+STANDARD_HEADINGS = (
+    "总体情况", "概述", "基本情况", "主动公开", "收到和处理", "依申请公开", "政府信息公开行政复议",
+    "因政府信息公开", "政府信息公开的收费", "存在的主要问题", "其他需要报告",
+)  # fmt: skip
+# Zero-width split points. Lookbehind: the end of a sentence, a space, a digit (a table row of
+# glued numbers ends right before the next row label) or a pipe.
+_BREAK_BEFORE = re.compile(
+    rf"(?<=[。；;！!？?\s\d|:：)])(?=[{NUMERALS}]{{1,2}}、)"
+    rf"|(?=[{NUMERALS}]{{1,2}}、(?:{'|'.join(STANDARD_HEADINGS)}))"
+    rf"|(?<=[。；;！!？?\s\d|:：])(?=\([{NUMERALS}]{{1,2}}\))"
+    rf"|(?=第二十条第\([{NUMERALS}]{{1,2}}\)项\s*(?:信息内容|\|))"
+    r"|(?=\(本列数据的?[勾钩]稽关系)"
+)
+_HEADING = re.compile(rf"^([{NUMERALS}]{{1,2}})?、\s*([^。，,;；:：\s()|\d《》“”]{{2,40}})")
+_HEADING_END = re.compile(r"^.*(?:情况|事项|措施|概述|问题|工作)")
+# Row labels of the applications table that look like section headings.
+_TABLE_ROW_HEADS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "结转下一年度", "本年度办理")
+_MAX_HEADING_LINE = 400
+
+
+def split_run_on(line: Line) -> list[Line]:
+    """A long line cut into paragraph-sized pieces, each with the original line number."""
+    if len(line.text) <= LONG_LINE:
+        return [line]
+    pieces = [p.strip() for p in _BREAK_BEFORE.split(line.text)]
+    return [Line(line.no, p) for p in pieces if p]
+
+
+def numeral_value(text: str) -> int | None:
+    """一 → 1 … 十 → 10, 十一 → 11; None when `text` is not a small Chinese numeral."""
+    if not text:
+        return None
+    if len(text) == 1:
+        return _NUMERAL_VALUE.get(text)
+    if text[0] == "十" and text[1] in _NUMERAL_VALUE:
+        return 10 + _NUMERAL_VALUE[text[1]]
+    return None
+
+
+def find_sections(lines: list[Line], skip: set[int] | None = None) -> list[Section]:
+    """The numbered section headings, in order. `skip` holds indices of lines that are table cells."""
+    return [s for _, s in find_sections_at(lines, skip)]
+
+
+def find_sections_at(lines: list[Line], skip: set[int] | None = None) -> list[tuple[int, Section]]:
+    """(index in `lines`, Section) for every numbered section heading."""
+    out: list[tuple[int, Section]] = []
+    last = 0
+    for i, line in enumerate(lines):
+        if skip and i in skip:
+            continue
+        m = _HEADING.match(line.text)
+        if not m or len(line.text) > _MAX_HEADING_LINE and not m.group(1):
+            continue
+        title = m.group(2)
+        end = _HEADING_END.match(title)
+        if end:
+            title = end.group(0)
+        if any(title.startswith(h) for h in _TABLE_ROW_HEADS):
+            continue
+        number = numeral_value(m.group(1)) if m.group(1) else last + 1
+        if number is None or not (last < number <= last + 2):
+            continue
+        heading = (m.group(1) or "") + "、" + title
+        out.append((i, Section(heading=heading, line=line.no, number=number)))
+        last = number
+    return out

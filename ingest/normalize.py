@@ -1,0 +1,70 @@
+"""Text normalisation shared by every reader: NFKC, whitespace, control characters, 繁→简.
+
+NFKC turns full-width digits, letters, brackets and colons into their half-width forms
+(`（一）` → `(一)`, `１２` → `12`), the shape the sample reports already have; curly quotes stay.
+Traditional characters are converted to simplified only when a document is written in them
+(`is_traditional`), so a simplified report is never touched by the converter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ufffe]")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# Share of distinct CJK characters that must be traditional-only before a text counts as traditional.
+_TRADITIONAL_SHARE = 0.08
+_MIN_TRADITIONAL = 3
+
+
+def normalize_line(text: str) -> str:
+    """One line of source text in the canonical form every extractor expects."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_traditional(text: str) -> bool:
+    """True when the text uses traditional-only characters (幾 為 與 …) often enough."""
+    chars = set(text)
+    trad = chars & _traditional_only()
+    if len(trad) < _MIN_TRADITIONAL:
+        return False
+    cjk = sum(1 for c in chars if "\u4e00" <= c <= "\u9fff")
+    return len(trad) >= _TRADITIONAL_SHARE * max(cjk, 1)
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text)
+
+
+@cache
+def _converter():  # noqa: ANN202 - opencc has no type hints
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@cache
+def _traditional_only() -> frozenset[str]:
+    """Characters that opencc maps to a different simplified form and that simplified text never uses."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    ts = _dictionary(folder / "TSCharacters.txt")
+    st = _dictionary(folder / "STCharacters.txt")
+    simplified_chars = set(st) | {v for vs in ts.values() for v in vs}
+    return frozenset(c for c, vs in ts.items() if len(c) == 1 and c not in vs and c not in simplified_chars)
+
+
+def _dictionary(path: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if key:
+            out[key] = values.split()
+    return out
