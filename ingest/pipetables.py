@@ -127,21 +127,37 @@ def _periodic_width(cells: list[PipeCell], max_width: int = _MAX_WIDTH, min_rows
 
 
 def build_table(index: int, rows: list[list[PipeCell]], width: int | None, kind: str = "pipe_text") -> Table:
-    """A Table of physical cells in order; header rows are those before the first row with a value."""
-    grid: list[list[Cell]] = []
-    seen_value = False
-    for r, row in enumerate(rows):
-        has_value = any(is_value(c.text) for c in row[1:]) or (len(row) == 1 and is_value(row[0].text))
-        seen_value = seen_value or has_value
-        header = not has_value and (not seen_value or _looks_like_banner(row, width))
-        grid.append([Cell(r, col, c.text, c.line, is_header=header) for col, c in enumerate(row)])
+    """A Table of the physical cells in order, header rows marked (`mark_headers`)."""
+    grid = [[Cell(r, col, c.text, c.line) for col, c in enumerate(row)] for r, row in enumerate(rows)]
+    padded = {r for r, row in enumerate(rows) if row and row[-1].pad > 0}
+    mark_headers(grid, set(), padded_rows=padded, width=width)
     lines = [c.line for row in rows for c in row]
     return Table(index=index, rows=grid, kind=kind, start_line=min(lines), end_line=max(lines), width=width)
 
 
-def _looks_like_banner(row: list[PipeCell], width: int | None) -> bool:
-    """A row that spans the table (第二十条第(五)项) or repeats column titles after data rows."""
-    return len(row) == 1 or (row[-1].pad > 0 and len(row) < (width or 0) and not any(c.text == "" for c in row))
+def mark_headers(
+    rows: list[list[Cell]], known: set[int], padded_rows: set[int] | None = None, width: int | None = None
+) -> None:
+    """Flag header rows: rows marked by the source (`known`: <th>, <thead>, a Markdown rule), rows
+    before the first row holding a value, and banner rows between blocks (第二十条第(五)项, or a
+    short padded row of column titles)."""
+    seen_value = False
+    for r, row in enumerate(rows):
+        physical = [c for c in row if c.origin]
+        has_value = any(is_value(c.text) for c in physical[1:]) or (len(physical) == 1 and is_value(physical[0].text))
+        seen_value = seen_value or has_value
+        banner = _is_banner(physical, row, r in (padded_rows or set()), width)
+        header = r in known or (not has_value and (not seen_value or banner))
+        for c in row:
+            c.is_header = header
+
+
+def _is_banner(physical: list[Cell], row: list[Cell], padded: bool, width: int | None) -> bool:
+    texts = [c.text for c in physical]
+    if len(set(texts)) == 1 and texts[0]:
+        return True  # one cell (or one cell spanning the row)
+    short = len(physical) < (width or len(row))
+    return (padded or short) and all(texts)
 
 
 def cell_lines(lines: list[Line], skip: set[int] | None = None) -> list[tuple[int, PipeCell | list[str] | None]]:

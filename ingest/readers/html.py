@@ -1,0 +1,192 @@
+"""HTML pages: body text as lines, <table> markup as grids with spans expanded, chrome dropped.
+
+Parsed with lxml's HTML parser (forgiving of broken markup) because it records the source line
+of every element: a Line's number is the line of the source where its block element starts.
+<title> and <meta> (ArticleTitle, PubDate, ContentSource …) go to page_meta. Navigation, scripts,
+styles, forms, headers and footers are dropped. A <table> is a data table when it holds no
+nested table and its cells are short; a layout table (the page skeleton) is read as blocks.
+rowspan/colspan are expanded: a span-filled position copies the text with `origin=False`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.assemble import Block, Source
+from ingest.decode import decode_bytes
+from ingest.errors import IngestError
+from ingest.model import Cell, Line, Table
+from ingest.pipetables import mark_headers
+
+_DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "option", "object", "embed",
+         "svg", "canvas", "nav", "footer", "header", "template", "textarea", "input", "map", "audio", "video"}  # fmt: skip
+_BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section",
+          "article", "blockquote", "pre", "hr", "tr", "table", "center", "address", "figure", "figcaption",
+          "caption", "main", "aside", "body", "html", "tbody", "thead", "tfoot"}  # fmt: skip
+_CHROME_ATTR = re.compile(r"breadcrumb|crumb|share|toolbar|topbar|navbar|^nav|menu|footer|copyright|print|fontsize", re.I)
+_META_NAMES = {
+    "articletitle": "title",
+    "title": "title",
+    "pubdate": "published",
+    "firstpublishedtime": "published",
+    "publishdate": "published",
+    "contentsource": "organ",
+    "source": "source",
+    "sitename": "site",
+    "author": "organ",
+    "url": "url",
+    "description": "description",
+}
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_MAX_LAYOUT_CELL = 200
+_MAX_SPAN = 50
+
+
+def read(data: bytes, src: Source) -> list[Block]:
+    text, src.encoding = decode_bytes(data)
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1) or "<html></html>")
+    except (etree.ParserError, ValueError) as e:
+        raise IngestError("parse_error", f"HTML could not be parsed: {e}") from e
+    _page_meta(root, src)
+    walker = _Walker()
+    body = root.find("body")
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    return walker.blocks
+
+
+def _page_meta(root, src: Source) -> None:  # noqa: ANN001 - lxml element
+    title = root.findtext(".//title")
+    if title and title.strip():
+        src.page_meta.setdefault("title", " ".join(title.split()))
+    for m in root.iter("meta"):
+        name = (m.get("name") or m.get("property") or "").lower().split(":")[-1]
+        key = _META_NAMES.get(name)
+        content = (m.get("content") or "").strip()
+        if key and content:
+            src.page_meta.setdefault(key, content)
+
+
+class _Walker:
+    """Depth-first walk that gathers inline text into lines and data tables into Tables."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._parts: list[str] = []
+        self._line: int | None = None
+
+    def flush(self) -> None:
+        text = "".join(self._parts).strip()
+        if text:
+            self.blocks.append(Line(self._line or 1, text))
+        self._parts = []
+        self._line = None
+
+    def _text(self, text: str | None, line: int | None) -> None:
+        if text:
+            if self._line is None and text.strip():
+                self._line = line
+            self._parts.append(text)
+
+    def walk(self, el) -> None:  # noqa: ANN001 - lxml element
+        tag = el.tag if isinstance(el.tag, str) else ""
+        line = el.sourceline
+        if tag in _DROP or _is_chrome(el):
+            return
+        if tag == "table" and _is_data_table(el):
+            self.flush()
+            table = _table(el)
+            if table is not None:
+                self.blocks.append(table)
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        if tag in ("td", "th") and self._parts:
+            self._parts.append(" ")
+        self._text(el.text, line)
+        for child in el:
+            self.walk(child)
+            if isinstance(child.tag, str):
+                self._text(child.tail, child.sourceline)
+            else:  # a comment or processing instruction: keep only its tail
+                self._text(child.tail, line)
+        if block:
+            self.flush()
+
+
+def _is_chrome(el) -> bool:  # noqa: ANN001
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    if not attrs or not _CHROME_ATTR.search(attrs):
+        return False
+    return len(el.text_content()) < 300  # a big container with a misleading class is kept
+
+
+def _is_data_table(el) -> bool:  # noqa: ANN001
+    if el.find(".//table") is not None:
+        return False
+    for cell in el.iter("td", "th"):
+        if len(cell.text_content()) > _MAX_LAYOUT_CELL:
+            return False
+    return True
+
+
+def _cell_text(el) -> str:  # noqa: ANN001
+    """The cell's text on one line; <br> and paragraphs inside a cell become spaces."""
+    for br in el.iter("br", "p", "div"):
+        br.tail = " " + (br.tail or "")
+    return " ".join(el.text_content().split())
+
+
+def _span(el, attr: str) -> int:  # noqa: ANN001
+    try:
+        return max(1, min(_MAX_SPAN, int(str(el.get(attr) or "1").strip() or 1)))
+    except ValueError:
+        return 1
+
+
+def _table(el) -> Table | None:  # noqa: ANN001
+    """The <table> as an expanded grid; None when it has fewer than two cells."""
+    grid: dict[tuple[int, int], Cell] = {}
+    header_rows: set[int] = set()
+    r = 0
+    for tr in el.iter("tr"):
+        c = 0
+        cells = [x for x in tr if isinstance(x.tag, str) and x.tag in ("td", "th")]
+        if not cells:
+            continue
+        for td in cells:
+            while (r, c) in grid:
+                c += 1
+            text = _cell_text(td)
+            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid[(r + dr, c + dc)] = Cell(r + dr, c + dc, text, td.sourceline, origin=(dr == 0 and dc == 0))
+            c += cs
+        if all(td.tag == "th" for td in cells) or tr.getparent() is not None and tr.getparent().tag == "thead":
+            header_rows.add(r)
+        r += 1
+    if len(grid) < 2:
+        return None
+    n_rows = max(k[0] for k in grid) + 1
+    width = max(k[1] for k in grid) + 1
+    rows = [[grid.get((i, j)) or Cell(i, j, "", None, origin=False) for j in range(width)] for i in range(n_rows)]
+    _fill_lines(rows)
+    mark_headers(rows, header_rows)
+    lines = [c.line for row in rows for c in row if c.line is not None]
+    return Table(index=0, rows=rows, kind="html", start_line=min(lines, default=el.sourceline),
+                 end_line=max(lines, default=el.sourceline), width=width)
+
+
+def _fill_lines(rows: list[list[Cell]]) -> None:
+    """Padding positions (no <td> at all) take the line of their row."""
+    for row in rows:
+        line = next((c.line for c in row if c.line is not None), None)
+        for c in row:
+            if c.line is None:
+                c.line = line
