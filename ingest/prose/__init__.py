@@ -1,0 +1,26 @@
+"""Figures stated in prose -> FigureRecords (the pre-2019 vocabulary, whatever the template).
+
+    sentences.split_sentences   Document -> sentences with line and headings
+    families.run_families       sentences -> figures (one function per phrasing family)
+    labels                      cleaning of the Chinese labels breakdown facts use as measure
+
+Prose figures are kept whatever the template: in a 2019/2021 report they restate the tables
+(origin prose; the table wins in ingest.facts). When a statistics appendix states the same key
+with another value, both are kept and the document gets a warning.
+"""
+
+from __future__ import annotations
+
+from ingest.model import Document, FigureRecord
+from ingest.prose.families import run_families
+from ingest.prose.sentences import split_sentences
+
+
+def extract_figures(doc: Document, template: str) -> list[FigureRecord]:
+    try:
+        state = run_families(split_sentences(doc))
+    except Exception as exc:  # a bad document must not stop a batch
+        doc.warnings.append(f"prose: extraction failed ({type(exc).__name__}: {exc}); no prose figures")
+        return []
+    doc.warnings.extend(state.warnings)
+    return state.figures

@@ -1,0 +1,68 @@
+"""Split a Document's prose into sentences, each with its line and the headings it sits under.
+
+Line structure cannot be trusted (whole reports arrive on one line), so sentences are cut at
+。；;！？ and line ends, and a new piece also starts where an embedded heading begins
+("…成效。二、主动公开政府信息情况（一）…"). Statistics tables (one cell per line ending " |", or a
+table flattened after its 指标名称 header) are not prose and are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import Document
+
+# A top-level heading: 一、 … 十、 (or a lone "、" whose numeral was lost).
+TOP_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|)[、]")
+# A sub-heading: （一） (一) 1. 1、 (1)
+SUB_HEADING_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{0,3}[)）]|\d{1,2}[.、．](?!\d))")
+# Where a statistics table flattened into prose begins.
+TABLE_START_RE = re.compile(r"指\s*标\s*名\s*称|统\s*计\s*指\s*标")
+_SPLIT_RE = re.compile(r"(?<=[。；;！!？?])|(?<=[。；;\s：:])(?=[一二三四五六七八九十]{1,2}、)|(?<=[。；;\s])(?=[（(][一二三四五六七八九十]{1,3}[)）])")
+_QUOTES_RE = re.compile(r"[“”\"'‘’「」『』]")
+_SPACE_RE = re.compile(r"(?<![0-9A-Za-z])\s+|\s+(?![0-9A-Za-z])")
+_PIPE_CELL_RE = re.compile(r"\s\|+\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str  # squashed: no quotes, no spaces except between ASCII letters/digits
+    raw: str  # as printed (for evidence)
+    line: int
+    top: str  # the top-level heading it sits under ('' before the first)
+    sub: str  # the latest sub-heading under that top heading ('' if none)
+
+
+def squash(text: str) -> str:
+    """Drop quotes and the spaces Chinese text does not need (keep '12 34' apart)."""
+    return _SPACE_RE.sub("", _QUOTES_RE.sub("", text)).strip()
+
+
+def _prose_part(text: str) -> str:
+    """The line minus any statistics table flattened into it."""
+    m = TABLE_START_RE.search(text)
+    return text[: m.start()] if m else text
+
+
+def split_sentences(doc: Document) -> list[Sentence]:
+    out: list[Sentence] = []
+    top = sub = ""
+    in_table = False
+    for line in doc.lines:
+        if _PIPE_CELL_RE.search(line.text) or line.text.rstrip().endswith("|"):
+            in_table = TABLE_START_RE.search(line.text) is not None or in_table
+            continue
+        if in_table and not line.text.strip():
+            continue
+        in_table = False
+        for raw in _SPLIT_RE.split(_prose_part(line.text)):
+            text = squash(raw)
+            if not text:
+                continue
+            if TOP_HEADING_RE.match(text):
+                top, sub = text[:40], ""
+            elif SUB_HEADING_RE.match(text):
+                sub = text[:40]
+            out.append(Sentence(text, raw.strip(), line.no, top, sub))
+    return out
