@@ -1,0 +1,111 @@
+"""Place names in report text: which written forms are areas, at which level, with which parents.
+
+A dictionary look-up, not a resolver: it reads the committed seeds (seeds/area_aliases.csv,
+seeds/areas.csv, seeds/area_history.csv, seeds/area_zones.csv) so that `东洲区`, `关岭县` and
+`平潭综合实验区` are recognised as areas and generic words (全区, 社区, 城乡) are not. Choosing the
+report's own area among candidates is done in SQL (int_report_areas_resolved); here the parents
+are used only to spell the organ's name the way the report does.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ingest.model import AreaMention, Line
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+LEVELS = ("province", "prefecture", "county", "township")
+# Official names that are also everyday words in reports (城区 = "the urban area", 矿区 …).
+GENERIC_NAMES = frozenset({"城区", "郊区", "矿区", "新区", "市区", "市辖区", "城关", "城镇", "乡镇", "集镇", "城乡"})
+MAX_ALIAS = 16
+# A two-character name (和县, 定县) is taken only inside a chain of names or before an organ word:
+# on its own it is far more often the tail of a phrase (网上办事大厅和县(区), 指定县档案馆).
+SHORT_NAME_NEXT = ("人民政府", "政府", "委", "局", "办")
+
+
+@dataclass(frozen=True)
+class Place:
+    code12: str | None  # None for names known only from history or the zones list
+    level: str
+    chain: tuple[str | None, str | None, str | None]  # province, prefecture, county code12
+
+
+@dataclass
+class Gazetteer:
+    by_alias: dict[str, list[Place]]
+    tails: frozenset[str]  # last characters of every alias
+
+    def places(self, name: str) -> list[Place]:
+        return self.by_alias.get(name, [])
+
+    def levels(self, name: str) -> set[str]:
+        return {p.level for p in self.places(name)}
+
+    def is_ancestor(self, parent: str, child: str) -> bool:
+        """True when some area written `parent` is an ancestor of some area written `child`."""
+        codes = {p.code12 for p in self.places(parent) if p.code12}
+        return any(c in codes for p in self.places(child) for c in p.chain if c and c != p.code12)
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    path = SEEDS / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    chains: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for r in _read("areas.csv"):
+        chains[r["code12"]] = (
+            r["province_code12"] or None,
+            r["prefecture_code12"] or None,
+            r["county_code12"] or None,
+        )
+    by_alias: dict[str, list[Place]] = {}
+    for r in _read("area_aliases.csv"):
+        by_alias.setdefault(r["alias"], []).append(Place(r["code12"], r["level"], chains.get(r["code12"], (None,) * 3)))
+    for r in _read("area_history.csv"):  # old names (宣武区, 莱芜市) that are no longer current
+        if r["name"] not in by_alias and r["name"] not in ("市辖区", "县"):
+            by_alias.setdefault(r["name"], []).append(Place(None, r["level"], (None,) * 3))
+    for r in _read("area_zones.csv"):
+        host = chains.get(r["host_code12"], (None,) * 3)
+        by_alias.setdefault(r["name"], []).append(Place(None, r["level"], host))
+    for g in GENERIC_NAMES:
+        by_alias.pop(g, None)
+    return Gazetteer(by_alias, frozenset(a[-1] for a in by_alias))
+
+
+def find_in(text: str, gaz: Gazetteer | None = None) -> Iterator[tuple[int, int, str]]:
+    """(start, end, name) of every area name in `text`, longest match at each end, left to right."""
+    gaz = gaz or gazetteer()
+    taken_until, chained_at = 0, -1
+    for end in range(1, len(text) + 1):
+        if text[end - 1] not in gaz.tails:
+            continue
+        for size in range(min(MAX_ALIAS, end), 1, -1):
+            start = end - size
+            name = text[start:end]
+            if name in gaz.by_alias and start >= taken_until:
+                if size == 2 and start != chained_at and not text.startswith(SHORT_NAME_NEXT, end):
+                    continue
+                yield start, end, name
+                taken_until = chained_at = end
+                break
+
+
+def mentions(lines: list[Line]) -> list[AreaMention]:
+    """Every area name in the document, in order, with its level when unambiguous."""
+    gaz = gazetteer()
+    out = []
+    for line in lines:
+        for _, _, name in find_in(line.text, gaz):
+            levels = gaz.levels(name)
+            out.append(AreaMention(name, levels.pop() if len(levels) == 1 else None, line.no))
+    return out
