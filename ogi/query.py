@@ -1,0 +1,277 @@
+"""Read-only queries against a built warehouse: one-shot (`ogi query "SQL"`) and an interactive prompt.
+
+The library functions are what the CLI and the tests call:
+
+- `open_read_only(path)` — a read-only DuckDB connection, with a clear `WarehouseError` when the
+  file is missing or a writer holds it (DuckDB allows many readers or one writer, never both);
+- `run_query(sql, path)` — the result as a polars DataFrame (DuckDB → Arrow → polars);
+- `render(frame, fmt)` — the shared output formats `table` | `csv` | `json`;
+- `repl(path, stdin, stdout)` — a small prompt: statements end with `;`, dot-commands
+  `.tables`, `.schema NAME`, `.mode table|csv|json`, `.help`, `.quit`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
+
+OutputFormat = Literal["table", "csv", "json"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "csv", "json")
+DEFAULT_WAREHOUSE = "warehouse.duckdb"
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be opened or queried; the message says what to do next."""
+
+
+def default_warehouse() -> str:
+    """The warehouse file: $OGI_WAREHOUSE, else warehouse.duckdb."""
+    return os.environ.get("OGI_WAREHOUSE") or DEFAULT_WAREHOUSE
+
+
+def _lock_holder(message: str) -> str:
+    """The 'held in PROGRAM (PID n)' part of DuckDB's lock error, or ''."""
+    found = re.search(r"held in (.+?) \(PID (\d+)\)", message)
+    if not found:
+        return ""
+    return f" (pid {found.group(2)}: {Path(found.group(1)).name})"
+
+
+def open_read_only(path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse file; many of these may be open at once."""
+    import duckdb
+
+    file = Path(path)
+    if not file.is_file():
+        raise WarehouseError(
+            f"{file} does not exist; build it with `make build` (or `ogi build --warehouse {file}`), "
+            "or point --warehouse / $OGI_WAREHOUSE at a built file such as warehouse.duckdb.example"
+        )
+    try:
+        return duckdb.connect(str(file), read_only=True)
+    except duckdb.IOException as error:
+        text = str(error)
+        if "lock" in text.lower():
+            raise WarehouseError(
+                f"{file} is being written by another process{_lock_holder(text)}; wait for that build "
+                "to finish (or close that program) and try again"
+            ) from error
+        raise WarehouseError(f"cannot open {file}: {text}") from error
+    except duckdb.Error as error:
+        raise WarehouseError(f"cannot open {file}: {error}") from error
+
+
+def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
+    """Run one statement on an open connection and return its rows (an empty frame for no result)."""
+    import duckdb
+    import polars as pl
+
+    try:
+        relation = con.sql(sql)
+    except duckdb.Error as error:
+        raise WarehouseError(_first_line(str(error))) from error
+    if relation is None:
+        return pl.DataFrame()
+    try:
+        table = relation.to_arrow_table()
+    except duckdb.Error as error:
+        raise WarehouseError(_first_line(str(error))) from error
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def run_query(sql: str, warehouse: str | os.PathLike[str]) -> pl.DataFrame:
+    """Run SQL against the warehouse opened read-only and return the rows."""
+    con = open_read_only(warehouse)
+    try:
+        return fetch_frame(con, sql)
+    finally:
+        con.close()
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else message
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
+def render_json(frame: pl.DataFrame) -> str:
+    """Rows as a JSON array of objects (Chinese kept as is, decimals as numbers, dates as ISO text)."""
+    rows = [{key: _json_value(value) for key, value in row.items()} for row in frame.iter_rows(named=True)]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def render_csv(frame: pl.DataFrame) -> str:
+    """Rows as CSV with a header line (plain UTF-8; `ogi export` adds the BOM for Excel)."""
+    return frame.write_csv()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def render_table(frame: pl.DataFrame) -> str:
+    """Rows as an aligned text table; Chinese characters count as two columns."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name, dtype in zip(frame.columns, frame.dtypes, strict=True):
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+    for row in frame.iter_rows():
+        table.add_row(*(_cell_text(value) for value in row))
+    buffer = io.StringIO()
+    Console(file=buffer, width=100_000, color_system=None, highlight=False).print(table)
+    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    lines.append(f"({frame.height} row{'s' if frame.height != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def render(frame: pl.DataFrame, fmt: OutputFormat = "table") -> str:
+    """Rows in one of the shared output formats."""
+    if fmt == "csv":
+        return render_csv(frame)
+    if fmt == "json":
+        return render_json(frame) + "\n"
+    return render_table(frame)
+
+
+def list_relations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Tables and views of the warehouse (schema, name, kind), user schemas only."""
+    return fetch_frame(
+        con,
+        "select table_schema as schema, table_name as name, "
+        "case table_type when 'VIEW' then 'view' else 'table' end as kind "
+        "from information_schema.tables "
+        "where table_schema not in ('information_schema', 'pg_catalog') "
+        "order by table_schema, table_name",
+    )
+
+
+def describe_relation(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+    """Columns of one table or view: name, type and the stored comment (the YAML description)."""
+    safe = name.replace("'", "''")
+    return fetch_frame(
+        con,
+        "select column_name as column, data_type as type, coalesce(comment, '') as description "
+        f"from duckdb_columns() where table_name = '{safe}' order by column_index",
+    )
+
+
+REPL_HELP = """\
+Type SQL ending with ';' to run it. Commands:
+  .tables              list tables and views
+  .schema NAME         columns of a table or view
+  .mode table|csv|json output format
+  .help                this text
+  .quit                leave (Ctrl-D works too)
+"""
+
+
+class Repl:
+    """The interactive prompt of `ogi query` with no SQL: reads statements, prints results."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, out: IO[str], interactive: bool) -> None:
+        self.con = con
+        self.out = out
+        self.interactive = interactive
+        self.fmt: OutputFormat = "table"
+        self.failures = 0
+
+    def _say(self, text: str) -> None:
+        self.out.write(text if text.endswith("\n") else text + "\n")
+        self.out.flush()
+
+    def _prompt(self, pending: bool) -> None:
+        if self.interactive:
+            self.out.write("   ...> " if pending else "ogi> ")
+            self.out.flush()
+
+    def run_statement(self, sql: str) -> None:
+        try:
+            self._say(render(fetch_frame(self.con, sql), self.fmt))
+        except WarehouseError as error:
+            self.failures += 1
+            self._say(f"Error: {error}")
+
+    def run_command(self, line: str) -> bool:
+        """Handle a dot-command; False means leave the prompt."""
+        word, _, argument = line.strip().partition(" ")
+        argument = argument.strip().rstrip(";")
+        if word in (".quit", ".exit", ".q"):
+            return False
+        if word == ".help":
+            self._say(REPL_HELP)
+        elif word == ".tables":
+            self._say(render(list_relations(self.con), self.fmt))
+        elif word == ".schema" and argument:
+            self._say(render(describe_relation(self.con, argument), self.fmt))
+        elif word == ".mode" and argument in OUTPUT_FORMATS:
+            self.fmt = argument  # type: ignore[assignment]
+        else:
+            self.failures += 1
+            self._say(f"Error: unknown command {line.strip()!r}; type .help")
+        return True
+
+    def loop(self, lines: Iterable[str]) -> int:
+        """Read until end of input or .quit; the number of statements that failed."""
+        if self.interactive:
+            self._say("ogi query — read-only. End statements with ';'. Type .help for commands.")
+        pending: list[str] = []
+        self._prompt(False)
+        for line in lines:
+            if not pending and line.strip().startswith("."):
+                if not self.run_command(line):
+                    return self.failures
+            elif line.strip():
+                pending.append(line.rstrip("\n"))
+                if line.rstrip().endswith(";"):
+                    self.run_statement("\n".join(pending))
+                    pending = []
+            self._prompt(bool(pending))
+        if pending and "\n".join(pending).strip():
+            self.run_statement("\n".join(pending))
+        if self.interactive:
+            self._say("")
+        return self.failures
+
+
+def repl(warehouse: str | os.PathLike[str], stdin: IO[str] | None = None, stdout: IO[str] | None = None,
+         fmt: OutputFormat = "table") -> int:
+    """Run the interactive prompt on the warehouse; returns how many statements failed."""
+    source = stdin or sys.stdin
+    con = open_read_only(warehouse)
+    try:
+        prompt = Repl(con, stdout or sys.stdout, interactive=source.isatty())
+        prompt.fmt = fmt
+        return prompt.loop(source)
+    finally:
+        con.close()
