@@ -20,6 +20,14 @@ def version() -> None:
     typer.echo(__version__)
 
 
+# The analyst's commands (issue 8): query, export, docs — defined in ogi/cli_analyst.py.
+from ogi.cli_analyst import docs_command, export_command, query_command  # noqa: E402
+
+app.command("query")(query_command)
+app.command("export")(export_command)
+app.command("docs")(docs_command)
+
+
 def main() -> None:
     app()
 
