@@ -1,0 +1,253 @@
+-- One row per report: the area its organ belongs to, resolved against the gazetteer seeds.
+--
+-- The report's own area is the last area name in its organ name (抚顺市东洲区搭连街道办事处 →
+-- 搭连街道; 淮安市公安局 → 淮安市: a department belongs to its government's area). Candidates are
+-- current areas written that way (exact name or a short form with the same unit word: 关岭县 ↔
+-- 关岭布依族苗族自治县). Every other area name in the organ name must be an ancestor (hard filter);
+-- then the area names the body mentions pick the candidates with the most mentioned ancestors.
+-- One candidate: resolved. Several: ambiguous, with the candidates and their deepest common parent.
+-- None: the history table as of the report year (莱芜市 in 2017), else unresolved. Never a match on
+-- shared characters, never one of several picked without evidence.
+with reports as (
+    select report_id, organ_name, report_year, area_mentions
+    from {{ ref('stg_raw__reports') }}
+),
+
+areas as (
+    select * from {{ ref('areas') }}
+),
+
+aliases as (
+    select alias, code12 from {{ ref('area_aliases') }}
+),
+
+zones as (
+    select name, level as zone_level, host_code12 from {{ ref('area_zones') }}
+),
+
+history as (
+    select * from {{ ref('area_history') }}
+),
+
+known_names as (
+    select alias as name from aliases
+    union
+    select name from zones
+    union
+    select name from history where name not in ('市辖区', '县')
+),
+
+-- every substring of the organ name that is an area name, with its span
+organ_spans as (
+    select report_id, organ_name, unnest(range(1, length(organ_name) + 1)) as start_pos
+    from reports
+    where organ_name is not null
+),
+
+organ_substrings as (
+    select report_id, organ_name, start_pos, unnest(range(2, 17)) as n_chars
+    from organ_spans
+),
+
+organ_tokens_all as (
+    select s.report_id, s.start_pos, s.start_pos + s.n_chars - 1 as end_pos, k.name as token
+    from organ_substrings as s
+    inner join known_names as k
+        on k.name = substr(s.organ_name, s.start_pos, s.n_chars)
+    where s.start_pos + s.n_chars - 1 <= length(s.organ_name)
+),
+
+organ_tokens as (
+    -- drop names inside a longer one (东洲区 is not also 洲区)
+    select t.*
+    from organ_tokens_all as t
+    where not exists (
+        select 1 from organ_tokens_all as o
+        where o.report_id = t.report_id
+          and o.start_pos <= t.start_pos and o.end_pos >= t.end_pos
+          and (o.end_pos - o.start_pos) > (t.end_pos - t.start_pos)
+    )
+),
+
+subjects as (
+    select report_id, arg_max(token, end_pos * 100 + (end_pos - start_pos)) as subject
+    from organ_tokens
+    group by report_id
+),
+
+-- the other names of the organ: each must be an ancestor of the answer
+organ_parents as (
+    select t.report_id, t.token
+    from organ_tokens as t
+    inner join subjects as s on s.report_id = t.report_id and t.token <> s.subject
+),
+
+mentions as (
+    select distinct r.report_id, m.name
+    from reports as r, unnest(r.area_mentions) as u(m)
+    where m.name is not null
+),
+
+candidates_all as (
+    select s.report_id, a.*
+    from subjects as s
+    inner join aliases as al on al.alias = s.subject
+    inner join areas as a on a.code12 = al.code12
+),
+
+-- hard filter: a parent name the organ writes (and that is a current name) must be an ancestor
+candidates_kept as (
+    select c.*
+    from candidates_all as c
+    where not exists (
+        select 1
+        from organ_parents as p
+        where p.report_id = c.report_id
+          and p.token in (select alias from aliases)
+          and not exists (
+              select 1 from aliases as pa
+              where pa.alias = p.token
+                and pa.code12 in (c.province_code12, c.prefecture_code12, c.county_code12)
+                and pa.code12 <> c.code12
+          )
+    )
+),
+
+-- soft filter: how many distinct mentioned names are ancestors of each candidate
+candidate_support as (
+    select
+        c.report_id,
+        c.code12,
+        count(distinct m.name) filter (
+            where pa.code12 in (c.province_code12, c.prefecture_code12, c.county_code12)
+              and pa.code12 <> c.code12
+        ) as support
+    from candidates_kept as c
+    left join mentions as m on m.report_id = c.report_id
+    left join aliases as pa on pa.alias = m.name
+    group by c.report_id, c.code12
+),
+
+candidates as (
+    select c.*
+    from candidates_kept as c
+    inner join candidate_support as s using (report_id, code12)
+    qualify s.support = max(s.support) over (partition by c.report_id)
+),
+
+current_resolution as (
+    select
+        report_id,
+        count(*)                                                        as n_candidates,
+        list(code12 order by code12)                                    as candidate_codes,
+        -- the deepest level every candidate shares
+        case
+            when count(*) = 1 then any_value(code12)
+            when count(distinct county_code12) = 1 and count(county_code12) = count(*) then any_value(county_code12)
+            when count(distinct prefecture_code12) = 1 and count(prefecture_code12) = count(*) then any_value(prefecture_code12)
+            when count(distinct province_code12) = 1 then any_value(province_code12)
+        end                                                             as area_code
+    from candidates
+    group by report_id
+),
+
+-- a zone that is not an administrative division (平潭综合实验区): its host division
+zone_resolution as (
+    select s.report_id, z.host_code12 as area_code
+    from subjects as s
+    inner join zones as z on z.name = s.subject
+),
+
+-- abolished or renamed names, as of the report year
+history_candidates as (
+    select s.report_id, h.*
+    from subjects as s
+    inner join reports as r using (report_id)
+    inner join history as h
+        on h.name = s.subject
+       and (r.report_year is null or r.report_year between h.valid_from_year and h.valid_to_year)
+    where not exists (select 1 from current_resolution as c where c.report_id = s.report_id)
+      and not exists (select 1 from zone_resolution as z where z.report_id = s.report_id)
+),
+
+history_support as (
+    select
+        h.report_id, h.code6, h.level,
+        count(distinct m.name) filter (where m.name in (h.province, h.prefecture)) as support
+    from history_candidates as h
+    left join mentions as m on m.report_id = h.report_id
+    group by h.report_id, h.code6, h.level
+),
+
+history_best as (
+    select h.*
+    from history_candidates as h
+    inner join history_support as s using (report_id, code6, level)
+    qualify s.support = max(s.support) over (partition by h.report_id)
+),
+
+history_resolution as (
+    select
+        report_id,
+        count(distinct code6)                                   as n_candidates,
+        list(distinct code6 || '000000')                        as candidate_codes,
+        case when count(distinct code6) = 1 then any_value(code6) || '000000' end as area_code,
+        any_value(level)                                        as history_level,
+        any_value(name)                                         as history_name,
+        any_value(province)                                     as history_province,
+        any_value(prefecture)                                   as history_prefecture
+    from history_best
+    group by report_id
+),
+
+resolved as (
+    select
+        r.report_id,
+        s.subject                                                       as organ_area_name,
+        case
+            when z.report_id is not null then 'resolved'
+            when c.n_candidates = 1 then 'resolved'
+            when c.n_candidates > 1 then 'ambiguous'
+            when h.n_candidates = 1 then 'historical'
+            when h.n_candidates > 1 then 'ambiguous'
+            else 'unresolved'
+        end                                                             as resolution_status,
+        case
+            when z.report_id is not null then 'zone'
+            when c.report_id is not null then 'current'
+            when h.report_id is not null then 'history'
+        end                                                             as matched_in,
+        coalesce(z.area_code, c.area_code, h.area_code)                 as area_code,
+        case when c.n_candidates > 1 or h.n_candidates > 1
+             then coalesce(c.candidate_codes, h.candidate_codes) end    as candidates,
+        coalesce(c.n_candidates, h.n_candidates, 0)                     as n_candidates,
+        h.history_level,
+        h.history_name,
+        h.history_province,
+        h.history_prefecture
+    from reports as r
+    left join subjects as s using (report_id)
+    left join zone_resolution as z using (report_id)
+    left join current_resolution as c using (report_id)
+    left join history_resolution as h using (report_id)
+)
+
+select
+    x.report_id,
+    x.organ_area_name,
+    x.resolution_status,
+    x.matched_in,
+    x.area_code,
+    case when x.matched_in = 'history' then x.history_level else a.level end as area_level,
+    case when x.matched_in = 'history' then x.history_province else a.province end as province,
+    case when x.matched_in = 'history'
+         then (case when x.history_level = 'prefecture' then x.history_name else nullif(x.history_prefecture, '') end)
+         else a.prefecture end                                          as prefecture,
+    case when x.matched_in = 'history'
+         then (case when x.history_level = 'county' then x.history_name end)
+         else a.county end                                              as county,
+    a.township,
+    x.candidates,
+    x.n_candidates
+from resolved as x
+left join areas as a on a.code12 = x.area_code and x.matched_in <> 'history'
