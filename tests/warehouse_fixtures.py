@@ -190,3 +190,76 @@ def standard_corpus() -> tuple[list[RawReport], list[dict[str, Any]]]:
     broken.set_value("appeals", "administrative_reconsideration", "total", total["value"] + 1)
     errors = [error_row("broken.pdf", "parse_error", "PDF has no text layer and no tables")]
     return reports, errors
+
+
+def carry_over_pair() -> RawReport:
+    """d02 (君山片区 2021) one year on: its carried_over matches d02's carried_to_next_year except in
+    the natural-person column, off by 2 (and so the total column) — while its own table still adds up."""
+    nxt = raw_report_from_fixture("d02", name="d02_next_year", published="2023-01-10")
+    nxt.report["report_year"] = 2022
+    nxt.report["title"] = nxt.report["title"].replace("2021", "2022")
+    for column in ("natural_person", "total"):
+        for item in ("carried_over", "carried_to_next_year"):
+            cell = next(c for c in nxt.cells if (c["item"], c["measure"]) == (item, column))
+            nxt.set_value("applications", item, column, cell["value"] + 2)
+    return nxt
+
+
+def aggregate_beside_department() -> RawReport:
+    """A government-wide (scope aggregate) report of the area and year of department report d03."""
+    agg = raw_report_from_fixture("d03", name="d03_area_aggregate", scope="aggregate")
+    agg.report["organ_name"] = "平潭综合实验区管理委员会"
+    agg.report["organ_kind"] = "government"
+    agg.report["title"] = "平潭综合实验区管理委员会2022年政府信息公开工作年度报告"
+    # the government-wide figures include more than one department (and still add up)
+    for item in ("new_received", "granted", "total_processed"):
+        for column in ("natural_person", "total"):
+            cell = next(c for c in agg.cells if (c["item"], c["measure"]) == (item, column))
+            cell["value"] = cell["value"] + 40
+    return agg
+
+
+def table_and_prose() -> RawReport:
+    """Fixture 003 with a prose restatement that disagrees with its table (the table must win)
+    and a prose-only figure (it must be kept)."""
+    raw = raw_report_from_fixture("003_370a2057b485fcf4", name="003_with_prose")
+    raw.report["organ_name"] = "关岭县顶云街道办事处（含散文）"
+    rid = raw.report_id
+    for item, measure, value in (("new_received", "total", 200.0), ("applications_received", "total", 200.0)):
+        raw.figures.append(
+            {
+                "report_id": rid, "section": "applications", "item": item, "measure": measure,
+                "value": value, "status": "reported", "approx": True, "stated_zero": False, "unit": None,
+                "sentence": "全年共收到申请200余件", "line": 12,
+            }
+        )
+    return raw
+
+
+def revision_of(fixture_id: str) -> RawReport:
+    """A later corrected version of a report: same organ and year, one figure changed."""
+    rev = raw_report_from_fixture(fixture_id, name=f"{fixture_id}_revised", published="2025-06-30")
+    first = next(c for c in rev.cells if c["section"] == "disclosure" and c["value"] is not None)
+    first["value"] = first["value"] + 1
+    return rev
+
+
+def full_corpus() -> tuple[list[RawReport], list[dict[str, Any]]]:
+    reports, errors = standard_corpus()
+    reports += [carry_over_pair(), aggregate_beside_department(), table_and_prose(), revision_of("d04")]
+    return reports, errors
+
+
+def build_warehouse(raw_dir: Path, warehouse: Path, *extra: str) -> Any:
+    """Run `ogi build` on the project over raw_dir; return the completed process."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    ogi = Path(sys.executable).with_name("ogi")
+    env = {**os.environ, "OGI_RAW": str(raw_dir), "OGI_WAREHOUSE": str(warehouse)}
+    return subprocess.run(
+        [str(ogi), "build", "--raw", str(raw_dir), "--warehouse", str(warehouse), *extra],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )

@@ -78,7 +78,7 @@ select
     section,
     item,
     measure,
-    cast(value as decimal(18, 4))                           as value,
+    cast(value as decimal(18, 6))                           as value,
     unit,
     status,
     approx,

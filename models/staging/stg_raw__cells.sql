@@ -20,7 +20,7 @@ renamed as (
         nullif(cast(measure as varchar), '')        as measure,
         -- content
         cast(raw_text as varchar)                   as raw_text,
-        cast(value as decimal(18, 4))               as value,
+        cast(value as decimal(18, 6))               as value,
         cast(status as varchar)                     as cell_status,
         nullif(cast(unit as varchar), '')           as unit,
         cast(line as integer)                       as source_line,

@@ -11,7 +11,7 @@ renamed as (
         cast(item as varchar)                       as item,
         cast(measure as varchar)                    as measure,
         -- content
-        cast(value as decimal(18, 4))               as value,
+        cast(value as decimal(18, 6))               as value,
         cast(status as varchar)                     as figure_status,
         coalesce(cast(approx as boolean), false)    as approx,
         coalesce(cast(stated_zero as boolean), false) as stated_zero,
