@@ -103,5 +103,8 @@ def strip_chrome(line: str) -> str:
     return _CHROME.sub("", line).strip() if _has_chrome_hint(line) else line
 
 
+_HINT = re.compile(r"扫一扫|打印|关闭|字体|浏览|分享到|当前位置|保存本页|links\.tsv")
+
+
 def _has_chrome_hint(line: str) -> bool:
-    return any(h in line for h in ("扫一扫", "打印", "关闭", "字体", "浏览", "分享到", "当前位置", "保存本页", "links.tsv"))
+    return _HINT.search(line) is not None

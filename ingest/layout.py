@@ -27,15 +27,16 @@ STANDARD_HEADINGS = (
     "总体情况", "概述", "基本情况", "主动公开", "收到和处理", "依申请公开", "政府信息公开行政复议",
     "因政府信息公开", "政府信息公开的收费", "存在的主要问题", "其他需要报告",
 )  # fmt: skip
-# Zero-width split points. Lookbehind: the end of a sentence, a space, a digit (a table row of
-# glued numbers ends right before the next row label) or a pipe.
-_BREAK_BEFORE = re.compile(
-    rf"(?<=[。；;！!？?\s\d|:：)])(?=[{NUMERALS}]{{1,2}}、)"
-    rf"|(?=[{NUMERALS}]{{1,2}}、(?:{'|'.join(STANDARD_HEADINGS)}))"
-    rf"|(?<=[。；;！!？?\s\d|:：])(?=\([{NUMERALS}]{{1,2}}\))"
-    rf"|(?=第二十条第\([{NUMERALS}]{{1,2}}\)项\s*(?:信息内容|\|))"
-    r"|(?=\(本列数据的?[勾钩]稽关系)"
+# Where a piece may start: a numeral heading, a sub-heading, a 第二十条 table banner or the
+# corner note of the applications table. Whether it does start there depends on the character
+# before it (the end of a sentence, a space, a digit ending a glued table row, a pipe).
+_CANDIDATE = re.compile(
+    rf"(?P<h>[{NUMERALS}]{{1,2}}、)|(?P<s>\([{NUMERALS}]{{1,2}}\))"
+    rf"|(?P<t>第二十条第\([{NUMERALS}]{{1,2}}\)项\s*(?:信息内容|\|))|(?P<c>\(本列数据的?[勾钩]稽关系)"
 )
+_AFTER_HEADING = frozenset("。；;！!？? |:：)") | frozenset("0123456789")
+_AFTER_SUBHEADING = _AFTER_HEADING
+_STANDARD_START = re.compile(rf"[{NUMERALS}]{{1,2}}、(?:{'|'.join(STANDARD_HEADINGS)})")
 _HEADING = re.compile(rf"^([{NUMERALS}]{{1,2}})?、\s*([^。，,;；:：\s()|\d《》“”]{{2,40}})")
 _HEADING_END = re.compile(r"^.*(?:情况|事项|措施|概述|问题|工作)")
 # Row labels of the applications table that look like section headings.
@@ -45,9 +46,24 @@ _MAX_HEADING_LINE = 400
 
 def split_run_on(line: Line) -> list[Line]:
     """A long line cut into paragraph-sized pieces, each with the original line number."""
-    if len(line.text) <= LONG_LINE:
+    text = line.text
+    if len(text) <= LONG_LINE:
         return [line]
-    pieces = [p.strip() for p in _BREAK_BEFORE.split(line.text)]
+    cuts = [0]
+    for m in _CANDIDATE.finditer(text):
+        i = m.start()
+        if i == 0:
+            continue
+        before = text[i - 1]
+        if m.lastgroup in ("t", "c"):
+            cuts.append(i)
+        elif m.lastgroup == "h":
+            if before in _AFTER_HEADING or before.isspace() or _STANDARD_START.match(text, i):
+                cuts.append(i)
+        elif before in _AFTER_SUBHEADING or before.isspace():
+            cuts.append(i)
+    cuts.append(len(text))
+    pieces = (text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False))
     return [Line(line.no, p) for p in pieces if p]
 
 

@@ -22,15 +22,18 @@ _MIN_TRADITIONAL = 3
 
 def normalize_line(text: str) -> str:
     """One line of source text in the canonical form every extractor expects."""
-    if not text.isascii():
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    if not text.isprintable():
+        text = _CONTROL.sub("", text).replace("\t", " ")
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def is_traditional(text: str) -> bool:
     """True when the text uses traditional-only characters (幾 為 與 …) often enough."""
-    chars = set(text)
+    chars = set(text[:4000])
     trad = chars & _traditional_only()
     if len(trad) < _MIN_TRADITIONAL:
         return False
