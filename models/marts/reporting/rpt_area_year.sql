@@ -1,23 +1,35 @@
 -- One row per resolved area and year: the figures of the area's reports added up without double
 -- counting. Where the area has a government-wide report (scope = aggregate) for the year, that
--- report already contains its own departments, so it alone is counted; otherwise the own reports
--- of the area's organs are added up.
+-- report already contains its own departments (and any lower government of the same area), so
+-- only the aggregate reports of the highest level are counted; otherwise the own reports of the
+-- area's organs are added up.
 with organ_years as (
     select * from {{ ref('rpt_organ_year') }}
     where area_code is not null
 ),
 
+ranked as (
+    select
+        *,
+        case level when 'province' then 1 when 'prefecture' then 2 when 'county' then 3
+                   when 'township' then 4 else 5 end           as level_rank
+    from organ_years
+),
+
 flagged as (
     select
         *,
-        bool_or(scope = 'aggregate') over (partition by area_code, report_year) as area_has_aggregate
-    from organ_years
+        bool_or(scope = 'aggregate') over area_year            as area_has_aggregate,
+        min(level_rank) filter (where scope = 'aggregate') over area_year as top_aggregate_rank
+    from ranked
+    window area_year as (partition by area_code, report_year)
 ),
 
 counted as (
     select
         *,
-        (scope = 'aggregate' or not area_has_aggregate)    as is_counted
+        case when area_has_aggregate then scope = 'aggregate' and level_rank = top_aggregate_rank
+             else true end                                 as is_counted
     from flagged
 )
 
