@@ -1,15 +1,246 @@
-"""The `ogi` command line: a thin typer layer over the library functions."""
+"""The `ogi` command line: a thin typer layer over the library functions (ogi.runner.Session).
+
+Heavy modules (duckdb, sqlglot, jinja2) are imported inside the commands so `ogi --help` is fast.
+Exit status: 0 success, 1 a model or error-severity test failed, 2 the project could not run
+(compilation/validation error, locked warehouse).
+"""
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from ogi.runner import NodeResult, RunReport, Session
 
 app = typer.Typer(
     name="ogi",
     help="ogi — an analytics warehouse of China's government-information-disclosure annual reports.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+ProjectDir = Annotated[Path | None, typer.Option("--project-dir", help="The dbt project [default: nearest dbt_project.yml].")]
+Target = Annotated[str | None, typer.Option("--target", "-t", help="profiles.yml target.")]
+Vars = Annotated[str | None, typer.Option("--vars", help="YAML mapping of vars, e.g. '{year: 2023}'.")]
+Warehouse = Annotated[str | None, typer.Option("--warehouse", "-w", help="Warehouse file [default: $OGI_WAREHOUSE or warehouse.duckdb].")]
+Raw = Annotated[str | None, typer.Option("--raw", help="Raw Parquet directory [default: $OGI_RAW or data/raw].")]
+Select = Annotated[list[str] | None, typer.Option("--select", "-s", help="Nodes to include (dbt syntax: name, +name, name+, tag:x, path:dir).")]
+Exclude = Annotated[list[str] | None, typer.Option("--exclude", help="Nodes to leave out (same syntax).")]
+FullRefresh = Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")]
+FailFast = Annotated[bool, typer.Option("--fail-fast", "-x", help="Stop at the first failure.")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def _session(project_dir: Path | None, target: str | None, vars: str | None,
+             warehouse: str | None = None, raw: str | None = None) -> Session:
+    from ogi.errors import OgiError
+    from ogi.runner import Session
+
+    parsed: dict[str, Any] = {}
+    if vars:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(vars)
+        except yaml.YAMLError as exc:
+            _fail(f"--vars is not valid YAML: {exc}")
+        if not isinstance(loaded, dict):
+            _fail("--vars must be a mapping, e.g. '{year: 2023}'")
+        parsed = loaded
+    try:
+        return Session(project_dir, target=target, vars=parsed, warehouse=warehouse, raw=raw)
+    except OgiError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+def _print_result(result: NodeResult, index: int, total: int) -> None:
+    labels = {
+        "success": ("OK", typer.colors.GREEN), "pass": ("PASS", typer.colors.GREEN),
+        "warn": ("WARN", typer.colors.YELLOW), "fail": ("FAIL", typer.colors.RED),
+        "error": ("ERROR", typer.colors.RED), "skipped": ("SKIP", typer.colors.YELLOW),
+    }
+    label, color = labels.get(result.status, (result.status.upper(), None))
+    what = {"seed": "seed", "model": "model", "test": "test"}.get(result.resource_type, result.resource_type)
+    name = result.relation or result.name
+    text = f"{index:>4} of {total} {what} {name} "
+    line = f"{text:.<72} [{typer.style(label, fg=color)} in {result.execution_time:.2f}s]"
+    typer.echo(line)
+    if result.message and result.status in ("error", "fail", "warn", "skipped"):
+        typer.echo(f"       {result.message}")
+
+
+def _finish(report: RunReport) -> None:
+    counts = report.counts()
+    ok = counts.get("success", 0) + counts.get("pass", 0)
+    typer.echo(
+        f"\nDone in {report.elapsed:.2f}s. PASS={ok} WARN={counts.get('warn', 0)} "
+        f"ERROR={counts.get('error', 0) + counts.get('fail', 0)} SKIP={counts.get('skipped', 0)} "
+        f"TOTAL={len(report.results)}"
+    )
+    if report.error:
+        _fail(report.error)
+    if report.failures():
+        for failed in report.failures():
+            typer.secho(f"failed: {failed.name} ({failed.location}): {failed.message}", fg=typer.colors.RED, err=True)
+        if report.command != "test":
+            typer.secho(f"{report.warehouse} left unchanged (the last good build stays in place)", err=True)
+        raise typer.Exit(1)
+    if report.published:
+        typer.echo(f"Published {report.warehouse}")
+
+
+def _execute(command: str, project_dir: Path | None, target: str | None, vars: str | None,
+             warehouse: str | None, raw: str | None, select: list[str] | None, exclude: list[str] | None,
+             full_refresh: bool = False, fail_fast: bool = False) -> None:
+    from ogi.errors import OgiError
+
+    session = _session(project_dir, target, vars, warehouse, raw)
+    try:
+        report = session.execute(command, select, exclude, full_refresh=full_refresh, fail_fast=fail_fast,
+                                 on_result=_print_result)
+    except OgiError as exc:
+        _fail(str(exc))
+        return
+    _finish(report)
+
+
+@app.command("build")
+def build(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
+          full_refresh: FullRefresh = False, fail_fast: FailFast = False, project_dir: ProjectDir = None,
+          target: Target = None, vars: Vars = None) -> None:
+    """Seeds, models and data tests in dependency order, published atomically into the warehouse."""
+    _execute("build", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast)
+
+
+@app.command("run")
+def run(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
+        full_refresh: FullRefresh = False, fail_fast: FailFast = False, project_dir: ProjectDir = None,
+        target: Target = None, vars: Vars = None) -> None:
+    """Build models only (no seeds, no tests)."""
+    _execute("run", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast)
+
+
+@app.command("seed")
+def seed(select: Select = None, exclude: Exclude = None, warehouse: Warehouse = None,
+         project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+    """Load the CSV seeds into the warehouse."""
+    _execute("seed", project_dir, target, vars, warehouse, None, select, exclude)
+
+
+@app.command("test")
+def test(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
+         fail_fast: FailFast = False, project_dir: ProjectDir = None, target: Target = None,
+         vars: Vars = None) -> None:
+    """Run data tests against the current warehouse (read-only)."""
+    _execute("test", project_dir, target, vars, warehouse, raw, select, exclude, fail_fast=fail_fast)
+
+
+@app.command("compile")
+def compile_(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
+             dialect: Annotated[str | None, typer.Option("--dialect", help="Transpile with sqlglot (spark, trino, postgres, …).")] = None,
+             quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only write target/compiled.")] = False,
+             project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+    """Compile and validate models and tests into target/compiled (printing them, or their transpiled form)."""
+    from ogi.errors import OgiError
+
+    session = _session(project_dir, target, vars, warehouse, raw)
+    try:
+        nodes = session.compile(select, exclude)
+        if dialect:
+            from ogi.transpile import transpile_nodes
+
+            texts = transpile_nodes(session.manifest, nodes, dialect)
+        else:
+            texts = {n.unique_id: n.compiled_code or "" for n in nodes}
+    except OgiError as exc:
+        _fail(str(exc))
+        return
+    if quiet:
+        typer.echo(f"Compiled {len(nodes)} nodes into {session.manifest.project.target_dir / 'compiled'}")
+        return
+    for node in nodes:
+        if node.resource_type == "model" and node.materialized != "ephemeral":
+            typer.echo(f"-- {node.name} ({node.original_file_path})\n{texts[node.unique_id].strip()}\n")
+
+
+@app.command("ls")
+def ls(select: Select = None, exclude: Exclude = None,
+       resource_type: Annotated[list[str] | None, typer.Option("--resource-type", help="model, seed, test, source.")] = None,
+       output: Annotated[str, typer.Option("--output", "-o", help="name | path | selector | json.")] = "selector",
+       project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+    """List the nodes a selection picks, in dependency order."""
+    import json
+
+    from ogi.errors import OgiError
+
+    session = _session(project_dir, target, vars)
+    types = tuple(resource_type or ("model", "seed", "test", "source"))
+    try:
+        chosen = session.graph.select(select, exclude, types)
+    except OgiError as exc:
+        _fail(str(exc))
+        return
+    nodes = session.manifest.all_nodes()
+    ordered = [u for u in chosen if nodes[u].resource_type == "source"] + session.graph.order(chosen)
+    for uid in ordered:
+        node = nodes[uid]
+        if output == "name":
+            typer.echo(node.name)
+        elif output == "path":
+            typer.echo(node.original_file_path)
+        elif output == "json":
+            typer.echo(json.dumps({"name": node.name, "resource_type": node.resource_type, "unique_id": uid,
+                                   "original_file_path": node.original_file_path, "depends_on": node.depends_on,
+                                   "config": {k: v for k, v in node.config.items() if not k.startswith("_")}},
+                                  ensure_ascii=False, default=str))
+        else:
+            typer.echo(".".join(node.fqn) if node.resource_type != "source" else f"source:{'.'.join(node.fqn)}")
+
+
+@app.command("lineage")
+def lineage(target_: Annotated[str, typer.Argument(metavar="MODEL[.COLUMN]", help="A model, or model.column for column lineage.")],
+            raw: Raw = None, project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+    """Where a model's columns come from (column-level, through sqlglot), or a model's up/downstream."""
+    from ogi.errors import OgiError
+    from ogi.lineage import describe_lineage
+
+    session = _session(project_dir, target, vars, None, raw)
+    try:
+        typer.echo(describe_lineage(session, target_))
+    except OgiError as exc:
+        _fail(str(exc))
+
+
+@app.command("clean")
+def clean(project_dir: ProjectDir = None) -> None:
+    """Delete the project's clean-targets (target/ by default)."""
+    import shutil
+
+    from ogi.errors import OgiError
+    from ogi.project import find_project_root, load_project
+
+    try:
+        project = load_project(find_project_root(project_dir))
+    except OgiError as exc:
+        _fail(str(exc))
+        return
+    for entry in project.clean_targets:
+        path = (project.root / entry).resolve()
+        if project.root.resolve() not in path.parents:
+            _fail(f"clean-target {entry!r} is outside the project; refusing to delete it")
+        if path.exists():
+            shutil.rmtree(path)
+            typer.echo(f"removed {path.relative_to(project.root.resolve())}/")
 
 
 @app.command("version")
@@ -26,6 +257,18 @@ from ogi.cli_analyst import docs_command, export_command, query_command  # noqa:
 app.command("query")(query_command)
 app.command("export")(export_command)
 app.command("docs")(docs_command)
+
+# `ogi ingest` lives in ingest/cli.py (another engineer's file); registered when it exists.
+if importlib.util.find_spec("ingest.cli") is not None:
+    from ingest.cli import ingest_command  # noqa: E402
+
+    app.command("ingest")(ingest_command)
+else:
+
+    @app.command("ingest")
+    def ingest_missing() -> None:
+        """(not available yet: ingest/cli.py has not landed)"""
+        _fail("`ogi ingest` is not available yet: ingest/cli.py does not exist")
 
 
 def main() -> None:

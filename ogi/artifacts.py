@@ -1,0 +1,174 @@
+"""dbt-shaped artifacts: target/compiled/…, target/run/…, target/manifest.json, target/run_results.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ogi import __version__
+
+if TYPE_CHECKING:
+    from ogi.manifest import Manifest
+    from ogi.nodes import Node
+    from ogi.runner import RunReport
+
+INVOCATION_ID = str(uuid.uuid4())
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _metadata(kind: str, version: str, manifest: Manifest) -> dict[str, Any]:
+    return {
+        "dbt_schema_version": f"https://schemas.getdbt.com/dbt/{kind}/{version}.json",
+        "dbt_version": f"ogi-{__version__}",
+        "generated_at": _now(),
+        "invocation_id": INVOCATION_ID,
+        "env": {},
+        "project_name": manifest.project.name,
+        "adapter_type": "duckdb",
+    }
+
+
+def compiled_path(manifest: Manifest, node: Node, kind: str = "compiled") -> Path:
+    rel = node.original_file_path
+    if node.resource_type == "test" and node.test_metadata is not None:
+        rel = str(Path(rel).parent / Path(rel).name / f"{node.name}.sql")
+    return manifest.project.target_dir / kind / manifest.project.name / rel
+
+
+def write_compiled(manifest: Manifest, nodes: list[Node]) -> None:
+    for node in nodes:
+        if node.compiled_code is None or node.resource_type == "seed":
+            continue
+        path = compiled_path(manifest, node)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(node.compiled_code + "\n", encoding="utf-8")
+
+
+def node_dict(manifest: Manifest, node: Node) -> dict[str, Any]:
+    config = {k: v for k, v in node.config.items() if not k.startswith("_")}
+    if node.resource_type != "source":
+        config.setdefault("materialized", node.materialized)
+    rel = node.relation()
+    out: dict[str, Any] = {
+        "database": manifest.target.database,
+        "schema": node.schema,
+        "name": node.name,
+        "resource_type": node.resource_type,
+        "package_name": node.package_name,
+        "path": node.original_file_path,
+        "original_file_path": node.original_file_path,
+        "unique_id": node.unique_id,
+        "fqn": node.fqn,
+        "alias": node.alias,
+        "checksum": {"name": "sha256", "checksum": hashlib.sha256(node.raw_code.encode()).hexdigest()},
+        "config": config,
+        "tags": node.tags,
+        "description": node.description,
+        "columns": {name: col.as_dict() for name, col in node.columns.items()},
+        "meta": dict(node.config.get("meta") or {}),
+        "docs": {"show": True, "node_color": None},
+        "relation_name": None if node.materialized in ("ephemeral", "test") else rel.render(),
+    }
+    if node.resource_type == "source":
+        out.update({
+            "source_name": node.source_name, "source_description": "", "loader": node.loader,
+            "identifier": node.identifier, "external_location": node.external_location,
+            "relation_name": node.external_location or rel.render(),
+        })
+        return out
+    out.update({
+        "raw_code": node.raw_code,
+        "language": "sql",
+        "refs": [{"name": r, "package": None, "version": None} for r in node.refs],
+        "sources": [list(s) for s in node.sources],
+        "metrics": [],
+        "depends_on": {"macros": node.depends_on_macros, "nodes": node.depends_on},
+        "compiled": node.compiled_code is not None,
+        "compiled_code": node.compiled_code,
+        "compiled_path": str(compiled_path(manifest, node).relative_to(manifest.root))
+        if node.compiled_code is not None else None,
+        "extra_ctes_injected": True,
+        "extra_ctes": [],
+        "contract": {"enforced": False, "alias_types": True, "checksum": None},
+    })
+    if node.resource_type == "test":
+        out["column_name"] = node.column_name
+        out["attached_node"] = node.attached_node
+        if node.test_metadata is not None:
+            out["test_metadata"] = {k: v for k, v in node.test_metadata.items()}
+    return out
+
+
+def manifest_dict(manifest: Manifest) -> dict[str, Any]:
+    nodes = {uid: node_dict(manifest, n) for uid, n in manifest.nodes.items()}
+    sources = {uid: node_dict(manifest, n) for uid, n in manifest.sources.items()}
+    parent_map = {uid: list(n.depends_on) for uid, n in manifest.all_nodes().items()}
+    child_map: dict[str, list[str]] = {uid: [] for uid in parent_map}
+    for uid, parents in parent_map.items():
+        for parent in parents:
+            child_map.setdefault(parent, []).append(uid)
+    macros = {
+        f"macro.{manifest.project.name}.{name}": {"name": name, "original_file_path": path,
+                                                  "package_name": manifest.project.name}
+        for name, path in manifest.templates.macro_files.items()
+    }
+    return {
+        "metadata": _metadata("manifest", "v12", manifest),
+        "nodes": nodes,
+        "sources": sources,
+        "macros": macros,
+        "docs": {f"doc.{manifest.project.name}.{k}": {"name": k, "block_contents": v}
+                 for k, v in manifest.templates.docs.items()},
+        "exposures": {}, "metrics": {}, "groups": {}, "selectors": {}, "disabled": {},
+        "parent_map": parent_map,
+        "child_map": child_map,
+        "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {},
+    }
+
+
+def write_manifest(manifest: Manifest) -> Path:
+    path = manifest.project.target_dir / "manifest.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest_dict(manifest), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return path
+
+
+def write_run_results(manifest: Manifest, report: RunReport) -> Path:
+    results = []
+    for r in report.results:
+        node = manifest.all_nodes().get(r.unique_id)
+        results.append({
+            "status": r.status,
+            "timing": [
+                {"name": "compile", "started_at": r.started_at, "completed_at": r.started_at},
+                {"name": "execute", "started_at": r.started_at, "completed_at": r.completed_at},
+            ],
+            "thread_id": "Thread-1",
+            "execution_time": r.execution_time,
+            "adapter_response": {"_message": r.status.upper()} if r.status in ("success", "pass") else {},
+            "message": r.message or None,
+            "failures": r.failures,
+            "unique_id": r.unique_id,
+            "compiled": bool(node and node.compiled_code is not None),
+            "compiled_code": node.compiled_code if node else None,
+            "relation_name": node.relation().render() if node and node.materialized not in ("ephemeral", "test") else None,
+            "batch_results": None,
+        })
+    data = {
+        "metadata": _metadata("run-results", "v6", manifest),
+        "results": results,
+        "elapsed_time": report.elapsed,
+        "args": {"which": report.command, "select": report.select, "exclude": report.exclude,
+                 "full_refresh": report.full_refresh, "warehouse": str(report.warehouse)},
+    }
+    path = manifest.project.target_dir / "run_results.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return path

@@ -1,0 +1,187 @@
+"""Run nodes on a DuckDB connection: seeds (read_csv), view / table / incremental models, data tests,
+and descriptions persisted as COMMENT ON."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ogi.errors import CompilationError
+from ogi.nodes import Node, quote
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def existing_relations(con: Any) -> dict[str, str]:
+    """Lower-cased "schema.name" → 'table' | 'view' for the connection's own database."""
+    rows = con.execute(
+        "select schema_name, table_name, 'table' from duckdb_tables() "
+        "where database_name = current_database() and not temporary "
+        "union all select schema_name, view_name, 'view' from duckdb_views() "
+        "where database_name = current_database() and not internal and not temporary"
+    ).fetchall()
+    return {f"{schema}.{name}".lower(): kind for schema, name, kind in rows}
+
+
+@dataclass
+class Outcome:
+    status: str  # success | error | fail | warn | pass
+    message: str = ""
+    failures: int | None = None
+    rows_affected: int | None = None
+
+
+class Materializer:
+    def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False) -> None:
+        self.con = con
+        self.read_only = read_only
+        self.full_refresh = full_refresh
+        self.relations = existing_relations(con)
+        self.schemas: set[str] = set()
+
+    def _ensure_schema(self, schema: str) -> None:
+        if schema not in self.schemas:
+            self.con.execute(f"create schema if not exists {quote(schema)}")
+            self.schemas.add(schema)
+
+    def _drop_if_kind(self, node: Node, keep: str) -> None:
+        rel = node.relation()
+        key = f"{rel.schema}.{rel.identifier}".lower()
+        kind = self.relations.get(key)
+        if kind and kind != keep:
+            self.con.execute(f"drop {kind} if exists {rel.render()} cascade")
+
+    def _record(self, node: Node, kind: str) -> None:
+        rel = node.relation()
+        self.relations[f"{rel.schema}.{rel.identifier}".lower()] = kind
+
+    def begin(self) -> None:
+        if not self.read_only:
+            self.con.execute("begin transaction")
+
+    def commit(self) -> None:
+        if not self.read_only:
+            self.con.execute("commit")
+
+    def rollback(self) -> None:
+        if self.read_only:
+            return
+        try:
+            self.con.execute("rollback")
+        except Exception:  # noqa: BLE001 — no transaction open
+            pass
+        self.relations = existing_relations(self.con)
+
+    def seed(self, node: Node) -> Outcome:
+        self._ensure_schema(node.schema)
+        options = ["header = true", "auto_detect = true"]
+        delimiter = node.config.get("delimiter")
+        if delimiter:
+            options.append(f"delim = {sql_string(str(delimiter))}")
+        types = node.config.get("column_types") or {}
+        if types:
+            pairs = ", ".join(f"{sql_string(str(k))}: {sql_string(str(v))}" for k, v in types.items())
+            options.append(f"types = {{{pairs}}}")
+        source = f"read_csv({sql_string(str(node.path))}, {', '.join(options)})"
+        self._drop_if_kind(node, "table")
+        self.con.execute(f"create or replace table {node.relation().render()} as select * from {source}")
+        self._record(node, "table")
+        return Outcome("success")
+
+    def model(self, node: Node, incremental: bool) -> Outcome:
+        kind = node.materialized
+        sql = node.compiled_code or ""
+        if kind == "ephemeral":
+            return Outcome("success", "ephemeral")
+        self._ensure_schema(node.schema)
+        rel = node.relation().render()
+        if kind == "view":
+            self._drop_if_kind(node, "view")
+            self.con.execute(f"create or replace view {rel} as (\n{sql}\n)")
+            self._record(node, "view")
+        elif kind == "table" or (kind == "incremental" and not incremental):
+            self._drop_if_kind(node, "table")
+            self.con.execute(f"create or replace table {rel} as (\n{sql}\n)")
+            self._record(node, "table")
+        elif kind == "incremental":
+            self._incremental(node, sql)
+        else:
+            raise CompilationError(
+                f"materialization '{kind}' is not supported (view, table, incremental, ephemeral)",
+                node.original_file_path,
+            )
+        return Outcome("success")
+
+    def _incremental(self, node: Node, sql: str) -> None:
+        rel = node.relation().render()
+        strategy = node.config.get("incremental_strategy") or (
+            "delete+insert" if node.config.get("unique_key") else "append"
+        )
+        temp = quote(f"{node.alias}__dbt_tmp")
+        self.con.execute(f"create or replace temp table {temp} as (\n{sql}\n)")
+        if strategy == "delete+insert":
+            key = node.config.get("unique_key")
+            if not key:
+                raise CompilationError("delete+insert needs a unique_key", node.original_file_path)
+            keys = [key] if isinstance(key, str) else list(key)
+            cols = ", ".join(quote(k.strip()) if re.fullmatch(r"\w+", k.strip()) else k for k in keys)
+            self.con.execute(f"delete from {rel} where ({cols}) in (select {cols} from {temp})")
+        elif strategy != "append":
+            raise CompilationError(
+                f"incremental_strategy '{strategy}' is not supported (append, delete+insert)",
+                node.original_file_path,
+            )
+        self.con.execute(f"insert into {rel} by name select * from {temp}")
+        self.con.execute(f"drop table {temp}")
+
+    def test(self, node: Node) -> Outcome:
+        sql = node.compiled_code or ""
+        limit = node.config.get("limit")
+        inner = f"{sql}\nlimit {int(limit)}" if limit else sql
+        failures = int(self.con.execute(f"select count(*) from (\n{inner}\n) dbt_internal_test").fetchone()[0])
+        error_if = str(node.config.get("error_if", "!= 0"))
+        warn_if = str(node.config.get("warn_if", "!= 0"))
+        if node.config.get("severity", "error") == "error" and _threshold(failures, error_if):
+            return Outcome("fail", f"Got {failures} result{'s' if failures != 1 else ''}, configured to fail if {error_if}", failures)
+        if _threshold(failures, warn_if):
+            return Outcome("warn", f"Got {failures} result{'s' if failures != 1 else ''}, configured to warn if {warn_if}", failures)
+        return Outcome("pass", "", failures)
+
+    def persist_docs(self, node: Node) -> None:
+        """Descriptions from YAML as COMMENT ON (relation and its existing columns)."""
+        if node.materialized in ("ephemeral", "test"):
+            return
+        rel = node.relation()
+        kind = self.relations.get(f"{rel.schema}.{rel.identifier}".lower())
+        if not kind:
+            return
+        if node.description:
+            self.con.execute(f"comment on {kind} {rel.render()} is {sql_string(node.description)}")
+        described = {c.name.lower(): c for c in node.columns.values() if c.description}
+        if not described:
+            return
+        present = self.con.execute(
+            "select column_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name = ? and table_name = ?",
+            [rel.schema, rel.identifier],
+        ).fetchall()
+        for (column,) in present:
+            col = described.get(column.lower())
+            if col:
+                self.con.execute(
+                    f"comment on column {rel.render()}.{quote(column)} is {sql_string(col.description)}"
+                )
+
+
+def _threshold(failures: int, condition: str) -> bool:
+    match = re.fullmatch(r"\s*(!=|<>|>=|<=|==|=|>|<)\s*(-?\d+)\s*", condition)
+    if not match:
+        raise CompilationError(f"cannot read test threshold {condition!r} (use e.g. '>10' or '!=0')")
+    op, n = match.group(1), int(match.group(2))
+    return {
+        "!=": failures != n, "<>": failures != n, ">=": failures >= n, "<=": failures <= n,
+        "==": failures == n, "=": failures == n, ">": failures > n, "<": failures < n,
+    }[op]

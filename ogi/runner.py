@@ -1,0 +1,329 @@
+"""Run a project: compile, validate, then seed / run / test / build against an atomically
+published DuckDB warehouse, and record dbt-shaped results.
+
+    session = Session(Path("."), warehouse="warehouse.duckdb", raw="data/raw")
+    report = session.execute("build", select=["+fct_x"])
+    report.success, report.results
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ogi import artifacts
+from ogi.compiler import Compiler
+from ogi.errors import OgiError, ValidationError, WarehouseLockedError
+from ogi.graph import Graph
+from ogi.manifest import Manifest, load_manifest
+from ogi.nodes import Node
+
+COMMAND_TYPES: dict[str, tuple[str, ...]] = {
+    "build": ("seed", "model", "test"),
+    "run": ("model",),
+    "seed": ("seed",),
+    "test": ("test",),
+    "compile": ("model", "test"),
+}
+
+
+@dataclass
+class NodeResult:
+    unique_id: str
+    name: str
+    resource_type: str
+    status: str  # success | error | skipped | pass | fail | warn
+    message: str = ""
+    execution_time: float = 0.0
+    failures: int | None = None
+    started_at: str = ""
+    completed_at: str = ""
+    relation: str = ""
+    location: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "fail")
+
+
+@dataclass
+class RunReport:
+    command: str
+    warehouse: Path
+    select: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    full_refresh: bool = False
+    results: list[NodeResult] = field(default_factory=list)
+    elapsed: float = 0.0
+    published: bool = False
+    error: str | None = None  # a whole-run error (compilation, validation, lock)
+
+    @property
+    def success(self) -> bool:
+        return self.error is None and not any(r.failed for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    def failures(self) -> list[NodeResult]:
+        return [r for r in self.results if r.failed]
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Session:
+    """A loaded project plus where it builds: the library entry point behind every command."""
+
+    def __init__(
+        self,
+        project_dir: Path | str | None = None,
+        *,
+        target: str | None = None,
+        vars: dict[str, Any] | None = None,
+        warehouse: str | Path | None = None,
+        raw: str | Path | None = None,
+    ) -> None:
+        from ogi.project import find_project_root
+
+        if raw is not None:
+            os.environ["OGI_RAW"] = str(raw)
+        if warehouse is not None:
+            os.environ["OGI_WAREHOUSE"] = str(warehouse)
+        self.root = find_project_root(Path(project_dir) if project_dir else None)
+        self.manifest: Manifest = load_manifest(self.root, target, vars)
+        self.graph = Graph(self.manifest)
+        self.warehouse = Path(warehouse) if warehouse is not None else Path(self.manifest.target.path)
+
+    # -- compile ---------------------------------------------------------------------------
+
+    def existing_relations(self) -> dict[str, str]:
+        """Relations in the current warehouse (read-only peek; empty when there is none)."""
+        if not self.warehouse.exists():
+            return {}
+        import duckdb
+
+        from ogi.materialize import existing_relations
+
+        try:
+            con = duckdb.connect(str(self.warehouse), read_only=True)
+        except duckdb.Error:
+            return {}
+        try:
+            return existing_relations(con)
+        finally:
+            con.close()
+
+    def compile(
+        self,
+        select: list[str] | None = None,
+        exclude: list[str] | None = None,
+        *,
+        command: str = "compile",
+        existing: dict[str, str] | None = None,
+        full_refresh: bool = False,
+        validate: bool = True,
+    ) -> list[Node]:
+        """Compile (and sqlglot-validate) the selected nodes; write target/compiled and manifest.json."""
+        selected = self.graph.select(select, exclude, COMMAND_TYPES[command])
+        order = self.graph.order(selected, with_test_edges=command == "build")
+        if existing is None:
+            existing = self.existing_relations()
+        compiler = Compiler(self.manifest, existing, full_refresh)
+        every = self.graph.order(self.graph.select(None, None, ("seed", "model", "test")))
+        compiler.compile_all(order)
+        if validate and os.environ.get("OGI_SKIP_VALIDATION") != "1":
+            compiler.compile_all([u for u in every if self.manifest.nodes[u].resource_type == "model"])
+            self._validate(every, set(order), compiler.prefix_lines)
+        nodes = [self.manifest.nodes[u] for u in order]
+        artifacts.write_compiled(self.manifest, nodes)
+        artifacts.write_manifest(self.manifest)
+        return nodes
+
+    def _validate(self, every: list[str], selected: set[str], prefix_lines: dict[str, int]) -> None:
+        from ogi.validate import Validator
+
+        validator = Validator(self.manifest, prefix_lines)
+        for uid in every:
+            node = self.manifest.nodes[uid]
+            if node.resource_type == "test" and uid not in selected:
+                continue
+            try:
+                validator.check(node)
+            except ValidationError:
+                if uid in selected:
+                    raise
+
+    # -- execute ---------------------------------------------------------------------------
+
+    def execute(
+        self,
+        command: str,
+        select: list[str] | None = None,
+        exclude: list[str] | None = None,
+        *,
+        full_refresh: bool = False,
+        fail_fast: bool = False,
+        on_result: Callable[[NodeResult, int, int], None] | None = None,
+    ) -> RunReport:
+        """seed | run | test | build. Never raises for a node failure: read the report."""
+        report = RunReport(command, self.warehouse, list(select or []), list(exclude or []), full_refresh)
+        started = time.perf_counter()
+        try:
+            if command == "test":
+                self._run_tests_read_only(report, select, exclude, fail_fast, on_result)
+            else:
+                self._run_and_publish(report, command, select, exclude, full_refresh, fail_fast, on_result)
+        except OgiError as exc:
+            report.error = str(exc)
+        report.elapsed = time.perf_counter() - started
+        artifacts.write_run_results(self.manifest, report)
+        return report
+
+    def _run_and_publish(
+        self, report: RunReport, command: str, select: list[str] | None, exclude: list[str] | None,
+        full_refresh: bool, fail_fast: bool, on_result: Callable[[NodeResult, int, int], None] | None,
+    ) -> None:
+        import duckdb
+
+        from ogi.materialize import Materializer, existing_relations
+        from ogi.warehouse import Publication, is_lock_error, lock_message
+
+        with Publication(self.warehouse) as publication:
+            try:
+                con = duckdb.connect(str(publication.path))
+            except duckdb.Error as exc:
+                if is_lock_error(exc):
+                    raise WarehouseLockedError(lock_message(publication.path, exc)) from exc
+                raise
+            try:
+                existing = existing_relations(con)
+                nodes = self.compile(select, exclude, command=command, existing=existing,
+                                     full_refresh=full_refresh)
+                materializer = Materializer(con, full_refresh)
+                compiler = Compiler(self.manifest, existing, full_refresh)
+                self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,
+                                with_test_edges=command == "build")
+                if report.success:
+                    con.execute("checkpoint")
+            finally:
+                con.close()
+            if report.success:
+                publication.publish()
+                report.published = True
+
+    def _run_tests_read_only(
+        self, report: RunReport, select: list[str] | None, exclude: list[str] | None, fail_fast: bool,
+        on_result: Callable[[NodeResult, int, int], None] | None,
+    ) -> None:
+        import duckdb
+
+        from ogi.materialize import Materializer
+        from ogi.warehouse import is_lock_error, lock_message
+
+        if not self.warehouse.exists():
+            raise OgiError(f"{self.warehouse} does not exist yet; run `ogi build` first")
+        try:
+            con = duckdb.connect(str(self.warehouse), read_only=True)
+        except duckdb.Error as exc:
+            if is_lock_error(exc):
+                raise WarehouseLockedError(lock_message(self.warehouse, exc)) from exc
+            raise
+        try:
+            from ogi.materialize import existing_relations
+
+            existing = existing_relations(con)
+            nodes = self.compile(select, exclude, command="test", existing=existing)
+            materializer = Materializer(con, read_only=True)
+            self._run_nodes(report, nodes, materializer, Compiler(self.manifest, existing), fail_fast, on_result,
+                            with_test_edges=False)
+        finally:
+            con.close()
+
+    def _run_nodes(
+        self, report: RunReport, nodes: list[Node], materializer: Any, compiler: Compiler, fail_fast: bool,
+        on_result: Callable[[NodeResult, int, int], None] | None, with_test_edges: bool,
+    ) -> None:
+        import duckdb
+
+        blocked: dict[str, str] = {}  # uid → name of the failed node upstream
+        blockers = self._blockers(nodes) if with_test_edges else {}
+        total = len(nodes)
+        for index, node in enumerate(nodes, start=1):
+            result = NodeResult(node.unique_id, node.name, node.resource_type, "success",
+                                location=node.location, relation=_relation_text(node))
+            upstream = [p for p in node.depends_on + blockers.get(node.unique_id, []) if p in blocked]
+            result.started_at = _stamp()
+            t0 = time.perf_counter()
+            if upstream or (fail_fast and report.failures()):
+                culprit = blocked[upstream[0]] if upstream else report.failures()[0].name
+                result.status = "skipped"
+                result.message = f"skipped because '{culprit}' failed upstream"
+                blocked[node.unique_id] = culprit
+            else:
+                try:
+                    outcome = self._run_one(node, materializer, compiler)
+                    result.status, result.message, result.failures = outcome.status, outcome.message, outcome.failures
+                except (duckdb.Error, OgiError) as exc:
+                    materializer.rollback()
+                    result.status = "error"
+                    result.message = _first_line(str(exc))
+                if result.failed:
+                    blocked[node.unique_id] = node.name
+            result.execution_time = time.perf_counter() - t0
+            result.completed_at = _stamp()
+            report.results.append(result)
+            if on_result is not None:
+                on_result(result, index, total)
+
+    def _blockers(self, nodes: list[Node]) -> dict[str, list[str]]:
+        """In build: a model also waits for the tests on its parents (a failing test skips it)."""
+        chosen = {n.unique_id for n in nodes}
+        out: dict[str, list[str]] = {}
+        for node in nodes:
+            if node.resource_type != "test":
+                continue
+            parents = set(node.depends_on)
+            for parent in parents:
+                for child in self.graph.children.get(parent, []):
+                    if child in chosen and self.graph.nodes[child].resource_type != "test":
+                        if parents <= self.graph.ancestors(child):
+                            out.setdefault(child, []).append(node.unique_id)
+        return out
+
+    def _run_one(self, node: Node, materializer: Any, compiler: Compiler) -> Any:
+        if node.resource_type == "test":
+            return materializer.test(node)
+        materializer.begin()
+        if node.resource_type == "seed":
+            outcome = materializer.seed(node)
+        else:
+            rel = node.relation()
+            exists = f"{rel.schema}.{rel.identifier}".lower() in materializer.relations
+            incremental = node.materialized == "incremental" and exists and compiler.is_incremental(node)
+            outcome = materializer.model(node, incremental=incremental)
+        if node.config.get("persist_docs", {"relation": True, "columns": True}):
+            materializer.persist_docs(node)
+        materializer.commit()
+        return outcome
+
+
+def _relation_text(node: Node) -> str:
+    if node.resource_type in ("test",) or node.materialized == "ephemeral":
+        return ""
+    rel = node.relation()
+    return f"{rel.schema}.{rel.identifier}"
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return " ".join(lines[:3]) if lines else text

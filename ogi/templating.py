@@ -1,0 +1,200 @@
+"""ogi's Jinja: dbt's documented subset, and loud failures (file:line) for anything else.
+
+Supported in models, tests and macros: ref, source, config, var, env_var, is_incremental, this,
+target, model, execute, log, return, exceptions.raise_compiler_error / warn, modules.datetime,
+macros from macro-paths (`{% macro %}` and `{% test %}` blocks) and `{% docs %}` blocks.
+Unsupported dbt objects (adapter, run_query, graph, statement, …) raise a CompilationError.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+import jinja2.ext
+import jinja2.utils
+from jinja2.runtime import Macro
+
+from ogi.errors import CompilationError
+
+_TEST_OPEN = re.compile(r"\{%(-?)\s*test\s+(\w+)\s*\(")
+_TEST_CLOSE = re.compile(r"\{%(-?)\s*endtest\s*(-?)%\}")
+_DOCS_BLOCK = re.compile(r"\{%-?\s*docs\s+(\w+)\s*-?%\}(.*?)\{%-?\s*enddocs\s*-?%\}", re.S)
+_UNSUPPORTED_BLOCK = re.compile(r"\{%-?\s*(materialization|snapshot|call\s+statement)\b")
+
+UNSUPPORTED = ("adapter", "run_query", "graph", "statement", "load_result", "dbt_utils", "dispatch")
+
+
+class MacroReturn(Exception):
+    """dbt's `{{ return(x) }}`: unwinds a macro with a value."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+
+class OgiUndefined(jinja2.StrictUndefined):
+    """Any unknown name is an error; dbt names ogi does not support say so."""
+
+    @property
+    def _undefined_message(self) -> str:
+        name = self._undefined_name
+        if self._undefined_hint is None and self._undefined_obj is jinja2.utils.missing and name in UNSUPPORTED:
+            return f"'{name}' is outside ogi's supported Jinja subset"
+        return str(super()._undefined_message)
+
+
+def preprocess(source: str, path: str) -> str:
+    """Turn dbt's block tags into plain Jinja: `{% test x(...) %}` → `{% macro test_x(...) %}`."""
+    bad = _UNSUPPORTED_BLOCK.search(source)
+    if bad:
+        line = source.count("\n", 0, bad.start()) + 1
+        raise CompilationError(f"'{bad.group(1)}' blocks are outside ogi's supported Jinja subset", path, line)
+    source = _TEST_OPEN.sub(lambda m: "{%" + m.group(1) + " macro test_" + m.group(2) + "(", source)
+    source = _TEST_CLOSE.sub(lambda m: "{%" + m.group(1) + " endmacro " + m.group(2) + "%}", source)
+    # Docs blocks are collected separately; keep line numbers by leaving their newlines.
+    return _DOCS_BLOCK.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+
+
+def docs_blocks(source: str) -> dict[str, str]:
+    return {m.group(1): m.group(2).strip() for m in _DOCS_BLOCK.finditer(source)}
+
+
+def _raise_compiler_error(message: str) -> None:
+    raise CompilationError(str(message))
+
+
+class _Exceptions:
+    raise_compiler_error = staticmethod(_raise_compiler_error)
+
+    @staticmethod
+    def warn(message: str) -> str:
+        import sys
+
+        print(f"warning: {message}", file=sys.stderr)
+        return ""
+
+
+def _do_return(value: Any = None) -> None:
+    raise MacroReturn(value)
+
+
+def _log(message: Any, info: bool = False) -> str:
+    if info:
+        import sys
+
+        print(message, file=sys.stderr)
+    return ""
+
+
+def env_var(name: str, default: Any = None) -> str:
+    if name in os.environ:
+        return os.environ[name]
+    if default is not None:
+        return str(default)
+    raise CompilationError(f"env_var('{name}') is not set and has no default")
+
+
+class Templates:
+    """One Jinja environment per project: macros live in a shared namespace that nodes update."""
+
+    def __init__(self) -> None:
+        self.env = jinja2.Environment(undefined=OgiUndefined, extensions=[jinja2.ext.do], autoescape=False)
+        self.filenames: set[str] = set()
+        self.macro_files: dict[str, str] = {}  # macro name → file
+        self.docs: dict[str, str] = {}
+        self.ns: dict[str, Any] = {
+            "env_var": env_var,
+            "return": _do_return,
+            "log": _log,
+            "print": _log,
+            "exceptions": _Exceptions(),
+            "execute": True,
+            "flags": {"FULL_REFRESH": False},
+            "modules": {"datetime": datetime, "re": re},
+            "doc": self._doc,
+            "zip": zip,
+            "tojson": lambda v, **kw: __import__("json").dumps(v, **kw),
+        }
+
+    def _doc(self, name: str) -> str:
+        if name not in self.docs:
+            raise CompilationError(f"doc('{name}') has no {{% docs {name} %}} block")
+        return self.docs[name]
+
+    def _template(self, source: str, filename: str) -> jinja2.Template:
+        self.filenames.add(filename)
+        try:
+            code = self.env.compile(preprocess(source, filename), name=filename, filename=filename)
+        except jinja2.TemplateSyntaxError as exc:
+            raise CompilationError(f"Jinja syntax error: {exc.message}", filename, exc.lineno) from exc
+        return self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
+
+    def load_macro_file(self, source: str, filename: str) -> list[str]:
+        """Define every macro of a file in the shared namespace; return their names."""
+        self.docs.update(docs_blocks(source))
+        template = self._template(source, filename)
+        try:
+            module = template.make_module(vars=self.ns, shared=True)
+        except Exception as exc:
+            raise self.wrap(exc, filename) from exc
+        names = []
+        for name in dir(module):
+            value = getattr(module, name)
+            if isinstance(value, Macro):
+                self.ns[name] = self._returning(value)
+                self.macro_files[name] = filename
+                names.append(name)
+        return names
+
+    def define_builtin(self, source: str, filename: str) -> None:
+        """Macros that a project macro of the same name overrides (loaded first)."""
+        self.load_macro_file(source, filename)
+
+    @staticmethod
+    def _returning(macro: Macro) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return macro(*args, **kwargs)
+            except MacroReturn as ret:
+                return ret.value
+
+        call.__name__ = macro.name
+        return call
+
+    def render(self, source: str, filename: str, context: dict[str, Any]) -> str:
+        """Render a model/test body with the shared namespace updated by `context`."""
+        template = self._template(source, filename)
+        self.ns.update(context)
+        try:
+            return template.render(self.ns)
+        except MacroReturn as ret:
+            return str(ret.value)
+        except Exception as exc:
+            raise self.wrap(exc, filename) from exc
+
+    def macro(self, name: str) -> Callable[..., Any] | None:
+        value = self.ns.get(name)
+        return value if callable(value) and name in self.macro_files else None
+
+    def wrap(self, exc: BaseException, default_file: str) -> CompilationError:
+        """A CompilationError naming the innermost template file and line of the failure."""
+        path, line = default_file, None
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename in self.filenames:
+                path, line = frame.filename, frame.lineno
+                break
+        if isinstance(exc, CompilationError):
+            if exc.path:
+                return exc
+            return type(exc)(exc.message, path, line)
+        if isinstance(exc, jinja2.UndefinedError):
+            return CompilationError(f"Jinja: {exc.message}", path, line)
+        if isinstance(exc, jinja2.TemplateError):
+            return CompilationError(f"Jinja: {exc}", path, line)
+        return CompilationError(f"error while rendering: {type(exc).__name__}: {exc}", path, line)

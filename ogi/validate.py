@@ -1,0 +1,268 @@
+"""Check compiled SQL with sqlglot before DuckDB runs anything.
+
+Every model (and data test) is parsed in the duckdb dialect; then its columns are qualified against
+a schema built from upstream models, seeds (CSV header + column_types) and sources (the Parquet
+schema of their external_location). Syntax errors and columns that exist nowhere upstream become
+ValidationErrors naming the file and line. Models reading something whose columns are unknown are
+checked for syntax only.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ogi.errors import ValidationError
+from ogi.manifest import Manifest
+from ogi.nodes import Node, quote
+
+SOURCE_SCHEMA = "__ogi_source__"
+_READ_PATH = re.compile(r"read_(?:parquet|csv|csv_auto|json|json_auto)\s*\(\s*\[?\s*'([^']+)'", re.I)
+_COLUMN = re.compile(r"Column '\"?([^'\"]+)\"?' could not be resolved")
+_SQL_LINE = re.compile(r"Line: (\d+), Col: (\d+)")
+
+
+def arrow_type_sql(t: Any) -> str:
+    """A DuckDB type name for a pyarrow type (enough for sqlglot's qualifier)."""
+    import pyarrow as pa
+
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "VARCHAR"
+    if pa.types.is_boolean(t):
+        return "BOOLEAN"
+    if pa.types.is_integer(t):
+        return {8: "TINYINT", 16: "SMALLINT", 32: "INT", 64: "BIGINT"}[t.bit_width]
+    if pa.types.is_floating(t):
+        return "DOUBLE" if t.bit_width == 64 else "FLOAT"
+    if pa.types.is_date(t):
+        return "DATE"
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMP"
+    if pa.types.is_decimal(t):
+        return f"DECIMAL({t.precision}, {t.scale})"
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return arrow_type_sql(t.value_type) + "[]"
+    if pa.types.is_struct(t):
+        return "STRUCT(" + ", ".join(f"{quote(f.name)} {arrow_type_sql(f.type)}" for f in t) + ")"
+    return "VARCHAR"
+
+
+def source_columns(node: Node) -> dict[str, str] | None:
+    """Columns of an external source from its files (Parquet via pyarrow, CSV header); None if unknown."""
+    match = _READ_PATH.search(node.external_location or "")
+    if not match:
+        return None
+    files = sorted(glob.glob(match.group(1), recursive=True))
+    if not files:
+        return None
+    columns: dict[str, str] = {}
+    try:
+        if match.group(0).lower().startswith("read_parquet"):
+            import pyarrow.parquet as pq
+
+            for path in files[:200]:
+                for field in pq.read_schema(path):
+                    columns.setdefault(field.name, arrow_type_sql(field.type))
+        elif match.group(0).lower().startswith("read_csv"):
+            with open(files[0], encoding="utf-8", newline="") as handle:
+                columns = {name: "VARCHAR" for name in next(csv.reader(handle), [])}
+        else:
+            return None
+    except (OSError, ValueError, StopIteration):
+        return None
+    return columns
+
+
+def seed_columns(node: Node) -> dict[str, str]:
+    delimiter = str(node.config.get("delimiter") or ",")
+    with open(node.path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=delimiter), [])
+    types = node.config.get("column_types") or {}
+    return {name: str(types.get(name, "VARCHAR")) for name in header}
+
+
+def _sql_line(message: str) -> int | None:
+    match = _SQL_LINE.search(message)
+    return int(match.group(1)) if match else None
+
+
+def _find_line(raw: str, word: str) -> int | None:
+    match = re.search(r"\b" + re.escape(word) + r"\b", raw)
+    return raw.count("\n", 0, match.start()) + 1 if match else None
+
+
+class Validator:
+    """Holds the growing schema; `check(node)` validates one compiled node (upstream first)."""
+
+    def __init__(self, manifest: Manifest, prefix_lines: dict[str, int] | None = None) -> None:
+        self.manifest = manifest
+        self.prefix_lines = prefix_lines or {}
+        self.schema: dict[str, dict[str, dict[str, str]]] = {}
+        self.replacements: list[tuple[str, str]] = []
+        for node in manifest.sources.values():
+            rel = node.relation()
+            if node.external_location:
+                name = f"{node.source_name}__{node.name}"
+                self.replacements.append((node.external_location, f"{quote(SOURCE_SCHEMA)}.{quote(name)}"))
+                columns = source_columns(node)
+                if columns is not None:
+                    self.schema.setdefault(SOURCE_SCHEMA, {})[name] = columns
+            elif node.columns:
+                self.schema.setdefault(str(rel.schema), {})[rel.identifier] = {
+                    c: (col.data_type or "VARCHAR") for c, col in node.columns.items()
+                }
+        self.replacements.sort(key=lambda pair: -len(pair[0]))
+        self._mapping: Any = None
+
+    def mapping(self) -> Any:
+        """One sqlglot MappingSchema, grown table by table (building it is the slow part)."""
+        if self._mapping is None:
+            from sqlglot.schema import MappingSchema
+
+            self._mapping = MappingSchema(self.schema, dialect="duckdb")
+        return self._mapping
+
+    def _set_table(self, schema: str, table: str, columns: dict[str, str]) -> None:
+        self.schema.setdefault(schema, {})[table] = columns
+        if self._mapping is not None:
+            self._mapping.add_table(f"{quote(schema)}.{quote(table)}", columns, dialect="duckdb")
+
+    def add_seed(self, node: Node) -> None:
+        rel = node.relation()
+        try:
+            self._set_table(str(rel.schema), rel.identifier, seed_columns(node))
+        except OSError:
+            pass
+
+    def sql_for_check(self, sql: str) -> str:
+        for expression, name in self.replacements:
+            sql = sql.replace(expression, name)
+        return sql
+
+    def check(self, node: Node) -> None:
+        import sqlglot
+        from sqlglot import exp
+        from sqlglot.errors import OptimizeError, ParseError
+
+        if node.resource_type == "seed":
+            self.add_seed(node)
+            return
+        if node.materialized == "ephemeral" or node.compiled_code is None:
+            return
+        if node.resource_type == "test" and node.test_metadata is not None:
+            self._check_generic_test(node)
+            return
+        sql = self.sql_for_check(node.compiled_code)
+        where = node.original_file_path
+        offset = self.prefix_lines.get(node.unique_id, 0)
+        try:
+            statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+        except ParseError as exc:
+            first = exc.errors[0] if exc.errors else {}
+            line = first.get("line")
+            if node.resource_type == "test" and node.yaml_line:
+                raise ValidationError(f"SQL syntax error in data test '{node.name}': {first.get('description', exc)}",
+                                      where, node.yaml_line) from exc
+            line = max(1, line - offset) if line else None
+            raise ValidationError(f"SQL syntax error: {first.get('description', exc)}", where, line) from exc
+        if len(statements) != 1:
+            raise ValidationError(f"expected one SQL statement, found {len(statements)}", where)
+        tree = statements[0]
+        if not isinstance(tree, exp.Query):
+            raise ValidationError(f"a {node.resource_type} must be a select query, not {tree.key.upper()}", where)
+        if not self._all_known(tree):
+            self._record(node, None)
+            return
+        from sqlglot.optimizer.qualify import qualify
+
+        try:
+            qualified = qualify(tree.copy(), schema=self.mapping(), dialect="duckdb", validate_qualify_columns=True,
+                                quote_identifiers=False, identify=False)
+        except OptimizeError as exc:
+            self._record(node, None)
+            match = _COLUMN.search(str(exc))
+            if not match:
+                return  # something sqlglot's qualifier cannot follow: leave it to DuckDB
+            column = match.group(1)
+            upstream = self._upstream_columns(node)
+            if node.resource_type == "test":
+                line = node.yaml_line or _find_line(node.raw_code, column)
+                raise ValidationError(
+                    f"data test '{node.name}': column '{column}' does not exist upstream{upstream}", where, line
+                ) from exc
+            line = _find_line(node.raw_code, column)
+            raise ValidationError(f"column '{column}' does not exist upstream{upstream}", where, line) from exc
+        except Exception:  # noqa: BLE001 — sqlglot internals; the database will have the last word
+            self._record(node, None)
+            return
+        self._record(node, qualified)
+
+    def _check_generic_test(self, node: Node) -> None:
+        """A generic test's column must exist in the model it is attached to (when that is known)."""
+        column = node.column_name
+        attached = self.manifest.all_nodes().get(node.attached_node or "")
+        if not column or attached is None or not re.fullmatch(r"\w+", column):
+            return
+        if attached.resource_type == "source" and attached.external_location:
+            known = self.schema.get(SOURCE_SCHEMA, {}).get(f"{attached.source_name}__{attached.name}")
+        else:
+            rel = attached.relation()
+            known = self.schema.get(str(rel.schema), {}).get(rel.identifier)
+        if known is not None and column.lower() not in {c.lower() for c in known}:
+            raise ValidationError(
+                f"data test '{node.name}': column '{column}' does not exist in {attached.name} "
+                f"(columns: {', '.join(known)})",
+                node.original_file_path, node.yaml_line,
+            )
+
+    def _all_known(self, tree: Any) -> bool:
+        from sqlglot import exp
+
+        ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+        for table in tree.find_all(exp.Table):
+            if not isinstance(table.this, exp.Identifier):
+                return False  # a table function (read_csv, unnest, range …)
+            if not table.db and table.name.lower() in ctes:
+                continue
+            if table.name not in self.schema.get(table.db or "", {}):
+                return False
+        return True
+
+    def _record(self, node: Node, qualified: Any) -> None:
+        if node.resource_type != "model" or node.materialized == "ephemeral":
+            return
+        rel = node.relation()
+        if qualified is None or any(s.is_star for s in qualified.selects):
+            if rel.identifier in self.schema.get(str(rel.schema), {}):
+                del self.schema[str(rel.schema)][rel.identifier]
+                self._mapping = None
+            return
+        columns = {s.alias_or_name: "VARCHAR" for s in qualified.selects}
+        self._set_table(str(rel.schema), rel.identifier, columns)
+
+    def _upstream_columns(self, node: Node) -> str:
+        parts = []
+        nodes = self.manifest.all_nodes()
+        for uid in node.depends_on:
+            parent = nodes[uid]
+            rel = parent.relation()
+            if parent.resource_type == "source" and parent.external_location:
+                cols = self.schema.get(SOURCE_SCHEMA, {}).get(f"{parent.source_name}__{parent.name}")
+            else:
+                cols = self.schema.get(str(rel.schema), {}).get(rel.identifier)
+            if cols:
+                shown = ", ".join(list(cols)[:30]) + (", …" if len(cols) > 30 else "")
+                parts.append(f"{parent.name}: {shown}")
+        return f" (upstream columns — {'; '.join(parts)})" if parts else ""
+
+
+def validate(manifest: Manifest, order: Iterable[str], prefix_lines: dict[str, int] | None = None) -> Validator:
+    """Validate nodes in dependency order; the first error raises. Returns the filled Validator."""
+    validator = Validator(manifest, prefix_lines)
+    nodes = manifest.nodes
+    for uid in order:
+        validator.check(nodes[uid])
+    return validator

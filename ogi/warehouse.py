@@ -1,0 +1,123 @@
+"""Atomic publishing of the DuckDB warehouse file.
+
+A build works on `<file>.tmp-<pid>`, a copy of the current warehouse (so incremental models keep
+their state), and `os.replace`s it over the warehouse only when everything succeeded. Readers
+with the old file open keep their consistent (old) view; a failed or killed build leaves the last
+good warehouse untouched. A warehouse held open for writing by another process is reported with
+that process's name and pid.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ogi.errors import WarehouseLockedError
+
+_LOCK = re.compile(r"Conflicting lock is held in (?P<prog>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def temp_path(warehouse: Path) -> Path:
+    return warehouse.with_name(f"{warehouse.name}.tmp-{os.getpid()}")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temps(warehouse: Path) -> list[Path]:
+    """Delete temp files left by builds that were killed (their pid no longer runs)."""
+    removed = []
+    for path in warehouse.parent.glob(f"{warehouse.name}.tmp-*"):
+        match = re.search(r"\.tmp-(\d+)(\.wal)?$", path.name)
+        if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def lock_message(warehouse: Path, exc: BaseException) -> str:
+    match = _LOCK.search(str(exc))
+    holder = f"{match.group('prog')} (pid {match.group('pid')})" if match else "another process"
+    return (
+        f"{warehouse} is open for writing in {holder}; close that connection (or stop that process), "
+        f"or build with --warehouse OTHER.duckdb"
+    )
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def check_not_locked(warehouse: Path) -> None:
+    """Fail with a helpful message when another process holds the warehouse for writing.
+
+    Read-only readers do not block a build (the new file is swapped in under them)."""
+    if not warehouse.exists():
+        return
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        if is_lock_error(exc):
+            raise WarehouseLockedError(lock_message(warehouse, exc)) from exc
+        raise
+    con.close()
+
+
+def _checkpoint_wal(warehouse: Path) -> None:
+    """Fold a leftover write-ahead log into the file so a byte copy is complete."""
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    if not wal.exists():
+        return
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse))
+    except duckdb.Error as exc:
+        if is_lock_error(exc):
+            raise WarehouseLockedError(lock_message(warehouse, exc)) from exc
+        raise
+    con.execute("checkpoint")
+    con.close()
+
+
+class Publication:
+    """The working copy of one build: `path` to write into, then `publish()` or `discard()`."""
+
+    def __init__(self, warehouse: Path, copy_current: bool = True) -> None:
+        self.warehouse = warehouse
+        self.path = temp_path(warehouse)
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(warehouse)
+        check_not_locked(warehouse)
+        self.discard()
+        if warehouse.exists():
+            _checkpoint_wal(warehouse)
+            if copy_current:
+                shutil.copyfile(warehouse, self.path)
+
+    def publish(self) -> None:
+        os.replace(self.path, self.warehouse)
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
+
+    def __enter__(self) -> Publication:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.path.exists():
+            self.discard()
