@@ -244,8 +244,8 @@ def attach_warehouse_facts(nodes: dict[str, SiteNode], con: duckdb.DuckDBPyConne
             ordered.append(column)
         node.columns = ordered + list(documented.values())
         try:
-            count = con.execute(f'select count(*) from "{schema}"."{_relation_key(node)}"').fetchone()
-            node.rows = int(count[0]) if count else None
+            count = con.execute(f'select count(*) from "{schema}"."{_relation_key(node)}"').fetchall()
+            node.rows = int(count[0][0])
         except Exception:  # noqa: BLE001 - a view over missing files still gets a page
             node.rows = None
 
