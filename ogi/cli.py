@@ -191,7 +191,7 @@ def ls(select: Select = None, exclude: Exclude = None,
         _fail(str(exc))
         return
     nodes = session.manifest.all_nodes()
-    ordered = [u for u in chosen if nodes[u].resource_type == "source"] + session.graph.order(chosen)
+    ordered = [u for u in chosen if nodes[u].resource_type == "source"] + session.graph.order(chosen, ephemeral=True)
     for uid in ordered:
         node = nodes[uid]
         if output == "name":

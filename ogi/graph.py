@@ -65,6 +65,17 @@ class Graph:
         chain = " -> ".join(reversed(names))
         raise GraphError(f"dependency cycle: {chain}", first.original_file_path, line)
 
+    def effective_parents(self, uid: str) -> set[str]:
+        """Parents, looking through ephemeral models (which never run on their own)."""
+        out: set[str] = set()
+        for parent in self.parents[uid]:
+            node = self.nodes[parent]
+            if node.resource_type == "model" and node.materialized == "ephemeral":
+                out |= self.effective_parents(parent)
+            else:
+                out.add(parent)
+        return out
+
     def ancestors(self, uid: str, depth: int | None = None) -> set[str]:
         return self._walk(uid, self.parents, depth)
 
@@ -87,10 +98,11 @@ class Graph:
             level += 1
         return seen
 
-    def order(self, selected: Iterable[str], with_test_edges: bool = False) -> list[str]:
+    def order(self, selected: Iterable[str], with_test_edges: bool = False, ephemeral: bool = False) -> list[str]:
         """Selected nodes in dependency order (sources excluded); in build mode a model's tests run
         before its children, so a failing test can stop them."""
-        chosen = {uid for uid in selected if self.nodes[uid].resource_type != "source"}
+        chosen = {uid for uid in selected if self.nodes[uid].resource_type != "source"
+                  and (ephemeral or self.nodes[uid].materialized != "ephemeral")}
         extra: dict[str, set[str]] = {uid: set() for uid in chosen}
         if with_test_edges:
             for uid in chosen:
@@ -106,7 +118,8 @@ class Graph:
         indegree: dict[str, int] = {}
         downstream: dict[str, list[str]] = {uid: [] for uid in chosen}
         for uid in chosen:
-            ups = {p for p in self.parents[uid] if p in chosen} | extra[uid]
+            parents = set(self.parents[uid]) if ephemeral else self.effective_parents(uid)
+            ups = {p for p in parents if p in chosen} | extra[uid]
             indegree[uid] = len(ups)
             for up in ups:
                 downstream[up].append(uid)
@@ -122,7 +135,7 @@ class Graph:
                 if indegree[nxt] == 0:
                     heapq.heappush(ready, (rank[self.nodes[nxt].resource_type], nxt))
         if len(out) != len(chosen):  # only possible through test edges; fall back to plain order
-            return self.order(chosen, with_test_edges=False) if with_test_edges else out
+            return self.order(chosen, False, ephemeral) if with_test_edges else out
         return out
 
     # -- selection -------------------------------------------------------------------------
@@ -221,10 +234,3 @@ class Graph:
                 return True
         return False
 
-
-def unknown_ref_line(node: Node, name: str) -> int | None:
-    return ref_line(node.raw_code, name)
-
-
-def unknown_source_line(node: Node, source: str, table: str) -> int | None:
-    return source_line(node.raw_code, source, table)

@@ -261,7 +261,8 @@ class Session:
         for index, node in enumerate(nodes, start=1):
             result = NodeResult(node.unique_id, node.name, node.resource_type, "success",
                                 location=node.location, relation=_relation_text(node))
-            upstream = [p for p in node.depends_on + blockers.get(node.unique_id, []) if p in blocked]
+            upstream = [p for p in [*self.graph.effective_parents(node.unique_id), *blockers.get(node.unique_id, [])]
+                        if p in blocked]
             result.started_at = _stamp()
             t0 = time.perf_counter()
             if upstream or (fail_fast and report.failures()):
