@@ -48,23 +48,23 @@ def read(data: bytes, src: Source) -> list[Block]:
 
 
 def _table(t, first_line: int) -> Table | None:  # noqa: ANN001 - python-docx table
+    """Read the table's XML directly (python-docx's cell API is quadratic on merged tables)."""
+    from docx.oxml.ns import qn
+
     rows: list[list[Cell]] = []
-    above: list = []
-    for r, row in enumerate(t.rows):
+    for r, tr in enumerate(t._tbl.tr_lst):
         out: list[Cell] = []
-        tcs = [c._tc for c in row.cells]
-        for j, cell in enumerate(row.cells):
-            tc = tcs[j]
-            left_same = j > 0 and tcs[j - 1] is tc
-            vmerge = tc.vMerge == "continue" or (j < len(above) and above[j][0] is tc)
-            if vmerge and j < len(rows[-1] if rows else []):
-                text = rows[-1][j].text
-            elif left_same:
-                text = out[-1].text
+        for tc in tr.tc_lst:
+            span = max(1, min(50, tc.grid_span or 1))
+            col = len(out)
+            above = rows[-1][col] if rows and col < len(rows[-1]) else None
+            if tc.vMerge == "continue" and above is not None:
+                text, origin = above.text, False
             else:
-                text = cell.text
-            out.append(Cell(r, j, " ".join(text.split()), first_line + r, origin=not (left_same or vmerge)))
-        above = [(tc, None) for tc in tcs]
+                paras = ("".join(x.text or "" for x in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p")))
+                text, origin = " ".join(" ".join(paras).split()), True
+            for k in range(span):
+                out.append(Cell(r, col + k, text, first_line + r, origin=origin and k == 0))
         rows.append(out)
     if sum(len(r) for r in rows) < 2:
         return None
