@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 PALETTE = ("#2b8a3e", "#8ce99a", "#e03131", "#f59f00", "#868e96", "#1c7ed6", "#ae3ec9", "#495057")
-PANEL_HEIGHT = 170
+PANEL_HEIGHT = 150
 BAR_WIDTH = 26
 BAR_GAP = 12
 MARGIN = 44
@@ -29,6 +29,7 @@ class ChartSpec:
     facet: str | None = None
     total: str | None = None
     title: str = ""
+    caption: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     facet_order: list[str] = field(default_factory=list)
 
@@ -40,6 +41,7 @@ class ChartSpec:
             facet=meta.get("facet"),
             total=meta.get("total"),
             title=str(meta.get("title") or ""),
+            caption=str(meta.get("caption") or ""),
             labels={str(key): str(value) for key, value in (meta.get("labels") or {}).items()},
             facet_order=[str(value) for value in meta.get("facet_order") or []],
         )
@@ -89,13 +91,13 @@ def _bar(x: float, base: float, height: float, shares: list[tuple[str, float]], 
     return parts
 
 
-def _panel(rows: Sequence[Mapping[str, Any]], spec: ChartSpec, facet: str, xs: list[str], left: float) -> list[str]:
-    """One small multiple: the bars of one facet value, with its title and axis labels."""
-    top, height = 34.0, PANEL_HEIGHT - 74.0
+def _panel(rows: Sequence[Mapping[str, Any]], spec: ChartSpec, facet: str, xs: list[str], offset: float) -> list[str]:
+    """One small multiple, `offset` pixels down: the bars of one facet value, its title and axis labels."""
+    top, height, left = offset + 34.0, PANEL_HEIGHT - 74.0, float(MARGIN)
     base = top + height
     width = len(xs) * (BAR_WIDTH + BAR_GAP) + BAR_GAP
     out = [f'<g class="panel" data-facet="{escape(facet)}">',
-           f'<text x="{left + width / 2:.1f}" y="16" class="facet">{escape(facet or spec.title)}</text>',
+           f'<text x="{left}" y="{offset + 14}" class="facet">{escape(facet or spec.title)}</text>',
            f'<line x1="{left}" y1="{base}" x2="{left + width}" y2="{base}" class="axis"/>']
     by_x = {str(row.get(spec.x)): row for row in rows if not spec.facet or str(row.get(spec.facet)) == facet}
     for index, x_value in enumerate(xs):
@@ -120,39 +122,46 @@ def _panel(rows: Sequence[Mapping[str, Any]], spec: ChartSpec, facet: str, xs: l
     return out
 
 
+def _text_width(text: str) -> float:
+    """Rough width of 11px text: wide (CJK) characters count double."""
+    return 6.5 * len(text) + 5 * sum(1 for ch in text if ord(ch) > 0x2E80)
+
+
 def _legend(spec: ChartSpec, y: float) -> list[str]:
     out, x = ['<g class="legend">'], float(MARGIN)
     for index, part in enumerate(spec.parts):
         label = spec.label(part)
         out.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{PALETTE[index % len(PALETTE)]}"/>')
         out.append(f'<text x="{x + 14}" y="{y}" class="key">{escape(label)}</text>')
-        x += 24 + 7 * len(label) + 6 * sum(1 for ch in label if ord(ch) > 0x2E80)
+        x += 28 + _text_width(label)
     out.append("</g>")
     return out
 
 
 def share_bars_svg(rows: Sequence[Mapping[str, Any]], spec: ChartSpec) -> str:
-    """The chart as one standalone SVG element ('' when there are no rows)."""
+    """The chart as one standalone SVG element ('' when there are no rows); facets stacked vertically."""
     if not rows:
         return ""
     xs = _xs(rows, spec)
     facets = _facets(rows, spec)
-    panel_width = len(xs) * (BAR_WIDTH + BAR_GAP) + BAR_GAP
+    legend_height = 26
     body: list[str] = []
     for index, facet in enumerate(facets):
-        body.extend(_panel(rows, spec, facet, xs, MARGIN + index * (panel_width + MARGIN)))
-    width = MARGIN + len(facets) * (panel_width + MARGIN)
-    height = PANEL_HEIGHT + 10
-    caption = (f"bars: share of {', '.join(spec.label(p) for p in spec.parts)}; "
-               f"number above: {spec.label(spec.total)}" if spec.total else "bars: shares of the whole")
-    style = ("<style>.facet{font:600 12px sans-serif;text-anchor:middle}.tick,.total{font:10px sans-serif;"
+        body.extend(_panel(rows, spec, facet, xs, legend_height + index * PANEL_HEIGHT))
+    height = legend_height + len(facets) * PANEL_HEIGHT + 10
+    caption = spec.caption or ("bars: shares of the parts" + (f"; number above: {spec.label(spec.total)}"
+                                                              if spec.total else "") + "; dashed: no part stated")
+    legend_width = sum(28 + _text_width(spec.label(part)) for part in spec.parts)
+    width = int(max(2 * MARGIN + len(xs) * (BAR_WIDTH + BAR_GAP) + BAR_GAP,
+                    2 * MARGIN + legend_width, 2 * MARGIN + _text_width(caption), 480))
+    style = ("<style>.facet{font:600 12px sans-serif}.tick,.total{font:10px sans-serif;"
              "text-anchor:middle;fill:#333}.key,.caption{font:11px sans-serif;fill:#333}.axis{stroke:#999}"
              ".empty{fill:#f1f3f5;stroke:#ced4da;stroke-dasharray:3 2}</style>")
     return "".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height + 24}" '
-        f'viewBox="0 0 {width} {height + 24}"><title>{escape(spec.title)}</title>{style}',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><title>{escape(spec.title)}</title>{style}',
+        *_legend(spec, 14),
         *body,
-        *_legend(spec, PANEL_HEIGHT - 14),
-        f'<text x="{MARGIN}" y="{PANEL_HEIGHT + 8}" class="caption">{escape(caption)}</text>',
+        f'<text x="{MARGIN}" y="{height - 4}" class="caption">{escape(caption)}</text>',
         "</svg>",
     ])

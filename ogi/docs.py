@@ -52,7 +52,7 @@ class SiteColumn:
     description: str = ""
     label_zh: str = ""
     tests: list[TestResult] = field(default_factory=list)
-    upstream: list[tuple[str, str]] = field(default_factory=list)  # (node name, column)
+    upstream: list[tuple[str, str, str]] = field(default_factory=list)  # (node name, column, page or '')
 
 
 @dataclass
@@ -266,12 +266,12 @@ def attach_column_lineage(nodes: dict[str, SiteNode]) -> None:
     from sqlglot.lineage import lineage
 
     schema = warehouse_schema(nodes)
-    by_relation = {_relation_key(node): node.name for node in nodes.values()}
+    by_relation = {_relation_key(node): node for node in nodes.values()}
     for node in nodes.values():
         if node.resource_type != "model" or not node.compiled_sql.strip():
             continue
         try:
-            graph = lineage(None, node.compiled_sql, schema=schema, dialect="duckdb")
+            graph = lineage(None, node.compiled_sql, schema=schema, dialect="duckdb", trim_selects=False, copy=False)
         except Exception as error:  # noqa: BLE001 - lineage is best effort; say why it is missing
             node.lineage_note = f"column lineage unavailable: {str(error).splitlines()[0][:200]}"
             continue
@@ -286,7 +286,9 @@ def attach_column_lineage(nodes: dict[str, SiteNode]) -> None:
                 if leaf.downstream or not isinstance(leaf.source, exp.Table):
                     continue
                 table = leaf.source.name
-                pairs.append((by_relation.get(table, table), leaf.name.split(".")[-1]))
+                upstream = by_relation.get(table)
+                pairs.append((upstream.name if upstream else table, leaf.name.split(".")[-1],
+                              upstream.page if upstream else ""))
             column.upstream = sorted(set(pairs))
 
 

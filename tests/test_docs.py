@@ -94,7 +94,7 @@ def test_chart_draws_one_panel_per_facet_and_full_bars() -> None:
     svg = share_bars_svg(rows, spec)
     assert svg.index('data-facet="province"') < svg.index('data-facet="county"')
     heights = [float(h) for h in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="26" height="([\d.]+)" fill', svg)]
-    assert len(heights) == 3 and heights[0] == pytest.approx(96) and sum(heights[1:]) == pytest.approx(96, abs=0.2)
+    assert len(heights) == 3 and heights[0] == pytest.approx(76) and sum(heights[1:]) == pytest.approx(76, abs=0.2)
     assert 'class="empty"' in svg                # a year with no outcome figures is drawn empty, not as 0 %
     assert ">10<" in svg and ">–<" in svg         # the total above each bar; unknown shown as a dash
     assert share_bars_svg([], spec) == ""
