@@ -71,18 +71,19 @@ def _repaired_utf8(data: bytes, err: UnicodeDecodeError) -> str | None:
 
 
 def _mostly_gb2312(text: str) -> bool:
-    """Big5 bytes read as GB18030 give rare characters outside GB2312; real GBK text rarely does."""
-    cjk = [c for c in text[:3000] if "\u4e00" <= c <= "\u9fff"]
-    if len(cjk) < 20:
+    """Big5 bytes read as GB18030 give kana, box drawing and rare characters; GBK text rarely does."""
+    wide = [c for c in text[:3000] if ord(c) > 0x2FFF and not ("\u3000" <= c <= "\u303f" or c >= "\uff00")]
+    if len(wide) < 10:
         return True
     common = 0
-    for c in cjk:
-        try:
-            c.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            pass
-    return common >= 0.9 * len(cjk)
+    for c in wide:
+        if "\u4e00" <= c <= "\u9fff":
+            try:
+                c.encode("gb2312")
+                common += 1
+            except UnicodeEncodeError:
+                pass
+    return common >= 0.85 * len(wide)
 
 
 def _candidates(data: bytes) -> list[str]:
