@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ogi.errors import CompilationError, GraphError
-from ogi.manifest import Manifest, ref_line, source_line
+from ogi.manifest import Manifest, ref_line
 from ogi.nodes import Node
 
 _ATOM = re.compile(r"^(?P<at>@)?(?P<up>\d*\+)?(?P<body>.+?)(?P<down>\+\d*)?$")
@@ -76,6 +76,17 @@ class Graph:
                 out.add(parent)
         return out
 
+    def effective_children(self, uid: str) -> set[str]:
+        """Children, looking through ephemeral models."""
+        out: set[str] = set()
+        for child in self.children.get(uid, []):
+            node = self.nodes[child]
+            if node.resource_type == "model" and node.materialized == "ephemeral":
+                out |= self.effective_children(child)
+            else:
+                out.add(child)
+        return out
+
     def ancestors(self, uid: str, depth: int | None = None) -> set[str]:
         return self._walk(uid, self.parents, depth)
 
@@ -111,7 +122,7 @@ class Graph:
                     continue
                 test_parents = set(self.parents[uid])
                 for parent in test_parents:
-                    for child in self.children.get(parent, []):
+                    for child in self.effective_children(parent):
                         if child in chosen and self.nodes[child].resource_type != "test" and child != uid:
                             if test_parents <= self.ancestors(child):
                                 extra[child].add(uid)

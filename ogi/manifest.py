@@ -394,7 +394,8 @@ def _add_generic_test(
     if manifest.templates.macro(f"test_{test_name}") is None:
         raise CompilationError(f"unknown data test '{test_name}': no {{% test {test_name} %}} macro", rel, line)
     config = dict(body.pop("config", None) or {})
-    kwargs = dict(body.pop("arguments", None) or {})
+    kwargs: dict[str, Any] = {"column_name": column} if column is not None else {}
+    kwargs.update(body.pop("arguments", None) or {})
     custom_name = body.pop("name", None) if isinstance(test, dict) else None
     body.pop("test_name", None)
     for key, value in body.items():
@@ -402,8 +403,6 @@ def _add_generic_test(
             config.setdefault(key, value)
         else:
             kwargs[key] = value
-    if column is not None:
-        kwargs.setdefault("column_name", column)
     target = node.name if node.resource_type != "source" else f"{node.source_name}_{node.name}"
     prefix = "source_" if node.resource_type == "source" else ""
     name = custom_name or _test_name(prefix + test_name, target, kwargs)

@@ -139,7 +139,7 @@ class Session:
         if existing is None:
             existing = self.existing_relations()
         compiler = Compiler(self.manifest, existing, full_refresh)
-        every = self.graph.order(self.graph.select(None, None, ("seed", "model", "test")))
+        every = self.graph.order(self.graph.select(None, None, ("seed", "model", "test")), ephemeral=True)
         compiler.compile_all(order)
         if validate and os.environ.get("OGI_SKIP_VALIDATION") != "1":
             compiler.compile_all([u for u in every if self.manifest.nodes[u].resource_type == "model"])
@@ -295,7 +295,7 @@ class Session:
                 continue
             parents = set(node.depends_on)
             for parent in parents:
-                for child in self.graph.children.get(parent, []):
+                for child in self.graph.effective_children(parent):
                     if child in chosen and self.graph.nodes[child].resource_type != "test":
                         if parents <= self.graph.ancestors(child):
                             out.setdefault(child, []).append(node.unique_id)

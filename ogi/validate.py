@@ -21,7 +21,7 @@ from ogi.nodes import Node, quote
 
 SOURCE_SCHEMA = "__ogi_source__"
 _READ_PATH = re.compile(r"read_(?:parquet|csv|csv_auto|json|json_auto)\s*\(\s*\[?\s*'([^']+)'", re.I)
-_COLUMN = re.compile(r"Column '\"?([^'\"]+)\"?' could not be resolved")
+_COLUMN = re.compile(r"Column '\"?([^'\"]+)\"?' could not be resolved|Unknown column: \"?(\w+)")
 _SQL_LINE = re.compile(r"Line: (\d+), Col: (\d+)")
 
 
@@ -116,6 +116,7 @@ class Validator:
                 }
         self.replacements.sort(key=lambda pair: -len(pair[0]))
         self._mapping: Any = None
+        self.ephemeral_columns: dict[str, list[str]] = {}
 
     def mapping(self) -> Any:
         """One sqlglot MappingSchema, grown table by table (building it is the slow part)."""
@@ -150,7 +151,7 @@ class Validator:
         if node.resource_type == "seed":
             self.add_seed(node)
             return
-        if node.materialized == "ephemeral" or node.compiled_code is None:
+        if node.compiled_code is None:
             return
         if node.resource_type == "test" and node.test_metadata is not None:
             self._check_generic_test(node)
@@ -186,7 +187,7 @@ class Validator:
             match = _COLUMN.search(str(exc))
             if not match:
                 return  # something sqlglot's qualifier cannot follow: leave it to DuckDB
-            column = match.group(1)
+            column = match.group(1) or match.group(2)
             upstream = self._upstream_columns(node)
             if node.resource_type == "test":
                 line = node.yaml_line or _find_line(node.raw_code, column)
@@ -232,7 +233,11 @@ class Validator:
         return True
 
     def _record(self, node: Node, qualified: Any) -> None:
-        if node.resource_type != "model" or node.materialized == "ephemeral":
+        if node.resource_type != "model":
+            return
+        if node.materialized == "ephemeral":
+            if qualified is not None and not any(s.is_star for s in qualified.selects):
+                self.ephemeral_columns[node.unique_id] = [s.alias_or_name for s in qualified.selects]
             return
         rel = node.relation()
         if qualified is None or any(s.is_star for s in qualified.selects):
@@ -249,8 +254,11 @@ class Validator:
         for uid in node.depends_on:
             parent = nodes[uid]
             rel = parent.relation()
+            cols: Any
             if parent.resource_type == "source" and parent.external_location:
                 cols = self.schema.get(SOURCE_SCHEMA, {}).get(f"{parent.source_name}__{parent.name}")
+            elif parent.materialized == "ephemeral":
+                cols = self.ephemeral_columns.get(uid)
             else:
                 cols = self.schema.get(str(rel.schema), {}).get(rel.identifier)
             if cols:
