@@ -1,9 +1,402 @@
-"""Pre-2019 statistics appendices (附表 / 统计表) -> keyed cells. Placeholder until it lands."""
+"""Pre-2019 statistics appendices (附表 / 统计表, layouts A/B/C of REPORT_FORMATS §7) -> keyed cells.
+
+The table is read from its text whatever shape it arrived in: one cell per line (" |" ends),
+cells spaced on one line, or cells glued with no separator at all
+("主动公开信息数条4251516" = 条 | 425 | 1516). Rows are found by their unit column (a unit
+directly followed by digits ends a label). A glued digit run is split only when exactly one split
+fits: cumulative >= annual, the table's own sums (a total = its "其中" channels, received =
+channels, answered = categories) and, as a last tie-break, the same figure stated in the prose.
+Anything else yields no fact (status `unplaced`) and a warning.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
+from dataclasses import dataclass, field
+
 from ingest.model import CellRecord, Document
+from ingest.numbers import to_yuan
+
+TABLE = "statistics_appendix"
+_HEADER_RE = re.compile(
+    r"(?:指\s*标\s*名\s*称|统\s*计\s*指\s*标)\s*(?:计\s*量\s*)?(?:单\s*位)?\s*(?:代\s*码)?\s*"
+    r"(?P<cols>(?:(?:\d{4}\s*年\s*度?|本\s*年\s*度|本\s*期\s*实\s*际|本\s*年\s*累\s*计|历\s*年\s*累\s*计|统\s*计\s*数|累\s*计)\s*)+)"
+)
+_UNITS = "万元|人次|件次|条|件|个|次|元|人|项|篇|份"
+_ROW_RE = re.compile(
+    rf"(?P<label>[^\d\s][^\d]*?)\s*(?P<unit>{_UNITS})\s*(?P<nums>\d(?:\d|[ \t]|,(?=\d)|\.(?=\d))*)"
+)
+_ENUM_START_RE = re.compile(r"^[.、．]")
+_MAX_COMBOS = 20000
+
+
+@dataclass
+class Row:
+    index: int
+    label: str
+    unit: str
+    tokens: list[str]  # one per column, or a single glued run
+    line: int | None
+    enumerated: bool
+    key: tuple[str, str, str] | None  # (section, item, base measure)
+    candidates: list[tuple[int, ...]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- finding the table
+
+
+def _flatten(doc: Document) -> tuple[str, list[tuple[int, int]]]:
+    """The document as one string (pipe cells unpiped, lines joined by spaces) + (offset, line) marks."""
+    parts: list[str] = []
+    marks: list[tuple[int, int]] = []
+    pos = 0
+    for line in doc.lines:
+        text = re.sub(r"\s*\|+\s*$", "", line.text).strip()
+        marks.append((pos, line.no))
+        parts.append(text)
+        pos += len(text) + 1
+    return " ".join(parts), marks
+
+
+def _line_at(marks: list[tuple[int, int]], offset: int) -> int | None:
+    line = None
+    for start, no in marks:
+        if start > offset:
+            break
+        line = no
+    return line
+
+
+def _columns(cols: str) -> list[str]:
+    out = []
+    for m in re.finditer(
+        r"\d{4}\s*年\s*度?|本\s*年\s*度|本\s*期\s*实\s*际|本\s*年\s*累\s*计|历\s*年\s*累\s*计|统\s*计\s*数|累\s*计",
+        cols,
+    ):
+        name = re.sub(r"\s", "", m.group())
+        if "历年" in name or name == "累计":
+            out.append("cumulative")
+        elif "本期" in name:
+            out.append("period")
+        else:
+            out.append("annual")
+    if "period" in out and out.count("annual") == 1:
+        return out  # 本期实际 | 本年累计: the annual one is 本年累计
+    return out
+
+
+def _rows(body: str, base: int, marks: list[tuple[int, int]], ncols: int) -> list[Row]:
+    rows: list[Row] = []
+    matches = list(_ROW_RE.finditer(body))
+    enum = 0  # the enumerator ("1." "2、") of the current row, 0 when it has none
+    for i, m in enumerate(matches):
+        raw_label = m.group("label").strip()
+        enumerated = bool(_ENUM_START_RE.match(raw_label))
+        enum = (enum + 1 if enum else 1) if enumerated else 0
+        label = re.sub(r"^[.、．]\s*", "", raw_label)
+        label = re.sub(r"^其中\s*[:：]?\s*", "", label)
+        nums = m.group("nums").strip()
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
+        # "…41815092.政府公报公开": the next row's enumerator is glued to this row's digits.
+        if nxt is not None and nxt.start() == m.end() and _ENUM_START_RE.match(nxt.group("label")):
+            nums = _drop_enumerator(nums, enum + 1 if enum else 1)
+        tokens = nums.split()
+        label = re.sub(r"\s", "", label)
+        row = Row(
+            len(rows),
+            label,
+            m.group("unit"),
+            tokens,
+            _line_at(marks, base + m.start()),
+            enumerated,
+            map_label(label),
+        )
+        row.candidates = _candidates(tokens, ncols)
+        rows.append(row)
+    return rows
+
+
+def _drop_enumerator(nums: str, expected: int) -> str:
+    """'1630 20080 2' -> '1630 20080'; glued '41815092' with next item 2. -> '4181509'."""
+    tokens = nums.split()
+    if len(tokens) > 1:
+        return " ".join(tokens[:-1])
+    e = str(expected)
+    if nums.endswith(e) and len(nums) > len(e):
+        return nums[: -len(e)]
+    return nums[:-1] if len(nums) > 1 else nums
+
+
+def _candidates(tokens: list[str], ncols: int) -> list[tuple[int, ...]]:
+    """Every way the printed digits can fill the columns (cumulative >= annual for 2 columns)."""
+    vals = [t.replace(",", "") for t in tokens]
+    if len(vals) == ncols:
+        return [tuple(int(float(v)) if "." not in v else float(v) for v in vals)]  # type: ignore[misc]
+    if len(vals) != 1 or ncols != 2 or not vals[0].isdigit():
+        return []
+    run = vals[0]
+    out = []
+    for i in range(1, len(run)):
+        a, b = run[:i], run[i:]
+        if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
+            continue
+        if int(b) >= int(a):
+            out.append((int(a), int(b)))
+    return out
+
+
+# ---------------------------------------------------------------- labels -> keys
+
+
+def map_label(label: str) -> tuple[str, str, str] | None:
+    """An indicator name -> (section, item, base measure); None when no canonical key fits."""
+    s = re.sub(r"[\s()（）]", "", label)
+    if "申请" in s and "答复" not in s and "复议" not in s and "诉讼" not in s:
+        return _application_key(s)
+    if "答复" in s:
+        return _response_key(s)
+    if re.search(r"申诉|举报|投诉", s):
+        return ("appeals", "complaints", "total")
+    if "复议" in s:
+        return ("appeals", "administrative_reconsideration", "total")
+    if "诉讼" in s:
+        return ("appeals", "administrative_litigation", "total")
+    if "减免" in s and re.search(r"收费|费用", s):
+        return ("fees", "fees_and_waivers_combined", "amount_yuan")
+    if "减免" in s:
+        return ("fees", "fee_waivers", "amount_yuan")
+    if re.search(r"收费|收取.*费", s):
+        return ("fees", "fees_collected", "amount_yuan")
+    if "公开" in s:
+        return _disclosure_key(s)
+    return None
+
+
+def _application_key(s: str) -> tuple[str, str, str] | None:
+    for pattern, measure in (
+        (r"当面", "in_person"),
+        (r"信函.*传真|传真.*信函", "letter_fax"),
+        (r"传真", "fax"),
+        (r"信函|信件", "letter"),
+        (r"电子邮件", "email"),
+        (r"网上|网络|在线", "online"),
+        (r"其[它他]", "other"),
+        (r"总数|申请数|受理", "total"),
+    ):
+        if re.search(pattern, s):
+            return ("applications", "applications_received", measure)
+    return None
+
+
+def _response_key(s: str) -> tuple[str, str, str] | None:
+    for pattern, measure in (
+        (r"部分公开", "partially_granted"),
+        (r"不予公开|否决|不同意公开", "denied"),
+        (r"同意公开", "granted"),
+        (r"其[它他]", "other"),
+        (r"答复(?:总)?数", "total"),
+    ):
+        if re.search(pattern, s):
+            return ("applications", "responses", measure)
+    return None
+
+
+def _disclosure_key(s: str) -> tuple[str, str, str] | None:
+    if "规范性文件" in s:
+        return None
+    for pattern, item in (
+        (r"网站", "proactive_items_website"),
+        (r"公报", "proactive_items_gazette"),
+        (r"微博", "proactive_items_weibo"),
+        (r"微信", "proactive_items_wechat"),
+    ):
+        if re.search(pattern, s):
+            return ("disclosure", item, "total")
+    if re.search(r"主动公开.*(?:信息|文件)(?:总)?数$", s):
+        return ("disclosure", "proactive_items", "total")
+    return None
+
+
+# ---------------------------------------------------------------- choosing splits
+
+_SUM_PARENTS = {
+    ("disclosure", "proactive_items"),
+    ("applications", "applications_received"),
+    ("applications", "responses"),
+}
+
+
+def _groups(rows: list[Row]) -> list[list[Row]]:
+    """A parent row with the enumerated '其中' rows under it; other rows alone."""
+    groups: list[list[Row]] = []
+    for row in rows:
+        if row.enumerated and groups:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups
+
+
+def _sums_hold(group: list[Row], combo: tuple[tuple[int, ...], ...], ncols: int) -> bool:
+    parent = group[0]
+    if parent.key is None or (parent.key[0], parent.key[1]) not in _SUM_PARENTS or len(group) < 2:
+        return True
+    for c in range(ncols):
+        if combo[0][c] != sum(v[c] for v in combo[1:]):
+            return False
+    return True
+
+
+def _resolve(
+    group: list[Row], ncols: int, hints: dict[tuple[str, str, str], float]
+) -> dict[int, tuple[int, ...] | None]:
+    """Row index -> its values when exactly one reading survives, else None."""
+    if any(not r.candidates for r in group):
+        return {r.index: (r.candidates[0] if len(r.candidates) == 1 else None) for r in group}
+    size = 1
+    for r in group:
+        size *= len(r.candidates)
+    if size > _MAX_COMBOS:
+        return {r.index: (r.candidates[0] if len(r.candidates) == 1 else None) for r in group}
+    combos = list(itertools.product(*(r.candidates for r in group)))
+    summed = [c for c in combos if _sums_hold(group, c, ncols)]
+    combos = summed or combos
+    hinted = [c for c in combos if all(_agrees(r, v, hints) for r, v in zip(group, c, strict=True))]
+    combos = hinted or combos
+    out: dict[int, tuple[int, ...] | None] = {}
+    for pos, r in enumerate(group):
+        readings = {c[pos] for c in combos}
+        out[r.index] = readings.pop() if len(readings) == 1 else None
+    return out
+
+
+def _agrees(row: Row, values: tuple[int, ...], hints: dict[tuple[str, str, str], float]) -> bool:
+    if row.key is None or row.key not in hints or not values:
+        return True
+    return float(values[0]) == hints[row.key]
+
+
+# ---------------------------------------------------------------- cells
+
+
+def _cells(
+    rows: list[Row], cols: list[str], resolved: dict[int, tuple[int, ...] | None], table_no: int
+) -> list[CellRecord]:
+    out = []
+    for row in rows:
+        values = resolved.get(row.index)
+        if values is None:
+            raw = " ".join(row.tokens)
+            warning = f"appendix row {row.label!r}: digits {raw!r} cannot be split into {len(cols)} columns with confidence"
+            out.append(
+                CellRecord(
+                    TABLE,
+                    row.index,
+                    2,
+                    raw,
+                    "unplaced",
+                    None,
+                    row.unit,
+                    row.label,
+                    None,
+                    line=row.line,
+                    warning=warning,
+                    table_index=table_no,
+                )
+            )
+            continue
+        for c, (col, value) in enumerate(zip(cols, values, strict=True)):
+            if col == "period":
+                continue
+            section = item = measure = None
+            if row.key is not None:
+                section, item, base = row.key
+                measure = base if col == "annual" else f"{base}_cumulative"
+            amount = to_yuan(float(value), row.unit) if section == "fees" else float(value)
+            out.append(
+                CellRecord(
+                    TABLE,
+                    row.index,
+                    2 + c,
+                    str(value),
+                    "reported",
+                    amount,
+                    row.unit,
+                    row.label,
+                    col,
+                    section,
+                    item,
+                    measure,
+                    row.line,
+                    table_no,
+                )
+            )
+    return out
+
+
+def _prose_hints(doc: Document) -> dict[tuple[str, str, str], float]:
+    from ingest.prose.families import run_families
+    from ingest.prose.sentences import split_sentences
+
+    state = run_families(split_sentences(doc))
+    return {
+        (f.section, f.item, f.measure): f.value
+        for f in state.figures
+        if f.value is not None and f.status == "reported"
+    }
 
 
 def extract_appendix(doc: Document, template: str) -> list[CellRecord]:
-    return []
+    if template in ("2019", "2021"):
+        return []
+    try:
+        return _extract(doc)
+    except Exception as exc:  # a bad document must not stop a batch
+        doc.warnings.append(f"appendix: extraction failed ({type(exc).__name__}: {exc}); no appendix cells")
+        return []
+
+
+def appendix_items(doc: Document) -> set[tuple[str, str]]:
+    """(section, item) of every keyed row of the document's statistics appendices (no values)."""
+    flat, marks = _flatten(doc)
+    out: set[tuple[str, str]] = set()
+    for h in _HEADER_RE.finditer(flat):
+        for row in _rows(flat[h.end() :], h.end(), marks, max(1, len(_columns(h.group("cols"))))):
+            if row.key is not None:
+                out.add((row.key[0], row.key[1]))
+    return out
+
+
+def _extract(doc: Document) -> list[CellRecord]:
+    flat, marks = _flatten(doc)
+    headers = list(_HEADER_RE.finditer(flat))
+    if not headers:
+        return []
+    hints = _prose_hints(doc)
+    out: list[CellRecord] = []
+    for n, h in enumerate(headers):
+        cols = _columns(h.group("cols"))
+        if not cols:
+            continue
+        end = headers[n + 1].start() if n + 1 < len(headers) else len(flat)
+        rows = _rows(flat[h.end() : end], h.end(), marks, len(cols))
+        resolved: dict[int, tuple[int, ...] | None] = {}
+        for group in _groups(rows):
+            resolved.update(_resolve(group, len(cols), hints))
+        cells = _cells(rows, cols, resolved, n)
+        doc.warnings.extend(c.warning for c in cells if c.warning)
+        _compare_with_prose(doc, cells, hints)
+        out.extend(cells)
+    return out
+
+
+def _compare_with_prose(
+    doc: Document, cells: list[CellRecord], hints: dict[tuple[str, str, str], float]
+) -> None:
+    for c in cells:
+        key = (c.section, c.item, c.measure)
+        if c.status == "reported" and key in hints and c.value != hints[key]:  # type: ignore[comparison-overlap]
+            doc.warnings.append(
+                f"prose and appendix disagree on {'/'.join(str(k) for k in key)}: prose {hints[key]}, table {c.value} (both kept)"
+            )

@@ -17,7 +17,28 @@ from dataclasses import dataclass
 import cn2an
 
 # Counting units seen in reports, longest first so that 万元 wins over 元 and 人次 over 人.
-UNITS = ("万元", "人次", "件次", "条次", "条", "件", "个", "次", "份", "宗", "项", "元", "起", "篇", "期", "场", "家", "只", "张", "人")
+UNITS = (
+    "万元",
+    "人次",
+    "件次",
+    "条次",
+    "条",
+    "件",
+    "个",
+    "次",
+    "份",
+    "宗",
+    "项",
+    "元",
+    "起",
+    "篇",
+    "期",
+    "场",
+    "家",
+    "只",
+    "张",
+    "人",
+)
 _UNIT_ALT = "|".join(UNITS)
 
 ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"

@@ -11,6 +11,7 @@ with another value, both are kept and the document gets a warning.
 
 from __future__ import annotations
 
+from ingest.appendix import appendix_items
 from ingest.model import Document, FigureRecord
 from ingest.prose.families import run_families
 from ingest.prose.sentences import split_sentences
@@ -23,4 +24,13 @@ def extract_figures(doc: Document, template: str) -> list[FigureRecord]:
         doc.warnings.append(f"prose: extraction failed ({type(exc).__name__}: {exc}); no prose figures")
         return []
     doc.warnings.extend(state.warnings)
-    return state.figures
+    return _without_subsumed_fees(state.figures, doc)
+
+
+def _without_subsumed_fees(figures: list[FigureRecord], doc: Document) -> list[FigureRecord]:
+    """An appendix row giving fees and waivers as one amount covers the prose's 'no fees' zero."""
+    if not any(f.section == "fees" for f in figures):
+        return figures
+    if ("fees", "fees_and_waivers_combined") not in appendix_items(doc):
+        return figures
+    return [f for f in figures if not (f.section == "fees" and f.status == "stated_zero")]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ingest.model import FigureRecord
 from ingest.numbers import Quantity, quantity_from_match, quantity_pattern, to_yuan
 from ingest.prose.labels import category_label, key_area_label, unit_label
+from ingest.prose.sentences import SUB_HEADING_RE as SUB_ENUM_RE
 from ingest.prose.sentences import Sentence
 
 COUNT_UNITS = ("条", "件", "个", "份", "项")
@@ -71,13 +72,22 @@ class State:
         self.last_item, self.last_item_index = (section, item), self.index
 
 
+def _last_match(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in regex.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
 def _clauses(text: str) -> list[str]:
     return [c for c in re.split(r"[，,。；;！？]", text) if c]
 
 
 # ---------------------------------------------------------------- stated zeros
 
-_NEG_RE = re.compile(r"(?:暂不存在|不存在|暂无|尚无|尚未|暂未|没有|没|未|无)(?!予|论|法|关|偿|疑|误|限|线|纸|人|不)")
+_NEG_RE = re.compile(
+    r"(?:暂不存在|不存在|暂无|尚无|尚未|暂未|没有|没|未|无)(?!予|论|法|关|偿|疑|误|限|线|纸|人|不|经|按)"
+)
 _NOT_CHARGED_RE = re.compile(r"(?:暂不|不|免费|无偿)(?:收取|收)费|免费提供|无偿提供")
 _APPEAL_WORDS_RE = re.compile(r"复议|诉讼")
 _COMPLAINT_WORDS_RE = re.compile(r"申诉|举报")
@@ -132,7 +142,7 @@ def _not_charged(s: Sentence, st: State, clause: str) -> None:
 
 _RECEIVED_RE = re.compile(
     r"(?:受理|收到|接到|接收|收)(?:了)?(?P<mid>[^，,。；;]{0,24}?)申请(?:公开)?"
-    r"(?:信件|件数|总数|数量|数)?(?:共|共计|合计|总计)?(?:为|达|达到)?" + q("q", COUNT_UNITS + ("次",))
+    r"(?:信件|件数|总数|数量|数|件)?(?:共|共计|合计|总计)?(?:为|达|达到)?" + q("q", COUNT_UNITS + ("次",))
 )
 _NOT_APPLICATION_RE = re.compile(r"复议|诉讼|审批|提案|诉求|投诉|咨询|许可|举报|预审|热线|12345|信访")
 _CHANNEL_RE = re.compile(
@@ -144,7 +154,9 @@ _CHANNELS = {
     "网上": "online", "网络": "online", "在线": "online", "互联网": "online", "电子邮件": "online", "邮件": "online",
     "信函": "letter_fax", "信件": "letter_fax", "邮寄": "letter_fax", "传真": "letter_fax",
 }  # fmt: skip
-_CUMULATIVE_RE = re.compile(r"(?:历年累计|累计)(?:受理|收到|公开|主动公开|发布)?[^，,。；;\d]{0,12}?" + q("q", COUNT_UNITS + ("次",)))
+_CUMULATIVE_RE = re.compile(
+    r"(?:历年累计|累计)(?:受理|收到|公开|主动公开|发布)?[^，,。；;\d]{0,12}?" + q("q", COUNT_UNITS + ("次",))
+)
 
 
 def applications(s: Sentence, st: State) -> None:
@@ -154,7 +166,11 @@ def applications(s: Sentence, st: State) -> None:
         return
     mid = m.group("mid")
     context_ok = re.search(r"公开|信息", mid) or "申请" in s.sub or "申请" in s.top
-    if not context_ok or _NOT_APPLICATION_RE.search(mid) or _NOT_APPLICATION_RE.search(s.text[: m.start()][-12:]):
+    if (
+        not context_ok
+        or _NOT_APPLICATION_RE.search(mid)
+        or _NOT_APPLICATION_RE.search(s.text[: m.start()][-12:])
+    ):
         return
     qty = quantity_from_match(m, "q")
     if qty is None:
@@ -174,8 +190,13 @@ def applications(s: Sentence, st: State) -> None:
 
 
 _ON_TIME_RE = re.compile(r"(?:按时|按期|如期)(?:答复|办结|回复)(?:了)?(?:申请)?(?:共)?(?:为)?" + q())
-_ANSWERED_RE = re.compile(r"(?<!按时)(?<!按期)(?<!如期)(?<!及时)(?:答复|回复)(?:了)?(?:申请)?(?:共|共计)?(?:为)?" + q())
-_GRANTED_RE = re.compile(r"(?<!不)(?<!部分)(?:同意公开|予以公开|准予公开|全部公开)(?:的)?(?:答复)?(?:数)?(?:为)?" + q())
+_ANSWERED_RE = re.compile(
+    r"(?<!按时)(?<!按期)(?<!如期)(?<!及时)(?<![公开分予意])(?:答复|回复)(?:了)?(?:申请)?(?:共|共计)?(?:为)?"
+    + q()
+)
+_GRANTED_RE = re.compile(
+    r"(?<!不)(?<!部分)(?:同意公开|予以公开|准予公开|全部公开)(?:的)?(?:答复)?(?:数)?(?:为)?" + q()
+)
 _PARTIAL_RE = re.compile(r"(?:同意部分公开|部分公开)(?:的)?(?:答复)?(?:数)?(?:为)?" + q())
 _DENIED_RE = re.compile(r"(?:不予公开|不同意公开|不予以公开)(?:的)?(?:答复)?(?:数)?(?:为)?" + q())
 
@@ -201,9 +222,20 @@ def responses(s: Sentence, st: State) -> None:
 # ---------------------------------------------------------------- appeals
 
 _APPEAL_RES = (
-    (re.compile(r"行政复议(?:案件|案|申请)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)), "administrative_reconsideration"),
-    (re.compile(r"行政诉讼(?:案件|案)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)), "administrative_litigation"),
-    (re.compile(r"(?:行政)?(?:申诉|举报)(?:案件|案)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)), "complaints"),
+    (
+        re.compile(r"行政复议(?:案件|案|申请)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)),
+        "administrative_reconsideration",
+    ),
+    (
+        re.compile(r"行政诉讼(?:案件|案)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)),
+        "administrative_litigation",
+    ),
+    (
+        re.compile(
+            r"(?:行政)?(?:申诉|举报)(?:案件|案)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)
+        ),
+        "complaints",
+    ),
 )
 
 
@@ -228,8 +260,12 @@ def appeals(s: Sentence, st: State) -> None:
 
 # ---------------------------------------------------------------- fees
 
-_FEE_RE = re.compile(r"(?:收取|收缴|收)(?:了)?[^，,。；;\d]{0,12}?(?:费用|费)(?:共|共计|合计)?(?:为)?" + q("q", MONEY_UNITS))
-_WAIVER_RE = re.compile(r"减免(?:了)?[^，,。；;\d]{0,8}?(?:费用)?(?:共|共计|合计)?(?:为)?" + q("q", MONEY_UNITS))
+_FEE_RE = re.compile(
+    r"(?:收取|收缴|收)(?:了)?[^，,。；;\d]{0,12}?(?:费用|费)(?:共|共计|合计)?(?:为)?" + q("q", MONEY_UNITS)
+)
+_WAIVER_RE = re.compile(
+    r"减免(?:了)?[^，,。；;\d]{0,8}?(?:费用)?(?:共|共计|合计)?(?:为)?" + q("q", MONEY_UNITS)
+)
 
 
 def fees(s: Sentence, st: State) -> None:
@@ -239,7 +275,9 @@ def fees(s: Sentence, st: State) -> None:
     for regex, item in ((_FEE_RE, "fees_collected"), (_WAIVER_RE, "fee_waivers")):
         m = regex.search(s.text)
         if m and (qty := quantity_from_match(m, "q")) is not None:
-            st.emit(s, "fees", item, "amount_yuan", to_yuan(qty.value, qty.unit), approx=qty.approx, unit=qty.unit)
+            st.emit(
+                s, "fees", item, "amount_yuan", to_yuan(qty.value, qty.unit), approx=qty.approx, unit=qty.unit
+            )
 
 
 # ---------------------------------------------------------------- proactive disclosure
@@ -249,12 +287,15 @@ _TOTAL_RE = re.compile(
     r"(?:共|共计|合计)?(?:为|达|达到)?" + q("q", ("条", "件", "个", "份"))
 )
 _WEBSITE_RE = re.compile(
-    r"网站(?:上)?(?:共|共计)?(?:发布|公开|更新)(?:了)?(?:各类|各种)?(?:政府|政务)?信息(?:共|共计)?(?:为|达)?" + q("q", ("条", "件", "个", "篇"))
+    r"网站(?:上)?(?:共|共计)?(?:发布|公开|更新)(?:了)?(?:各类|各种)?(?:政府|政务)?信息(?:共|共计)?(?:为|达)?"
+    + q("q", ("条", "件", "个", "篇"))
 )
 _NOT_PROACTIVE_BEFORE_RE = re.compile(r"(?:依申请|不予|不|未|申请)$")
 _SELF_SUBJECT_RE = re.compile(r"^(?:我|本|全)")
 _TIME_WORDS_RE = re.compile(r"\d{4}年(?:度)?|全年|今年|本年度?|当年|其中|共|累计|新增|截至目前|目前")
-_LIST_OPEN_RE = re.compile(r"(?:主动公开|公开)的(?:\d+条)?(?:政府|政务)?信息中|主要类别|主要包括|分类|类别(?:有|为|如下)")
+_LIST_OPEN_RE = re.compile(
+    r"(?:主动公开|公开)的(?:\d+条)?(?:政府|政务)?信息中|主要类别|主要包括|分类|类别(?:有|为|如下)"
+)
 _ITEM_RE = re.compile(q("q", ITEM_UNITS))
 
 
@@ -270,7 +311,9 @@ def proactive(s: Sentence, st: State) -> bool:
     matched = False
     for m in _TOTAL_RE.finditer(s.text):
         before = s.text[: m.start()]
-        if _NOT_PROACTIVE_BEFORE_RE.search(before) or (m.group("verb") == "公开" and not (m.group("kind") or m.group("gov"))):
+        if _NOT_PROACTIVE_BEFORE_RE.search(before) or (
+            m.group("verb") == "公开" and not (m.group("kind") or m.group("gov"))
+        ):
             continue
         qty = quantity_from_match(m, "q")
         if qty is None:
@@ -279,10 +322,14 @@ def proactive(s: Sentence, st: State) -> bool:
         clause_start = max(before.rfind(c) for c in "，,：:；;") + 1
         subject = _TIME_WORDS_RE.sub("", before[clause_start:])
         subject = re.sub(r"^(?:[（(][一二三四五六七八九十\d]{0,3}[)）]|\d{1,2}[.、．])", "", subject)
-        if st.breakdown_left and not ("各" in subject):
+        if st.breakdown_left and "各" not in subject:
             _category(s, st, "主动公开信息" if not subject else subject + "主动公开信息", qty)
             continue
-        if "各" in subject or (st.proactive_total is not None and subject and not _SELF_SUBJECT_RE.match(subject)):
+        if "各" in subject or (
+            st.proactive_total is not None and subject and not _SELF_SUBJECT_RE.match(subject)
+        ):
+            if not _UNIT_SUBJECT_RE.search(subject.split("，")[-1]):
+                continue
             _by_unit(s, st, before, qty)
             continue
         if st.proactive_total is None:
@@ -299,9 +346,12 @@ def proactive(s: Sentence, st: State) -> bool:
     return matched
 
 
+_UNIT_SUBJECT_RE = re.compile(r"各|(?:单位|部门|乡镇|街道|局|委|办|中心|镇|乡|处|科|站|所|政府|管委会|公司)$")
+
+
 def _by_unit(s: Sentence, st: State, before: str, qty: Quantity) -> None:
     label = unit_label(before)
-    if label is None:
+    if label is None or not _UNIT_SUBJECT_RE.search(label) or label.startswith("在"):
         return
     place = re.search(r"在([^，,。；;在]{2,8}?)上[，,]", before)
     if place:
@@ -311,7 +361,7 @@ def _by_unit(s: Sentence, st: State, before: str, qty: Quantity) -> None:
 
 def _category(s: Sentence, st: State, raw_label: str, qty: Quantity) -> None:
     label = category_label(raw_label, qty.unit)
-    if label is None:
+    if label is None or re.search(r"申请|复议|诉讼|答复|收费|全文电子化|访问|浏览", label):
         return
     if st.proactive_total is not None and qty.value > st.proactive_total:
         return
@@ -333,22 +383,30 @@ def _breakdown_items(s: Sentence, st: State, text: str) -> None:
             continue
         cut = max(gap.rfind(c) for c in "，,；;。：:")
         raw = gap[cut + 1 :]
-        if re.search(r"(?:主动公开|公开)(?:各类|各种)?(?:政府|政务)?信息(?:数|总数)?(?:为|共)?$", raw) and "各" in raw:
+        if (
+            re.search(r"(?:主动公开|公开)(?:各类|各种)?(?:政府|政务)?信息(?:数|总数)?(?:为|共)?$", raw)
+            and "各" in raw
+        ):
             continue
         _category(s, st, raw, qty)
 
 
 def breakdown(s: Sentence, st: State) -> bool:
     """Items of an open 其中/类别 list: '(二)全街道各站所发布统计动态98条' -> a category."""
-    opener = None
-    for opener in _LIST_OPEN_RE.finditer(s.text):
-        pass
+    opener = _last_match(_LIST_OPEN_RE, s.text)
     if opener and re.search(r"主动公开|公开|信息", s.text[: opener.end()]):
         _open_breakdown(st, s)
         _breakdown_items(s, st, s.text[opener.end() :])
         return True
-    if s.text.startswith("其中") and st.last_item == ("disclosure", "proactive_items") and st.last_item_index == st.index - 1:
+    if (
+        s.text.startswith("其中")
+        and st.last_item == ("disclosure", "proactive_items")
+        and st.last_item_index == st.index - 1
+    ):
         _open_breakdown(st, s)
+        if not proactive(s, st):
+            _breakdown_items(s, st, s.text)
+        return True
     if not st.breakdown_left:
         return False
     if s.top != st.breakdown_top:
@@ -357,10 +415,19 @@ def breakdown(s: Sentence, st: State) -> bool:
     st.breakdown_left -= 1
     if proactive(s, st):
         return True
-    if _ITEM_RE.search(s.text):
+    if _is_list(s.text):
         _breakdown_items(s, st, s.text)
         return True
     return False
+
+
+def _is_list(text: str) -> bool:
+    """Most clauses end with a count ('…类信息21条，占4.9%；…'), or the sentence is an enumerated item."""
+    if SUB_ENUM_RE.match(text) and _ITEM_RE.search(text):
+        return True
+    clauses = [c for c in re.split(r"[，,；;。：:]", text) if c and not c.startswith("占")]
+    ending = [c for c in clauses if re.search(_ITEM_RE.pattern + r"(?:等)?$", c)]
+    return bool(clauses) and len(ending) * 2 >= len(clauses)
 
 
 def list_without_total(s: Sentence, st: State) -> None:
@@ -398,9 +465,7 @@ def key_areas(s: Sentence, st: State) -> None:
     """Under a 重点领域 heading: 公开X信息N条; elsewhere only '公开/发布…X信息N条'."""
     in_section = "重点领域" in s.top or "重点领域" in s.sub
     for clause in _clauses(s.text):
-        verb = None
-        for verb in _PUBLISHED_RE.finditer(clause):
-            pass
+        verb = _last_match(_PUBLISHED_RE, clause)
         if verb is None:
             continue
         first = _PUBLISHED_RE.search(clause)
@@ -416,20 +481,37 @@ def key_areas(s: Sentence, st: State) -> None:
             continue
         qty = quantity_from_match(m, "q")
         label = key_area_label(raw, qty.unit if qty else None)
-        if qty is None or label is None or re.fullmatch(r"(?:各类|相关|有关|其他|政府|政务)?信息", label):
+        if (
+            qty is None
+            or label is None
+            or re.search(r"^(?:各类|相关|有关|其他)?信息$|政府信息$|政务信息$", label)
+        ):
             continue
         st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
+
+
+# Text of a flattened 2019/2021 template table, or a digit run of a table: not prose.
+_TABLE_TEXT_RE = re.compile(
+    r"\d(?:\s?\d){5,}|结果维持|结果纠正|尚未审结|本年新收|上年结转|不予处理|其他处理|本年制发|现行有效|"
+    r"处理决定数量|本年收费金额|商业企业|科研机构|社会公益组织|法律服务机构|未经复议直接起诉|复议后起诉"
+)
 
 
 def run_families(sentences: list[Sentence]) -> State:
     st = State()
     for i, s in enumerate(sentences):
         st.index = i
+        if _TABLE_TEXT_RE.search(s.text):
+            continue
+        before = len(st.figures)
         stated_zeros(s, st)
         applications(s, st)
         responses(s, st)
         appeals(s, st)
         fees(s, st)
+        if len(st.figures) > before:
+            st.breakdown_left = 0
+            continue
         if breakdown(s, st):
             continue
         if proactive(s, st):

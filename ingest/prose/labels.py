@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 
-_ENUM_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{0,3}[)）]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}是)")
-_LEAD_RE = re.compile(r"^(?:其中|另外|此外|同时|并|及|和|以及|共|共计|合计|累计|全年|今年|本年度?|当年)[:：,，、]?")
+_ENUM_RE = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{0,3}[)）]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}是)"
+)
+_LEAD_RE = re.compile(
+    r"^(?:其中|另外|此外|同时|并|及|和|以及|共|共计|合计|累计|全年|今年|本年度?|当年)[:：,，、]?"
+)
 _TIME_RE = re.compile(r"^.*?\d{4}年(?:度)?(?:以来|至今)?")
 _PAREN_RE = re.compile(r"[（(][^)）]*[)）]")
 _PLAIN_UNITS = ("条", "件")
@@ -37,6 +41,7 @@ def category_label(raw: str, unit: str | None) -> str | None:
     if "、" in label and label.endswith("信息") and len(label) > 4:
         label = label[:-2]
     label = re.sub(r"信息数$", "信息", label)
+    label = re.sub(r"(?:共|共计|合计|等)+$", "", label)
     return _checked(with_unit(label, unit))
 
 
@@ -63,6 +68,8 @@ def unit_label(raw: str) -> str | None:
 
 def _checked(label: str) -> str | None:
     label = label.strip(" :：,，、;；")
+    if label.startswith(("的", "了", "是", "在")):
+        return None
     if not (2 <= len(label) <= 40) or re.search(r"\d|%|占", label.split("(")[0]):
         return None
     return label

@@ -19,7 +19,9 @@ TOP_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|)[、]")
 SUB_HEADING_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{0,3}[)）]|\d{1,2}[.、．](?!\d))")
 # Where a statistics table flattened into prose begins.
 TABLE_START_RE = re.compile(r"指\s*标\s*名\s*称|统\s*计\s*指\s*标")
-_SPLIT_RE = re.compile(r"(?<=[。；;！!？?])|(?<=[。；;\s：:])(?=[一二三四五六七八九十]{1,2}、)|(?<=[。；;\s])(?=[（(][一二三四五六七八九十]{1,3}[)）])")
+_SPLIT_RE = re.compile(
+    r"(?<=[。；;！!？?])|(?<=[。；;\s：:])(?=[一二三四五六七八九十]{1,2}、)|(?<=[。；;\s])(?=[（(][一二三四五六七八九十]{1,3}[)）])"
+)
 _QUOTES_RE = re.compile(r"[“”\"'‘’「」『』]")
 _SPACE_RE = re.compile(r"(?<![0-9A-Za-z])\s+|\s+(?![0-9A-Za-z])")
 _PIPE_CELL_RE = re.compile(r"\s\|+\s*$")
