@@ -121,7 +121,7 @@ def _is_meta_table(t: Table, meta: dict[str, str]) -> bool:
     found: dict[str, str] = {}
     for row in t.rows:
         cells = [c.text for c in row if c.origin]
-        for key_text, value in zip(cells, [*cells[1:], ""], strict=True):
+        for key_text, value in zip(cells, [*cells[1:], ""], strict=False):
             key = chrome.META_KEYS.get(key_text.rstrip(":：").strip())
             if key and value and chrome.META_KEYS.get(value.rstrip(":：").strip()) is None:
                 found.setdefault(key, value)

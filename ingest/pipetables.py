@@ -63,8 +63,28 @@ def is_value(text: str) -> bool:
 
 
 def rows_from_cells(cells: list[PipeCell], known_width: int | None = None) -> tuple[list[list[PipeCell]], int | None, list[str]]:
-    """Group one-per-line cells into rows; returns (rows, width, warnings)."""
-    width = known_width or _first_padded_width(cells) or _periodic_width(cells)
+    """Group one-per-line cells into rows; returns (rows, width, warnings).
+
+    Without a known width, the first padded cell (n cells so far, k pipes) says n + k is a whole
+    number of rows: each width w > k dividing n + k is tried, and the one whose later padded
+    cells agree best wins (ties: the narrowest). No padded cell at all: the periodic width."""
+    if known_width:
+        return _group(cells, known_width)
+    candidates = _widths_from_first_mark(cells)
+    if not candidates:
+        return _group(cells, _periodic_width(cells))
+    return min((_group(cells, w) for w in candidates), key=lambda g: (len(g[2]), g[1] or 0))
+
+
+def _widths_from_first_mark(cells: list[PipeCell]) -> list[int]:
+    for i, c in enumerate(cells):
+        if c.pad:
+            total = i + 1 + c.pad
+            return [w for w in range(max(2, c.pad + 1), total + 1) if total % w == 0]
+    return []
+
+
+def _group(cells: list[PipeCell], width: int | None) -> tuple[list[list[PipeCell]], int | None, list[str]]:
     warnings: list[str] = []
     rows: list[list[PipeCell]] = []
     row: list[PipeCell] = []
@@ -83,21 +103,6 @@ def rows_from_cells(cells: list[PipeCell], known_width: int | None = None) -> tu
     if row:
         rows.append(row)
     return rows, width, warnings
-
-
-def _first_padded_width(cells: list[PipeCell]) -> int | None:
-    """Width from the first padded cell when the cells before it form one row."""
-    for i, c in enumerate(cells):
-        if c.pad:
-            n = i + 1
-            # Cells before the first mark could be several unmarked full rows of width w: then
-            # n + k is a multiple of w. Trust n + k only when no smaller period fits the types.
-            w = n + c.pad
-            smaller = _periodic_width(cells[:i + 1], max_width=w - 1, min_rows=2) if n > c.pad + 2 else None
-            if smaller and (n + c.pad) % smaller == 0 and smaller > c.pad:
-                return smaller
-            return w
-    return None
 
 
 def _periodic_width(cells: list[PipeCell], max_width: int = _MAX_WIDTH, min_rows: int = 3) -> int | None:

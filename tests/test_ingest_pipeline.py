@@ -1,0 +1,130 @@
+"""The batch: raw Parquet layout, identity, incremental re-runs, error rows, the CLI command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from ingest.cli import ingest_command
+from ingest.pipeline import ingest_paths
+from ingest.schema import TABLES
+
+REPORTS = Path(__file__).parent / "fixtures" / "reports"
+
+
+def _table(raw: Path, name: str) -> list[dict]:
+    files = sorted((raw / name).glob("*.parquet"))
+    assert files, f"{name} has no Parquet file"
+    return [row for f in files for row in pq.read_table(f).to_pylist()]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    shutil.copy(REPORTS / "003_370a2057b485fcf4.txt", src / "a.txt")
+    shutil.copy(REPORTS / "003_370a2057b485fcf4.txt", src / "sub" / "same.txt")  # same content, 2nd path
+    shutil.copy(REPORTS / "d13.txt", src / "sub" / "b.txt")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "sheet.xls").write_bytes(b"\xd0\xcf\x11\xe0 not read")
+    (src / "noise.bin").write_bytes(bytes(range(256)) * 20)
+    (src / ".hidden").write_text("skip me")
+    return src
+
+
+def test_every_file_ends_in_reports_or_errors(corpus: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    s = ingest_paths([corpus], raw, workers=1)
+    reports, errors = _table(raw, "reports"), _table(raw, "errors")
+    assert s.files == 6 and s.ingested == 2 and s.quarantined == 3 and s.duplicates == 1
+    assert {e["error_kind"] for e in errors} == {"empty", "unsupported_format", "binary"}
+    (dup,) = [r for r in reports if len(r["source_paths"]) == 2]
+    assert dup["report_id"] == dup["source_sha256"][:16]
+    assert sorted(Path(p).name for p in dup["source_paths"]) == ["a.txt", "same.txt"]
+    for name, schema in TABLES.items():
+        assert pq.read_schema(raw / name / "part-0.parquet").names == schema.names
+    assert not list(raw.rglob(".tmp-*"))
+
+
+def test_rerun_is_incremental_and_never_duplicates(corpus: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    ingest_paths([corpus], raw, workers=1)
+    first = {n: len(_table(raw, n)) for n in TABLES}
+    again = ingest_paths([corpus], raw, workers=1)
+    assert again.ingested == 0 and again.unchanged == 5 and again.quarantined == 0
+    assert {n: len(_table(raw, n)) for n in TABLES} == first
+    # A changed file is re-done; the report it used to share no longer lists it.
+    changed = corpus / "sub" / "same.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n六、其他需要报告的事项\n无。\n", encoding="utf-8")
+    os.utime(changed, ns=(1, 1))
+    third = ingest_paths([corpus], raw, workers=1)
+    assert third.ingested == 1 and third.unchanged == 5  # the 5 other distinct contents
+    reports = _table(raw, "reports")
+    assert len(reports) == 3 and all(len(r["source_paths"]) == 1 for r in reports)
+    assert len({r["report_id"] for r in reports}) == 3
+    full = ingest_paths([corpus], raw, full=True, workers=1)
+    assert full.ingested == 3 and len(_table(raw, "reports")) == 3
+    assert len(_table(raw, "errors")) == 3
+
+
+def test_fixed_file_leaves_errors(tmp_path: Path) -> None:
+    src, raw = tmp_path / "in", tmp_path / "raw"
+    src.mkdir()
+    f = src / "r.txt"
+    f.write_bytes(b"")
+    assert ingest_paths([src], raw, workers=1).quarantined == 1
+    shutil.copy(REPORTS / "d14.txt", f)
+    s = ingest_paths([src], raw, workers=1)
+    assert s.ingested == 1 and _table(raw, "errors") == [] and len(_table(raw, "reports")) == 1
+
+
+def test_manifest_is_used_where_the_document_is_silent(tmp_path: Path) -> None:
+    src, raw = tmp_path / "in", tmp_path / "raw"
+    src.mkdir()
+    shutil.copy(REPORTS / "003_370a2057b485fcf4.txt", src / "r.txt")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,url,title,published,organ\nin/r.txt,http://x.gov.cn/r.htm,T,2022-01-30,关岭县顶云街道办事处\n",
+                        encoding="utf-8")
+    ingest_paths([src], raw, manifest=manifest, workers=1)
+    (report,) = _table(raw, "reports")
+    assert report["url"] == "http://x.gov.cn/r.htm"
+
+
+def test_parallel_run_matches_serial(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in sorted(REPORTS.glob("*.txt"))[:6]:
+        for i in range(2):
+            (src / f"{i}_{f.name}").write_bytes(f.read_bytes() + f"\n{i}\n".encode())
+    serial = ingest_paths([src], tmp_path / "s", workers=1)
+    parallel = ingest_paths([src], tmp_path / "p", workers=2)
+    assert serial.ingested == parallel.ingested == 12
+    key = lambda r: r["report_id"]  # noqa: E731
+    a = sorted(_table(tmp_path / "s", "reports"), key=key)
+    b = sorted(_table(tmp_path / "p", "reports"), key=key)
+    assert [r["report_id"] for r in a] == [r["report_id"] for r in b]
+    assert len(_table(tmp_path / "s", "cells")) == len(_table(tmp_path / "p", "cells"))
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command()(ingest_command)
+    return app
+
+
+def test_cli_summary_and_strict(corpus: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    raw = tmp_path / "raw"
+    ok = runner.invoke(_app(), [str(corpus), "--raw", str(raw), "--workers", "1"])
+    assert ok.exit_code == 0, ok.output
+    assert "2 ingested" in ok.output and "3 quarantined" in ok.output
+    strict = runner.invoke(_app(), [str(corpus), "--raw", str(raw), "--full", "--strict", "--workers", "1"])
+    assert strict.exit_code == 1
+    missing = runner.invoke(_app(), [str(tmp_path / "nope"), "--raw", str(raw)])
+    assert missing.exit_code == 2
