@@ -106,8 +106,10 @@ def _group(cells: list[PipeCell], width: int | None) -> tuple[list[list[PipeCell
 
 
 def _periodic_width(cells: list[PipeCell], max_width: int = _MAX_WIDTH, min_rows: int = 3) -> int | None:
-    """The row width whose columns are most consistently value/label cells (ties → narrowest)."""
-    kinds = [is_value(c.text) for c in cells]
+    """The row width whose columns are most consistently value/label cells (ties → narrowest).
+
+    Blank cells say nothing about their column and are left out of the shares."""
+    kinds: list[bool | None] = [None if not c.text else is_value(c.text) for c in cells]
     if not any(kinds):
         return None
     best, best_score = None, 0.0
@@ -116,16 +118,14 @@ def _periodic_width(cells: list[PipeCell], max_width: int = _MAX_WIDTH, min_rows
         rows = len(body) // w
         if rows < max(1, min_rows - 1):
             continue
-        score = 0.0
+        shares = []
         for col in range(w):
-            column = body[col : rows * w : w]
-            share = sum(column) / len(column)
-            score += max(share, 1 - share)
-        score /= w
-        # A period must separate labels from values: some column mostly values, some mostly labels.
-        shares = [sum(body[col : rows * w : w]) / rows for col in range(w)]
-        if max(shares) < 0.5 or min(shares) > 0.5:
-            continue
+            known = [k for k in body[col : rows * w : w] if k is not None]
+            if known:
+                shares.append(sum(known) / len(known))
+        if not shares or max(shares) < 0.5 or min(shares) > 0.5:
+            continue  # a period must separate label columns from value columns
+        score = sum(max(x, 1 - x) for x in shares) / len(shares)
         if score > best_score + 1e-9:
             best, best_score = w, score
     return best if best_score >= 0.9 else None
