@@ -103,6 +103,16 @@ class Session:
         self.manifest: Manifest = load_manifest(self.root, target, vars)
         self.graph = Graph(self.manifest)
         self.warehouse = Path(warehouse) if warehouse is not None else Path(self.manifest.target.path)
+        self.validator: Any = None  # ogi.validate.Validator after a validated compile
+
+    def output_columns(self, node: Node) -> list[str]:
+        """A model's or seed's columns as sqlglot sees them (after compile); [] when unknown."""
+        if self.validator is None:
+            return []
+        if node.materialized == "ephemeral":
+            return list(self.validator.ephemeral_columns.get(node.unique_id, []))
+        rel = node.relation()
+        return list(self.validator.schema.get(str(rel.schema), {}).get(rel.identifier, {}))
 
     # -- compile ---------------------------------------------------------------------------
 
@@ -132,6 +142,7 @@ class Session:
         existing: dict[str, str] | None = None,
         full_refresh: bool = False,
         validate: bool = True,
+        quiet: bool = False,
     ) -> list[Node]:
         """Compile (and sqlglot-validate) the selected nodes; write target/compiled and manifest.json."""
         selected = self.graph.select(select, exclude, COMMAND_TYPES[command])
@@ -145,14 +156,16 @@ class Session:
             compiler.compile_all([u for u in every if self.manifest.nodes[u].resource_type == "model"])
             self._validate(every, set(order), compiler.prefix_lines)
         nodes = [self.manifest.nodes[u] for u in order]
-        artifacts.write_compiled(self.manifest, nodes)
-        artifacts.write_manifest(self.manifest)
+        if not quiet:
+            artifacts.write_compiled(self.manifest, nodes)
+            artifacts.write_manifest(self.manifest)
         return nodes
 
     def _validate(self, every: list[str], selected: set[str], prefix_lines: dict[str, int]) -> None:
         from ogi.validate import Validator
 
         validator = Validator(self.manifest, prefix_lines)
+        self.validator = validator
         for uid in every:
             node = self.manifest.nodes[uid]
             if node.resource_type == "test" and uid not in selected:

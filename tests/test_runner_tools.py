@@ -1,0 +1,85 @@
+"""ogi's tooling around the runner: lineage, transpiling, the library API, a light CLI start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.runner_support import copy_project, ogi, write_raw
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    project = copy_project(tmp_path)
+    write_raw(tmp_path / "raw")
+    monkeypatch.setenv("OGI_RAW", str(tmp_path / "raw"))
+    monkeypatch.setenv("OGI_WAREHOUSE", str(tmp_path / "shop.duckdb"))
+    return project
+
+
+def test_column_lineage_reaches_sources_and_seeds(shop: Path) -> None:
+    result = ogi("lineage", "--project-dir", str(shop), "fct_order_days.amount")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("fct_order_days.amount (model)  = SUM(")
+    assert any("<- fct_orders.amount (model)" in line for line in lines)
+    assert any("stg_raw__orders.amount (model)  = ROUND(source.amount_cents / 100.0, 2)" in line for line in lines)
+    assert lines[-1].strip() == "<- raw.orders.amount_cents (source)"
+    result = ogi("lineage", "--project-dir", str(shop), "fct_orders.country_name")
+    assert result.stdout.splitlines() == ["fct_orders.country_name (model)  = countries.name",
+                                          "  <- countries.name (seed)"]
+
+
+def test_model_lineage_lists_neighbours_and_columns(shop: Path) -> None:
+    result = ogi("lineage", "--project-dir", str(shop), "fct_orders")
+    assert result.exit_code == 0, result.output
+    assert "parents:     countries, int_orders_enriched" in result.stdout
+    assert "downstream:  fct_order_days" in result.stdout
+    assert "columns:     order_id, amount, currency, status, ordered_on, customer_name, country_name" in result.stdout
+
+
+def test_lineage_of_an_unknown_model(shop: Path) -> None:
+    result = ogi("lineage", "--project-dir", str(shop), "fct_nothing.x")
+    assert result.exit_code == 2
+    assert "no model or seed named 'fct_nothing'" in result.output
+
+
+@pytest.mark.parametrize(("dialect", "marker"), [("spark", "`main`.`fct_orders`"), ("trino", '"main"."fct_orders"'),
+                                                 ("postgres", '"main"."fct_orders"')])
+def test_compile_transpiles(shop: Path, dialect: str, marker: str) -> None:
+    result = ogi("compile", "--project-dir", str(shop), "--dialect", dialect, "-s", "fct_order_days")
+    assert result.exit_code == 0, result.output
+    assert marker in result.stdout
+    assert (shop / "target" / f"compiled_{dialect}" / "shop" / "models" / "marts" / "fct_order_days.sql").is_file()
+
+
+def test_compile_rejects_an_unknown_dialect(shop: Path) -> None:
+    result = ogi("compile", "--project-dir", str(shop), "--dialect", "klingon")
+    assert result.exit_code == 2
+    assert "unknown SQL dialect 'klingon'" in result.output
+
+
+def test_library_api(shop: Path, tmp_path: Path) -> None:
+    from ogi import Session
+
+    session = Session(shop, warehouse=tmp_path / "api.duckdb")
+    models = {m.name: m for m in session.manifest.models()}
+    assert models["fct_orders"].description == "One row per order, with its customer and country."
+    assert models["fct_orders"].depends_on == ["model.shop.int_orders_enriched", "seed.shop.countries"]
+    assert {t.name for t in session.manifest.tests_of("model.shop.fct_order_days")} == {
+        "unique_fct_order_days_ordered_on"
+    }
+    compiled = session.compile(["fct_orders"])
+    assert compiled[0].compiled_code is not None and "__dbt__cte__int_orders_enriched" in compiled[0].compiled_code
+    report = session.execute("build")
+    assert report.success and report.published
+    assert {r.status for r in report.results} <= {"success", "pass", "warn"}
+
+
+def test_cli_start_imports_no_engine() -> None:
+    code = "import sys, ogi.cli; print(sorted(m for m in ('duckdb', 'sqlglot', 'jinja2', 'polars') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
