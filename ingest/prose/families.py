@@ -165,7 +165,7 @@ def applications(s: Sentence, st: State) -> None:
     if m is None:
         return
     mid = m.group("mid")
-    context_ok = re.search(r"公开|信息", mid) or "申请" in s.sub or "申请" in s.top
+    context_ok = re.search(r"公开|信息", m.group(0)) or "申请" in s.sub or "申请" in s.top
     if (
         not context_ok
         or _NOT_APPLICATION_RE.search(mid)
@@ -191,7 +191,7 @@ def applications(s: Sentence, st: State) -> None:
 
 _ON_TIME_RE = re.compile(r"(?:按时|按期|如期)(?:答复|办结|回复)(?:了)?(?:申请)?(?:共)?(?:为)?" + q())
 _ANSWERED_RE = re.compile(
-    r"(?<!按时)(?<!按期)(?<!如期)(?<!及时)(?<![公开分予意])(?:答复|回复)(?:了)?(?:申请)?(?:共|共计)?(?:为)?"
+    r"(?<!按时)(?<!按期)(?<!如期)(?<!及时)(?<![公开分予意的])(?:答复|回复)(?:了)?(?:申请)?(?:共|共计)?(?:为)?"
     + q()
 )
 _GRANTED_RE = re.compile(
@@ -241,7 +241,12 @@ _APPEAL_RES = (
 
 def appeals(s: Sentence, st: State) -> None:
     """行政复议N件/次、行政诉讼M件；历年累计…."""
-    if not ("公开" in s.text or _APPEAL_WORDS_RE.search(s.top) or _APPEAL_WORDS_RE.search(s.sub)):
+    follows_appeal = (
+        st.last_item is not None and st.last_item[0] == "appeals" and st.last_item_index == st.index - 1
+    )
+    if not (
+        "公开" in s.text or follows_appeal or _APPEAL_WORDS_RE.search(s.top) or _APPEAL_WORDS_RE.search(s.sub)
+    ):
         return
     if re.search(r"热线|12345|诉求", s.text):
         return
@@ -287,7 +292,7 @@ _TOTAL_RE = re.compile(
     r"(?:共|共计|合计)?(?:为|达|达到)?" + q("q", ("条", "件", "个", "份"))
 )
 _WEBSITE_RE = re.compile(
-    r"网站(?:上)?(?:共|共计)?(?:发布|公开|更新)(?:了)?(?:各类|各种)?(?:政府|政务)?信息(?:共|共计)?(?:为|达)?"
+    r"网站(?:上)?[^，,。；;通在]{0,6}?(?:发布|公开|更新)(?:了)?(?:各类|各种)?(?:政府|政务)?信息(?:共|共计)?(?:为|达)?"
     + q("q", ("条", "件", "个", "篇"))
 )
 _NOT_PROACTIVE_BEFORE_RE = re.compile(r"(?:依申请|不予|不|未|申请)$")
@@ -450,6 +455,8 @@ def bare_cumulative(s: Sentence, st: State) -> None:
     if st.last_item is None or st.last_item_index != st.index - 1:
         return
     m = _CUMULATIVE_RE.match(s.text)
+    if m and re.search(r"复议|诉讼|申诉|举报|申请|公开", m.group(0)) and st.last_item[0] != "disclosure":
+        return
     if m and (qty := quantity_from_match(m, "q")) is not None:
         section, item = st.last_item
         st.emit_q(s, section, item, "total_cumulative", qty)
