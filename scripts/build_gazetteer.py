@@ -37,7 +37,7 @@ ETHNIC = sorted(
 )
 _ETH = "|".join(ETHNIC)
 # 关岭布依族苗族自治县 → (关岭, 县); 新疆维吾尔自治区 → (新疆, 区); 东乡族自治县 → ("", 县, first=东乡)
-AUTONOMOUS = re.compile(rf"^(?P<stem>.*?)(?P<eth>(?:(?:{_ETH})族|维吾尔)+)?自治(?P<cls>县|旗|州|区)$")
+AUTONOMOUS = re.compile(rf"^(?P<stem>.*?)(?P<eth>(?:(?:{_ETH})族|维吾尔|各族)+)?自治(?P<cls>县|旗|州|区)$")
 ETHNIC_TOWNSHIP = re.compile(rf"^(?P<stem>.+?)(?:(?:{_ETH})族)+(?P<cls>乡|镇|苏木)$")
 ABOLISHED = re.compile(r"（[^）]*(?:撤销|撤分)[^）]*）$")
 # Generic unit words, longest first: the class is what a short name is written with (关岭 + 县).
@@ -81,7 +81,13 @@ def aliases(name: str, level: str) -> list[tuple[str, str]]:
         if "自治" in name:
             out.append((short + "自治" + cls, "short_autonomous"))  # 关岭自治县
     # a province-level autonomous region is never written 新疆区; keep only the full forms
-    return [(a, k) for a, k in out if not (level == "province" and k == "short_class")]
+    seen: set[str] = set()
+    kept = []
+    for a, k in out:
+        if a not in seen and not (level == "province" and k == "short_class"):
+            seen.add(a)
+            kept.append((a, k))
+    return kept
 
 
 def load_current(site: Path) -> list[Area]:

@@ -95,10 +95,29 @@ candidates_all as (
     inner join areas as a on a.code12 = al.code12
 ),
 
+-- a county-level-or-higher name that meant another code in the report year is that other code
+-- (巢湖市 in 2009 was the prefecture 341400, today it is the county-level city 340181)
+candidates_in_year as (
+    select c.*
+    from candidates_all as c
+    inner join reports as r using (report_id)
+    where c.level = 'township'
+       or r.report_year is null
+       or not exists (
+           select 1 from history as h
+           where h.name = c.name and r.report_year between h.valid_from_year and h.valid_to_year
+       )
+       or exists (
+           select 1 from history as h
+           where h.name = c.name and h.code6 = c.code6
+             and r.report_year between h.valid_from_year and h.valid_to_year
+       )
+),
+
 -- hard filter: a parent name the organ writes (and that is a current name) must be an ancestor
 candidates_kept as (
     select c.*
-    from candidates_all as c
+    from candidates_in_year as c
     where not exists (
         select 1
         from organ_parents as p
