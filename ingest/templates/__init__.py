@@ -1,10 +1,42 @@
-"""2019/2021 template tables -> keyed cells. (Owned by the template-era work; placeholder until it lands.)"""
+"""2019/2021 template tables -> keyed cells (REPORT_FORMATS.md §§3–6, §10; VOCABULARY.md).
+
+    Document --stream--> one searchable text (grids or flattened/glued text alike)
+             --regions--> where tables 二 / 三 / 四 sit, and the template their headers show
+             --parse-->   label-anchored rows of value tokens
+             --split-->   glued digit runs cut by the template arithmetic (never guessed)
+             -> CellRecords with section/item/measure, raw labels and source lines
+
+The label vocabulary lives in template_labels.csv (see ingest.templates.labels).
+"""
 
 from __future__ import annotations
 
 from ingest.model import CellRecord, Document
+from ingest.templates.labels import template_spec
+from ingest.templates.parse import read_appeals, read_template_tables
+from ingest.templates.regions import detect_template, find_regions
+from ingest.templates.stream import build_stream
+
+__all__ = ["extract_tables"]
 
 
 def extract_tables(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
-    """Return (template, cells, warnings). Placeholder: recognises nothing yet."""
-    return "unknown", [], []
+    """Return (template, cells, warnings) for one document. Never raises on odd input."""
+    stream = build_stream(doc)
+    regions = find_regions(stream)
+    template = detect_template(stream, regions)
+    if template == "pre2019" or (template == "unknown" and regions.appeals is None):
+        return template, [], []
+    spec = template_spec(template if template in ("2019", "2021") else "2021")
+    warnings: list[str] = []
+    cells = read_template_tables(stream, spec, regions.disclosure, regions.applications, warnings)
+    if regions.disclosure is None:
+        warnings.append("table 二 (第二十条 主动公开) not found: no disclosure facts")
+    if regions.applications is None:
+        warnings.append("table 三 (收到和处理政府信息公开申请) not found: no application facts")
+    if regions.appeals is not None:
+        cells += read_appeals(stream, regions.appeals, spec, warnings)
+    else:
+        where = "its heading is present but the table is missing" if regions.appeals_heading is not None else "not found"
+        warnings.append(f"table 四 (行政复议、行政诉讼): {where}; no appeals facts")
+    return template, cells, warnings

@@ -1,0 +1,276 @@
+"""Label-anchored reading of the template tables: anchors -> rows of tokens -> keyed CellRecords.
+
+Within a table's region every label of the template (banners, headers, columns, rowspan groups,
+rows, with their loose variants) is located, longest label first so that 行政规范性文件 is not
+read as 规范性文件 and (七)总计 not as 总计. A row's values are the tokens between its label and
+the next label. Rowspan group labels are anchors too (FM-5), so '3.其他' can only be the row
+under (六)其他处理 that the template lists there. Column order comes from the template, not from
+the header's DOM order (FM-3). Glued digit runs are cut by ingest.templates.split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.cellvalue import parse_cell
+from ingest.model import CellRecord
+from ingest.templates.labels import RowSpec, TableSpec, TemplateSpec
+from ingest.templates.split import (
+    APPEALS_15,
+    NO_RULE,
+    ROW_TOTAL_7,
+    ColumnRule,
+    RowRule,
+    TableSolution,
+    solve_table,
+)
+from ingest.templates.stream import Stream, fold_key
+from ingest.templates.tokens import Token, tokens_between
+
+# An unknown row in the applications table is kept (raw label, no key) when its label says so.
+_EXTRA_ROW_WORDS = re.compile(r"小计|合计|其中|其他|其它|无法联系")
+
+
+@dataclass
+class Anchor:
+    kind: str  # block | header | column | group | row
+    start: int  # Stream.key positions
+    end: int
+    label: str  # canonical label
+    table: str | None = None
+    row: RowSpec | None = None
+
+
+def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec]) -> list[Anchor]:
+    """Every label occurrence in the region, longest labels first, without overlaps."""
+    cands: list[tuple[str, str, str, str | None, RowSpec | None]] = []
+    for spec in specs:
+        cands += [("block", fold_key(b), b, spec.name, None) for b in spec.block_labels]
+        cands += [("header", fold_key(h), h, spec.name, None) for h in spec.headers]
+        cands += [("group", fold_key(g), g, spec.name, None) for g in spec.groups]
+        for c in spec.columns:
+            cands += [("column", fold_key(v), c.label, spec.name, None) for v in c.labels]
+        for r in spec.rows:
+            cands += [("row", fold_key(v), r.label, spec.name, r) for v in r.labels]
+    cands.sort(key=lambda c: -len(c[1]))
+    a, b = region
+    taken = [False] * (b - a)
+    out: list[Anchor] = []
+    seen: set[str] = set()
+    for kind, key, label, table, row in cands:
+        start = stream.key.find(key, a, b)
+        while start >= 0:
+            end = start + len(key)
+            if not any(taken[start - a:end - a]):
+                for i in range(start - a, end - a):
+                    taken[i] = True
+                out.append(Anchor(kind, start, end, label, table, row))
+            start = stream.key.find(key, end, b)
+        seen.add(key)
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _raw_label(stream: Stream, anchor: Anchor) -> str:
+    text = stream.raw[stream.raw_index(anchor.start):stream.raw_end(anchor.end)]
+    return re.sub(r"[\s\x1f\x1e|]+", " ", text).strip()
+
+
+@dataclass
+class RowRead:
+    row: RowSpec
+    raw_label: str
+    line: int | None
+    values: list[Token]
+
+
+@dataclass
+class ExtraRow:
+    raw_label: str
+    line: int | None
+    values: list[Token]
+
+
+def _value_groups(tokens: list[Token]) -> list[tuple[list[Token], list[Token]]]:
+    """[(words, values), …]: each run of word tokens with the value tokens after it."""
+    groups: list[tuple[list[Token], list[Token]]] = [([], [])]
+    for t in tokens:
+        if t.is_value:
+            groups[-1][1].append(t)
+        elif groups[-1][1]:
+            groups.append(([t], []))
+        else:
+            groups[-1][0].append(t)
+    return groups
+
+
+def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec],
+              keep_extra: bool, warnings: list[str]) -> tuple[list[RowRead], list[ExtraRow]]:
+    anchors = find_anchors(stream, region, specs)
+    rows: list[RowRead] = []
+    extras: list[ExtraRow] = []
+    done: set[tuple[str, int]] = set()
+    for i, anc in enumerate(anchors):
+        stop = anchors[i + 1].start if i + 1 < len(anchors) else region[1]
+        tokens = tokens_between(stream, stream.raw_end(anc.end), stream.raw_index(stop))
+        groups = _value_groups(tokens)
+        if anc.kind != "row" or anc.row is None:
+            rest = groups
+            own: list[Token] = []
+        else:
+            key = (anc.row.table, anc.row.position)
+            lead_words, own = groups[0]
+            rest = groups[1:]
+            if not own and len(groups) > 1 and len(groups[1][0]) <= 2:
+                own, rest = groups[1][1], groups[2:]  # a broken label tail before the values
+            if key in done:
+                warnings.append(f"{anc.table}: row '{anc.label}' printed twice; the repeat is ignored")
+                continue
+            done.add(key)
+            rows.append(RowRead(anc.row, _raw_label(stream, anc), stream.line_at(stream.raw_index(anc.start)), own))
+        for words, values in rest:
+            if not values or not words:
+                continue
+            label = "".join(w.text for w in words)
+            if keep_extra and (any(w.kind == "cell" for w in words) or _EXTRA_ROW_WORDS.search(label)):
+                extras.append(ExtraRow(label, words[0].line, values))
+                warnings.append(f"{anc.table}: non-standard row '{label}' kept with its raw label, no key")
+    return rows, extras
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, reason: str | None) -> list[CellRecord]:
+    out: list[CellRecord] = []
+    lines = [t.line for t in read.values]
+    line = lines[0] if lines else read.line
+    if cells is None:
+        for t in read.values:
+            out.append(CellRecord(table=spec.name, row=read.row.position, col=-1, raw_text=t.text, status="unplaced",
+                                  row_label=read.raw_label, section=spec.section, item=read.row.item, line=t.line or line,
+                                  warning=reason))
+        return out
+    for c, text in enumerate(cells):
+        col = spec.column(c)
+        cv = parse_cell(text)
+        out.append(CellRecord(
+            table=spec.name, row=read.row.position, col=c, raw_text=text, status=cv.status, value=cv.value,
+            unit=cv.unit or (col.unit if col and cv.status == "reported" else None),
+            row_label=read.raw_label, col_label=col.label if col else None, section=spec.section,
+            item=read.row.item, measure=col.measure if col else None, line=_line_of(read, c, cells) or line,
+            warning=reason,
+        ))
+    return out
+
+
+def _line_of(read: RowRead, c: int, cells: list[str]) -> int | None:
+    if len(read.values) == len(cells):
+        return read.values[c].line
+    return read.values[0].line if read.values else read.line
+
+
+def _blank_row(spec: TableSpec, read: RowRead) -> list[CellRecord]:
+    return [CellRecord(table=spec.name, row=read.row.position, col=c, raw_text="", status="blank",
+                       row_label=read.raw_label, col_label=col.label, section=spec.section, item=read.row.item,
+                       measure=col.measure, line=read.line) for c, col in enumerate(spec.columns)]
+
+
+def _extra_records(spec: TableSpec, extras: list[ExtraRow]) -> list[CellRecord]:
+    out = []
+    for e in extras:
+        for i, t in enumerate(e.values):
+            cv = parse_cell(t.text)
+            out.append(CellRecord(table=spec.name, row=-1, col=i, raw_text=t.text,
+                                  status=cv.status if t.kind == "cell" or not _glued(t) else "unplaced",
+                                  value=cv.value if t.kind == "cell" or not _glued(t) else None, unit=cv.unit,
+                                  row_label=e.raw_label, section=spec.section, line=t.line,
+                                  warning="non-standard row: kept raw, not mapped to a key"))
+    return out
+
+
+def _glued(t: Token) -> bool:
+    from ingest.templates.tokens import glued_digits
+
+    return t.kind == "run" and glued_digits(t.text)
+
+
+def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_rules: Sequence[ColumnRule],
+                  warnings: list[str]) -> list[CellRecord]:
+    width = len(spec.columns)
+    with_values = {r.row.position: r for r in reads if r.values}
+    names = {p: f"{spec.name} '{r.row.label}'" for p, r in with_values.items()}
+    sol: TableSolution = solve_table({p: r.values for p, r in with_values.items()}, width, rule, column_rules, names)
+    warnings.extend(sol.warnings)
+    out: list[CellRecord] = []
+    for read in reads:
+        if not read.values:
+            out.extend(_blank_row(spec, read))
+            continue
+        res = sol.rows[read.row.position]
+        out.extend(_records_for_row(spec, read, res.cells, res.reason))
+    return out
+
+
+def applications_rules(spec: TableSpec) -> list[ColumnRule]:
+    pos = {r.item: r.position for r in spec.rows}
+    outcomes = tuple(p for item, p in pos.items()
+                     if item not in ("new_received", "carried_over", "total_processed", "carried_to_next_year"))
+    return [
+        ColumnRule((pos["new_received"], pos["carried_over"]), (pos["total_processed"], pos["carried_to_next_year"])),
+        ColumnRule((pos["total_processed"],), outcomes),
+    ]
+
+
+def read_template_tables(stream: Stream, template: TemplateSpec, regions_disclosure: tuple[int, int] | None,
+                         regions_apps: tuple[int, int] | None, warnings: list[str]) -> list[CellRecord]:
+    out: list[CellRecord] = []
+    if regions_disclosure is not None:
+        specs = template.disclosure_tables()
+        reads, _ = read_rows(stream, regions_disclosure, specs, keep_extra=False, warnings=warnings)
+        for spec in specs:
+            mine = [r for r in reads if r.row.table == spec.name]
+            out += table_records(spec, mine, NO_RULE, (), warnings)
+    if regions_apps is not None:
+        spec = template.tables["applications"]
+        reads, extras = read_rows(stream, regions_apps, [spec], keep_extra=True, warnings=warnings)
+        out += table_records(spec, reads, ROW_TOTAL_7, applications_rules(spec), warnings)
+        out += _extra_records(spec, extras)
+    return out
+
+
+def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec, warnings: list[str]) -> list[CellRecord]:
+    """Table 四: one unlabeled row of 15 values after the last header label."""
+    spec = template.tables["appeals"]
+    anchors = find_anchors(stream, region, [spec])
+    if not anchors:
+        return []
+    last = anchors[-1]
+    tokens = tokens_between(stream, stream.raw_end(last.end), stream.raw_index(region[1]))
+    groups = _value_groups(tokens)
+    values = groups[0][1] or (groups[1][1] if len(groups) > 1 else [])
+    if not values:
+        warnings.append("appeals: header present but no values")
+        return []
+    sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"})
+    warnings.extend(sol.warnings)
+    res = sol.rows[0]
+    raw_label = "".join(a.label for a in anchors[:2])
+    if res.cells is None:
+        return [CellRecord(table="appeals", row=0, col=-1, raw_text=t.text, status="unplaced", section="appeals",
+                           row_label=raw_label, line=t.line, warning=res.reason) for t in values]
+    out = []
+    blocks = sorted(spec.rows, key=lambda r: r.position)
+    for i, text in enumerate(res.cells):
+        block, col = blocks[i // 5], spec.column(i % 5)
+        cv = parse_cell(text)
+        out.append(CellRecord(
+            table="appeals", row=0, col=i, raw_text=text, status=cv.status, value=cv.value,
+            unit=cv.unit or (col.unit if col and cv.status == "reported" else None),
+            row_label=block.label, col_label=col.label if col else None, section="appeals", item=block.item,
+            measure=col.measure if col else None, line=values[i].line if len(values) == 15 else values[0].line,
+            warning=res.reason,
+        ))
+    return out

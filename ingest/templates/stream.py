@@ -1,0 +1,146 @@
+"""A Document as one searchable character stream, whatever shape its tables came in.
+
+The template parser does not trust grids: it anchors on labels and reads the values between
+them. This module builds the text it searches:
+
+- `raw`: the report's text where an explicit table cell ends with CELL_END (a grid cell of
+  doc.tables, or a `cell |` line of flattened text) and a free text line ends with '\\n';
+  TABLE_END closes a grid. Every character knows its source line (`line_of`).
+- `key`: a loose-matching copy of `raw` (no whitespace, no cell marks, brackets and
+  enumeration commas folded, quotes dropped) with `key_pos[i]` = the index in `raw` of key[i].
+
+Labels are searched in `key` and the values are then read from `raw`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ingest.model import Document, Table
+
+CELL_END = "\x1f"
+TABLE_END = "\x1e"
+
+_DROP = set(" \t\r\n\u00a0\u3000\u200b" + CELL_END + TABLE_END + "“”\"'‘’「」『』")
+_FOLD = str.maketrans({"、": ".", "．": ".", "【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")",
+                       "[": "(", "]": ")", "，": ",", "：": ":", "；": ";", "钩": "勾"})
+# `text |` or `text | |||` (padding k pipes), `|` alone: one flattened cell (REPORT_FORMATS §8).
+_PIPE_LINE = re.compile(r"^(?P<body>.*?)\s?\|(?: \|+)?\s*$")
+# Template tables are what we read from grids; other grids (page layout, 附表) stay as text lines.
+_GRID_KINDS = ("html", "markdown", "docx", "pdf")
+
+
+def fold_key(text: str) -> str:
+    """The loose form labels and text are compared in."""
+    t = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return "".join(ch for ch in t if ch not in _DROP)
+
+
+@dataclass
+class Stream:
+    raw: str
+    line_of: list[int | None]
+    key: str
+    key_pos: list[int]
+
+    def raw_index(self, key_index: int) -> int:
+        """Position in `raw` of key position `key_index` (len(raw) past the end)."""
+        if key_index >= len(self.key_pos):
+            return len(self.raw)
+        return self.key_pos[key_index]
+
+    def raw_end(self, key_end: int) -> int:
+        """Position in `raw` just after the key character before `key_end`."""
+        if key_end <= 0:
+            return 0
+        return self.key_pos[key_end - 1] + 1
+
+    def line_at(self, raw_index: int) -> int | None:
+        if not self.line_of:
+            return None
+        return self.line_of[min(max(raw_index, 0), len(self.line_of) - 1)]
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.lines: list[int | None] = []
+
+    def add(self, text: str, line: int | None) -> None:
+        self.parts.append(text)
+        self.lines.extend([line] * len(text))
+
+    def build(self) -> Stream:
+        raw = "".join(self.parts)
+        folded = unicodedata.normalize("NFKC", raw)
+        if len(folded) != len(raw):  # NFKC changed lengths: fold char by char to keep positions
+            folded_chars = [unicodedata.normalize("NFKC", c) for c in raw]
+        else:
+            folded_chars = list(folded)
+        key_chars: list[str] = []
+        key_pos: list[int] = []
+        for i, chunk in enumerate(folded_chars):
+            for ch in chunk.translate(_FOLD):
+                if ch not in _DROP:
+                    key_chars.append(ch)
+                    key_pos.append(i)
+        return Stream(raw, self.lines, "".join(key_chars), key_pos)
+
+
+def pipe_cells(text: str) -> list[str] | None:
+    """The cells of a flattened `cell |` line (padding dropped), or None for a plain line."""
+    if not text.rstrip().endswith("|"):
+        return None
+    m = _PIPE_LINE.match(text.rstrip())
+    if m is None:
+        return None
+    body = m["body"]
+    return [c.strip() for c in body.split("|")] if "|" in body else [body.strip()]
+
+
+def _add_grid(b: _Builder, table: Table) -> None:
+    for row in table.rows:
+        for cell in row:
+            if cell.origin:
+                b.add(cell.text.replace("\n", " ") + CELL_END, cell.line)
+        b.add("\n", row[-1].line if row else None)
+    b.add(TABLE_END + "\n", table.end_line)
+
+
+def _grid_tables(doc: Document) -> list[Table]:
+    return [t for t in doc.tables if t.kind in _GRID_KINDS and t.rows]
+
+
+def build_stream(doc: Document) -> Stream:
+    """Grids of doc.tables where they exist (placed at their first line), text lines elsewhere."""
+    b = _Builder()
+    grids = _grid_tables(doc)
+    covered: set[int] = set()
+    by_start: dict[int, list[Table]] = {}
+    unplaced: list[Table] = []
+    for t in grids:
+        if t.start_line is not None and t.end_line is not None:
+            covered.update(range(t.start_line, t.end_line + 1))
+            by_start.setdefault(t.start_line, []).append(t)
+        else:
+            unplaced.append(t)
+    for line in doc.lines:
+        for t in by_start.pop(line.no, []):
+            _add_grid(b, t)
+        if line.no in covered:
+            continue
+        cells = pipe_cells(line.text)
+        if cells is None:
+            b.add(line.text + "\n", line.no)
+        else:
+            for c in cells:
+                b.add(c + CELL_END, line.no)
+            b.add("\n", line.no)
+    for ts in by_start.values():
+        for t in ts:
+            _add_grid(b, t)
+    for t in unplaced:
+        _add_grid(b, t)
+    return b.build()

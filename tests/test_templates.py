@@ -1,0 +1,121 @@
+"""ingest.cellvalue, the label seed and the digit-run splitter, as usage examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.cellvalue import parse_cell
+from ingest.templates.labels import LABELS_CSV, template_spec
+from ingest.templates.split import APPEALS_15, NO_RULE, ROW_TOTAL_7, ColumnRule, row_candidates, solve_table
+from ingest.templates.tokens import Token
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "status", "unit"),
+    [
+        ("", None, "blank", None),
+        ("  ", None, "blank", None),
+        ("/", None, "na_marker", None),
+        ("-", None, "na_marker", None),
+        ("—", None, "na_marker", None),
+        ("无", None, "na_marker", None),
+        ("不适用", None, "na_marker", None),
+        ("见附件", None, "text", None),
+        ("0", 0, "reported", None),
+        ("+3", 3, "reported", None),
+        ("-1", -1, "reported", None),
+        ("1,234", 1234, "reported", None),
+        ("12.5", 12.5, "reported", None),
+        ("0.00", 0, "reported", None),
+        ("251000元", 251000, "reported", "元"),
+        ("3万元", 3, "reported", "万元"),
+        ("１２", 12, "reported", None),
+        ("１ ２", 12, "reported", None),
+        ("－５", -5, "reported", None),
+    ],
+)
+def test_parse_cell(text: str, value: float | None, status: str, unit: str | None) -> None:
+    cv = parse_cell(text)
+    assert (cv.value, cv.status, cv.unit) == (value, status, unit)
+
+
+def test_seed_copy_is_the_same_file() -> None:
+    """seeds/template_labels.csv (read by the warehouse) is byte-identical to the package's copy."""
+    assert (REPO / "seeds" / "template_labels.csv").read_bytes() == LABELS_CSV.read_bytes()
+
+
+def test_seed_describes_both_templates() -> None:
+    t21, t19 = template_spec("2021"), template_spec("2019")
+    assert len(t21.tables["applications"].rows) == 25 and len(t19.tables["applications"].rows) == 23
+    assert len(t21.tables["applications"].columns) == 7
+    assert "disclosure_art20_9" in t19.tables and "disclosure_art20_9" not in t21.tables
+    other = [r for r in t21.tables["applications"].rows if r.item == "other_other"][0]
+    assert other.group == "(六)其他处理" and other.label == "3.其他"
+    assert [c.measure for c in t19.tables["disclosure_art20_5"].columns] == [
+        "prior_year_items", "change_this_year", "decisions"]
+    with pytest.raises(ValueError):
+        template_spec("2008")
+
+
+def _runs(*texts: str) -> list[Token]:
+    return [Token("run", t, 1) for t in texts]
+
+
+def test_a_run_with_one_digit_per_cell_has_one_split() -> None:
+    cands, _ = row_candidates(_runs("2000002"), 7, ROW_TOTAL_7)
+    assert cands == [["2", "0", "0", "0", "0", "0", "2"]]
+
+
+def test_no_leading_zero_settles_a_run() -> None:
+    cands, _ = row_candidates(_runs("0011"), 3)
+    assert cands == [["0", "0", "11"]]
+
+
+def test_row_identity_settles_two_digit_cells() -> None:
+    cands, _ = row_candidates(_runs("690000069"), 7, ROW_TOTAL_7)
+    assert cands == [["69", "0", "0", "0", "0", "0", "69"]]
+
+
+def test_spaces_are_boundaries_but_glued_digits_may_split() -> None:
+    cands, _ = row_candidates(_runs("20", "0", "0", "0", "02"), 7, ROW_TOTAL_7)
+    assert cands == [["2", "0", "0", "0", "0", "0", "2"]]
+
+
+def test_ambiguous_run_is_left_unplaced() -> None:
+    sol = solve_table({0: _runs("2433")}, 3, NO_RULE, (), {0: "行政规范性文件"})
+    assert sol.rows[0].cells is None and "3 possible splits" in (sol.rows[0].reason or "")
+    assert any("行政规范性文件" in w for w in sol.warnings)
+
+
+def test_decimal_and_unit_stay_with_the_last_cell() -> None:
+    cands, _ = row_candidates(_runs("3922533.2元"), 2)
+    assert ["3", "922533.2元"] in cands and len(cands) == 6
+
+
+def test_appeals_blocks_prune_the_search() -> None:
+    cands, _ = row_candidates(_runs("10", "0", "1", "200", "0", "0", "0", "0", "0", "0", "00"), 15, APPEALS_15)
+    assert cands == [["1", "0", "0", "1", "2"] + ["0"] * 10]
+
+
+def test_column_identities_settle_rows_the_row_identity_cannot() -> None:
+    # rows: 0 new, 1 carried, 2 granted (the only outcome), 3 processed, 4 carried to next year.
+    # 'granted' printed as the run "110" is 11|0 or 1|10; R2 (processed = outcomes) picks 11|0.
+    rows = {0: _runs("11", "0"), 1: _runs("0", "0"), 2: _runs("110"), 3: _runs("11", "0"), 4: _runs("0", "0")}
+    rules = [ColumnRule((0, 1), (3, 4)), ColumnRule((3,), (2,))]
+    sol = solve_table(rows, 2, NO_RULE, rules, {})
+    assert sol.rows[2].cells == ["11", "0"]
+    # when processed is itself a glued run, both readings satisfy every identity: nothing is guessed
+    rows = {0: _runs("110"), 1: _runs("0", "0"), 2: _runs("110"), 3: _runs("110"), 4: _runs("0", "0")}
+    sol = solve_table(rows, 2, NO_RULE, rules, {})
+    assert all(sol.rows[p].cells is None for p in (0, 2, 3))
+
+
+def test_fm11_split_number_rejoined_only_when_arithmetic_proves_it() -> None:
+    sol = solve_table({0: _runs("1", "2", "0", "0", "0", "0", "0", "12")}, 7, ROW_TOTAL_7, (), {})
+    assert sol.rows[0].cells == ["12", "0", "0", "0", "0", "0", "12"]
+    sol = solve_table({0: _runs("1", "2", "0", "0", "0", "0", "0", "0")}, 7, NO_RULE, (), {})
+    assert sol.rows[0].cells is None

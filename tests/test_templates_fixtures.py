@@ -1,0 +1,76 @@
+"""The template parser alone against the template-era report fixtures: every table fact exact.
+
+tests/test_fixture_reports.py checks the whole extraction (prose included); this file checks only
+the cells ingest.templates produces. A digit run that the text alone cannot settle must come back
+`unplaced` (never a guess): those are listed here with the run, and the test asserts both that
+they are unplaced and that nothing else differs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.facts import facts_of
+from ingest.model import Extraction, ReportMeta
+from ingest.read import load_document
+from ingest.templates import extract_tables
+from tests.fixture_reports import diff_facts, expected_facts, load_fixtures
+
+# fixture id -> {item: raw run} of rows the text cannot settle (expected values came from HTML/prose)
+UNSETTLED: dict[str, dict[str, str]] = {
+    "003_370a2057b485fcf4": {},
+    "d01": {},
+    "d02": {},
+    "d03": {},
+    "d04": {"normative_documents": "2433"},
+    "d05": {
+        "administrative_licensing": "51037",
+        "other_management_services": "60149",
+        "administrative_penalty": "5340103",
+        "administrative_coercion": "3100",
+        "government_procurement": "156805947.43元",
+    },
+    "d06": {"government_procurement": "3922533.2元"},
+    "d07": {"normative_documents": "13013"},
+    "d08": {},
+    "d17": {"appeals": "726417837351134812612116 20"},
+}
+FIXTURES = {fx.id: fx for fx in load_fixtures()}
+
+
+@pytest.mark.parametrize("fid", sorted(UNSETTLED))
+def test_template_tables_match_expected(fid: str) -> None:
+    fx = FIXTURES[fid]
+    template, cells, _ = extract_tables(load_document(fx.path))
+    assert template == fx.expected["template"]
+    facts = facts_of(Extraction(template=template, meta=ReportMeta(), cells=cells))
+    actual = {f.key: (f.value, f.status, f.approx) for f in facts}
+    unsettled = UNSETTLED[fid]
+    expected = {
+        k: v for k, v in expected_facts(fx).items()
+        if k[1] not in unsettled and not (k[0] == "appeals" and "appeals" in unsettled)
+    }
+    problems = diff_facts(expected, actual)
+    assert not problems, "\n".join(problems[:40])
+    unplaced: dict[str, str] = {}
+    for c in cells:
+        if c.status == "unplaced":
+            key = c.item or c.table
+            unplaced[key] = f"{unplaced[key]} {c.raw_text}" if key in unplaced else c.raw_text
+    for item, run in unsettled.items():
+        assert unplaced.get(item) == run, f"{item}: expected the run {run!r} unplaced, got {unplaced.get(item)!r}"
+
+
+def test_missing_appeals_table_is_a_warning_not_zeros() -> None:
+    template, cells, warnings = extract_tables(load_document(FIXTURES["003_370a2057b485fcf4"].path))
+    assert not [c for c in cells if c.section == "appeals"]
+    assert any("四" in w and "missing" in w for w in warnings)
+
+
+def test_cells_keep_raw_labels_and_lines() -> None:
+    _, cells, _ = extract_tables(load_document(FIXTURES["003_370a2057b485fcf4"].path))
+    c = next(c for c in cells if c.item == "other_unpaid_fees" and c.measure == "total")
+    assert c.row_label is not None and "其政府信息申请" in c.row_label  # the variant as printed
+    assert c.col_label == "总计" and c.line is not None
+    n = next(c for c in cells if c.item == "normative_documents")
+    assert n.row_label == "规范性文件"  # 2019 wording in a 2021 table (FM-1)
