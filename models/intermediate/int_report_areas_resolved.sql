@@ -69,10 +69,27 @@ organ_tokens as (
     )
 ),
 
-subjects as (
+subjects_current as (
     select report_id, arg_max(token, end_pos * 100 + (end_pos - start_pos)) as subject
     from organ_tokens
     group by report_id
+),
+
+-- a parent the organ writes that is no longer a current name (宣武区 in 北京市宣武区大栅栏街道办事处):
+-- there is no township history, so the report is placed at that old parent as of its year
+old_parents as (
+    select t.report_id, arg_max(t.token, t.end_pos) as old_parent
+    from organ_tokens as t
+    inner join subjects_current as s on s.report_id = t.report_id and t.token <> s.subject
+    where t.token not in (select alias from aliases)
+      and t.token not in (select name from zones)
+    group by t.report_id
+),
+
+subjects as (
+    select s.report_id, s.subject, o.old_parent
+    from subjects_current as s
+    left join old_parents as o using (report_id)
 ),
 
 -- the other names of the organ: each must be an ancestor of the answer
@@ -93,6 +110,7 @@ candidates_all as (
     from subjects as s
     inner join aliases as al on al.alias = s.subject
     inner join areas as a on a.code12 = al.code12
+    where s.old_parent is null
 ),
 
 -- a county-level-or-higher name that meant another code in the report year is that other code
@@ -183,7 +201,7 @@ history_candidates as (
     from subjects as s
     inner join reports as r using (report_id)
     inner join history as h
-        on h.name = s.subject
+        on h.name = coalesce(s.old_parent, s.subject)
        and (r.report_year is null or r.report_year between h.valid_from_year and h.valid_to_year)
     where not exists (select 1 from current_resolution as c where c.report_id = s.report_id)
       and not exists (select 1 from zone_resolution as z where z.report_id = s.report_id)
