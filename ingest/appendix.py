@@ -28,6 +28,8 @@ _ROW_RE = re.compile(
     rf"(?P<label>[^\d\s][^\d]*?)\s*(?P<unit>{_UNITS})\s*(?P<nums>\d(?:\d|[ \t]|,(?=\d)|\.(?=\d))*)"
 )
 _ENUM_START_RE = re.compile(r"^[.、．]")
+# A note in brackets inside a label: "(不同渠道和方式公开相同信息计1条)" - its digits are not values.
+_NOTE_RE = re.compile(r"[(（](?!单位)[^()（）]{3,40}[)）]")
 _MAX_COMBOS = 20000
 
 
@@ -86,13 +88,17 @@ def _columns(cols: str) -> list[str]:
     return out
 
 
-def _rows(body: str, base: int, marks: list[tuple[int, int]], ncols: int) -> list[Row]:
+def _rows(
+    body: str, base: int, marks: list[tuple[int, int]], ncols: int, has_code: bool = False
+) -> list[Row]:
     rows: list[Row] = []
+    body = _NOTE_RE.sub(lambda n: " " * len(n.group()), body)  # keep offsets for line numbers
     matches = list(_ROW_RE.finditer(body))
     enum = 0  # the enumerator ("1." "2、") of the current row, 0 when it has none
+    context: tuple[str, str] | None = None  # (section, item) of the latest parent row
     for i, m in enumerate(matches):
         raw_label = m.group("label").strip()
-        enumerated = bool(_ENUM_START_RE.match(raw_label))
+        enumerated = bool(_ENUM_START_RE.match(raw_label)) or raw_label.startswith("其中")
         enum = (enum + 1 if enum else 1) if enumerated else 0
         label = re.sub(r"^[.、．]\s*", "", raw_label)
         label = re.sub(r"^其中\s*[:：]?\s*", "", label)
@@ -102,15 +108,14 @@ def _rows(body: str, base: int, marks: list[tuple[int, int]], ncols: int) -> lis
         if nxt is not None and nxt.start() == m.end() and _ENUM_START_RE.match(nxt.group("label")):
             nums = _drop_enumerator(nums, enum + 1 if enum else 1)
         tokens = nums.split()
+        if has_code and len(tokens) > ncols:
+            tokens = tokens[1:]
         label = re.sub(r"\s", "", label)
+        key = map_label(label, context if enumerated else None)
+        if not enumerated:
+            context = (key[0], key[1]) if key else None
         row = Row(
-            len(rows),
-            label,
-            m.group("unit"),
-            tokens,
-            _line_at(marks, base + m.start()),
-            enumerated,
-            map_label(label),
+            len(rows), label, m.group("unit"), tokens, _line_at(marks, base + m.start()), enumerated, key
         )
         row.candidates = _candidates(tokens, ncols)
         rows.append(row)
@@ -149,9 +154,26 @@ def _candidates(tokens: list[str], ncols: int) -> list[tuple[int, ...]]:
 # ---------------------------------------------------------------- labels -> keys
 
 
-def map_label(label: str) -> tuple[str, str, str] | None:
-    """An indicator name -> (section, item, base measure); None when no canonical key fits."""
-    s = re.sub(r"[\s()（）]", "", label)
+_BARE_CHANNEL_RE = re.compile(r"^(?:政府|政务)?(?:公报|网站|微博|微信)$|^其[他它]方式$")
+
+
+def map_label(label: str, context: tuple[str, str] | None = None) -> tuple[str, str, str] | None:
+    """An indicator name -> (section, item, base measure); None when no canonical key fits.
+
+    `context` is the (section, item) of the parent row an enumerated '其中' row sits under, so a
+    bare '当面' or '同意公开' under 申请总数 / 答复总数 still finds its key.
+    """
+    s = re.sub(r"[\s()（）:：]", "", label)
+    s = re.sub(r"^通过不同渠道和方式公开", "", s)
+    fee = _fee_key(s)
+    if fee is not None:
+        return fee
+    if context == ("applications", "applications_received") and "答复" not in s:
+        return _application_key(s + "申请")
+    if context == ("applications", "responses"):
+        return _response_key(s + "答复")
+    if _BARE_CHANNEL_RE.match(s):
+        return _disclosure_key(s)
     if "申请" in s and "答复" not in s and "复议" not in s and "诉讼" not in s:
         return _application_key(s)
     if "答复" in s:
@@ -162,14 +184,20 @@ def map_label(label: str) -> tuple[str, str, str] | None:
         return ("appeals", "administrative_reconsideration", "total")
     if "诉讼" in s:
         return ("appeals", "administrative_litigation", "total")
+    if "公开" in s:
+        return _disclosure_key(s)
+    return None
+
+
+def _fee_key(s: str) -> tuple[str, str, str] | None:
+    if "经费" in s or "支出" in s:
+        return None
     if "减免" in s and re.search(r"收费|费用", s):
         return ("fees", "fees_and_waivers_combined", "amount_yuan")
     if "减免" in s:
         return ("fees", "fee_waivers", "amount_yuan")
-    if re.search(r"收费|收取.*费", s):
+    if re.search(r"收费|收取.*费|费用", s):
         return ("fees", "fees_collected", "amount_yuan")
-    if "公开" in s:
-        return _disclosure_key(s)
     return None
 
 
@@ -207,6 +235,7 @@ def _disclosure_key(s: str) -> tuple[str, str, str] | None:
         return None
     for pattern, item in (
         (r"网站", "proactive_items_website"),
+        (r"^其[他它]方式$", "proactive_items_other_channels"),
         (r"公报", "proactive_items_gazette"),
         (r"微博", "proactive_items_weibo"),
         (r"微信", "proactive_items_wechat"),
@@ -380,7 +409,7 @@ def _extract(doc: Document) -> list[CellRecord]:
         if not cols:
             continue
         end = headers[n + 1].start() if n + 1 < len(headers) else len(flat)
-        rows = _rows(flat[h.end() : end], h.end(), marks, len(cols))
+        rows = _rows(flat[h.end() : end], h.end(), marks, len(cols), "代码" in re.sub(r"\s", "", h.group()))
         resolved: dict[int, tuple[int, ...] | None] = {}
         for group in _groups(rows):
             resolved.update(_resolve(group, len(cols), hints))
