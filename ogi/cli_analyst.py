@@ -30,14 +30,15 @@ def _fail(message: str) -> None:
 
 
 def query_command(
-    sql: Annotated[str | None, typer.Argument(help="The SQL to run; leave out for an interactive prompt.")] = None,
+    sql: Annotated[str | None, typer.Argument(
+        help="The SQL to run, or .tables / .schema NAME; leave out for an interactive prompt.")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="Output CSV.")] = False,
     json: Annotated[bool, typer.Option("--json", help="Output a JSON array of objects.")] = False,
     table: Annotated[bool, typer.Option("--table", help="Output an aligned text table (the default).")] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Run read-only SQL against the warehouse (works while others read it), or open a prompt."""
-    from ogi.query import WarehouseError, render, repl, run_query
+    from ogi.query import WarehouseError, render, repl, run_command, run_query
 
     if csv + json + table > 1:
         _fail("choose one of --csv, --json, --table")
@@ -46,6 +47,8 @@ def query_command(
         if sql is None:
             failures = repl(_warehouse(warehouse), stdin=sys.stdin, stdout=sys.stdout, fmt=fmt)
             raise typer.Exit(1 if failures else 0)
+        if sql.strip().startswith("."):
+            raise typer.Exit(run_command(sql.strip(), _warehouse(warehouse), fmt=fmt, stdout=sys.stdout))
         typer.echo(render(run_query(sql, _warehouse(warehouse)), fmt), nl=False)
     except WarehouseError as error:
         _fail(str(error))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ogi.query import WarehouseError, fetch_frame, list_relations, open_read_only
+from ogi.query import WarehouseError, fetch_frame, flatten_nested, list_relations, open_read_only
 
 if TYPE_CHECKING:
     import duckdb
@@ -158,11 +158,11 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: ExportFormat, bom: bool = 
                 doc: ModelDoc | None = None, source_columns: Sequence[str] = ()) -> None:
     """Write rows to one file of the given format."""
     if fmt == "csv":
-        frame.write_csv(path, include_bom=bom)
+        flatten_nested(frame).write_csv(path, include_bom=bom)
     elif fmt == "parquet":
         frame.write_parquet(path)
     elif fmt == "xlsx":
-        _write_xlsx(frame, path, doc, source_columns or frame.columns)
+        _write_xlsx(flatten_nested(frame), path, doc, source_columns or frame.columns)
     else:
         raise WarehouseError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
 

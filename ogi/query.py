@@ -124,16 +124,44 @@ def render_json(frame: pl.DataFrame) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
+def _is_nested(dtype: object) -> bool:
+    import polars as pl
+
+    return isinstance(dtype, pl.List | pl.Array | pl.Struct)
+
+
+def flatten_nested(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lists of plain values as 'a; b' text, anything deeper (structs, lists of structs) as JSON text,
+    for the formats that hold only plain values (CSV, XLSX)."""
+    import polars as pl
+
+    changes = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List | pl.Array) and not _is_nested(dtype.inner):
+            changes.append(pl.col(name).cast(pl.List(pl.String)).list.join("; ").alias(name))
+        elif _is_nested(dtype):
+            texts = [None if value is None else json.dumps(_json_value(value), ensure_ascii=False)
+                     for value in frame[name].to_list()]
+            changes.append(pl.Series(name, texts, dtype=pl.String))
+    return frame.with_columns(changes) if changes else frame
+
+
 def render_csv(frame: pl.DataFrame) -> str:
     """Rows as CSV with a header line (plain UTF-8; `ogi export` adds the BOM for Excel)."""
-    return frame.write_csv()
+    return flatten_nested(frame).write_csv()
 
 
 def _cell_text(value: object) -> str:
+    """A value as people read it: no trailing decimal zeros (DECIMAL 192.000000 shows as 192)."""
+    from decimal import Decimal
+
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value)
 
 
@@ -262,6 +290,19 @@ class Repl:
         if self.interactive:
             self._say("")
         return self.failures
+
+
+def run_command(command: str, warehouse: str | os.PathLike[str], fmt: OutputFormat = "table",
+                stdout: IO[str] | None = None) -> int:
+    """Run one dot-command (`.tables`, `.schema NAME`) outside the prompt; 1 if it failed."""
+    con = open_read_only(warehouse)
+    try:
+        prompt = Repl(con, stdout or sys.stdout, interactive=False)
+        prompt.fmt = fmt
+        prompt.run_command(command)
+        return prompt.failures
+    finally:
+        con.close()
 
 
 def repl(warehouse: str | os.PathLike[str], stdin: IO[str] | None = None, stdout: IO[str] | None = None,

@@ -106,3 +106,18 @@ def test_library_call_returns_results(project: Path) -> None:
     assert [(r.model, r.rows) for r in results] == [("stg_requests", 5), ("fct_requests", 5)]
     with pytest.raises(WarehouseError):
         export_models(project / "warehouse.duckdb", [], fmt="pdf", out=project / "out")  # type: ignore[arg-type]
+
+
+def test_list_and_struct_columns_become_text_in_csv_and_xlsx(project: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(project / "warehouse.duckdb"))
+    con.execute("create table fct_nested as select 1 as id, ['无表格', '年份推断'] as warnings, "
+                "{'line': 3} as evidence union all select 2, [], null")
+    con.close()
+    export(project, "fct_nested")
+    text = (project / "exports" / "fct_nested.csv").read_bytes()[len(BOM):].decode("utf-8")
+    assert text.splitlines() == ["id,warnings,evidence", '1,无表格; 年份推断,"{""line"": 3}"', '2,"",']
+    export(project, "fct_nested", "-f", "xlsx")
+    export(project, "fct_nested", "-f", "parquet")
+    assert pl.read_parquet(project / "exports" / "fct_nested.parquet")["warnings"].to_list()[0] == ["无表格", "年份推断"]
