@@ -136,7 +136,7 @@ def manifest_dict(manifest: Manifest) -> dict[str, Any]:
 def write_manifest(manifest: Manifest) -> Path:
     path = manifest.project.target_dir / "manifest.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest_dict(manifest), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    path.write_text(json.dumps(manifest_dict(manifest), ensure_ascii=False, default=str), encoding="utf-8")
     return path
 
 

@@ -38,6 +38,7 @@ class Materializer:
     def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False) -> None:
         self.con = con
         self.read_only = read_only
+        self.batch = False
         self.full_refresh = full_refresh
         self.relations = existing_relations(con)
         self.schemas: set[str] = set()
@@ -58,22 +59,41 @@ class Materializer:
         rel = node.relation()
         self.relations[f"{rel.schema}.{rel.identifier}".lower()] = kind
 
-    def begin(self) -> None:
+    # Transactions: a build runs as one transaction (one commit, one fsync). When a node fails, the
+    # transaction is lost: rollback() reports that, and the runner replays what had succeeded, now
+    # one transaction per node, so independent nodes still run and report.
+
+    def start_batch(self) -> None:
         if not self.read_only:
+            self.con.execute("begin transaction")
+            self.batch = True
+
+    def end_batch(self) -> None:
+        if self.batch:
+            self.con.execute("commit")
+            self.batch = False
+
+    def begin(self) -> None:
+        if not self.read_only and not self.batch:
             self.con.execute("begin transaction")
 
     def commit(self) -> None:
-        if not self.read_only:
+        if not self.read_only and not self.batch:
             self.con.execute("commit")
 
-    def rollback(self) -> None:
+    def rollback(self) -> bool:
+        """Undo the failed node; True when a whole batch was undone (earlier nodes must be redone)."""
         if self.read_only:
-            return
+            return False
         try:
             self.con.execute("rollback")
         except Exception:  # noqa: BLE001 — no transaction open
             pass
+        lost_batch = self.batch
+        self.batch = False
         self.relations = existing_relations(self.con)
+        self.schemas = set()
+        return lost_batch
 
     def seed(self, node: Node) -> Outcome:
         self._ensure_schema(node.schema)

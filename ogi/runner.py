@@ -271,6 +271,8 @@ class Session:
         blocked: dict[str, str] = {}  # uid → name of the failed node upstream
         blockers = self._blockers(nodes) if with_test_edges else {}
         total = len(nodes)
+        done: list[Node] = []  # seeds and models that succeeded (replayed if the batch is rolled back)
+        materializer.start_batch()
         for index, node in enumerate(nodes, start=1):
             result = NodeResult(node.unique_id, node.name, node.resource_type, "success",
                                 location=node.location, relation=_relation_text(node))
@@ -288,16 +290,21 @@ class Session:
                     outcome = self._run_one(node, materializer, compiler)
                     result.status, result.message, result.failures = outcome.status, outcome.message, outcome.failures
                 except (duckdb.Error, OgiError) as exc:
-                    materializer.rollback()
                     result.status = "error"
                     result.message = _first_line(str(exc))
+                    if materializer.rollback():  # the whole batch was lost: redo what had succeeded
+                        for earlier in done:
+                            self._run_one(earlier, materializer, compiler)
                 if result.failed:
                     blocked[node.unique_id] = node.name
+                elif node.resource_type != "test":
+                    done.append(node)
             result.execution_time = time.perf_counter() - t0
             result.completed_at = _stamp()
             report.results.append(result)
             if on_result is not None:
                 on_result(result, index, total)
+        materializer.end_batch()
 
     def _blockers(self, nodes: list[Node]) -> dict[str, list[str]]:
         """In build: a model also waits for the tests on its parents (a failing test skips it)."""

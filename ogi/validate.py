@@ -180,7 +180,7 @@ class Validator:
         from sqlglot.optimizer.qualify import qualify
 
         try:
-            qualified = qualify(tree.copy(), schema=self.mapping(), dialect="duckdb", validate_qualify_columns=True,
+            qualified = qualify(tree, schema=self.mapping(), dialect="duckdb", validate_qualify_columns=True,
                                 quote_identifiers=False, identify=False)
         except OptimizeError as exc:
             self._record(node, None)
