@@ -235,7 +235,7 @@ def ingest_paths(
     summary = Summary(files=len(files))
     state = _read_state(raw_dir)
     hashed, new_state = _hash_files(files, state)
-    prev = {t: raw.read_table(raw_dir, t) for t in raw.TABLES_ORDER}
+    prev = {t: raw.read_table(raw_dir, t) for t in ("reports", "errors")}
     done_reports = _done(prev["reports"], "report_id", full)
     done_errors = _done(prev["errors"], "source_sha256", full)
 
@@ -325,12 +325,15 @@ def _run(todo: list, workers: int | None, progress: Callable[[int, int], None] |
 
 def _write(raw_dir: Path, prev: dict[str, pa.Table], new: dict[str, list[dict]], hashed: dict[str, str],
            by_sha: dict[str, list[str]]) -> None:  # fmt: skip
-    """Previous rows still valid + new rows, per table; unchanged reports get their current paths."""
+    """Previous rows still valid + new rows, per table; unchanged reports get their current paths.
+
+    Nothing is rewritten when the run changed nothing (the unchanged re-ingest stays cheap)."""
     redone_ids = {r["report_id"] for r in new["reports"]}
     redone_paths = {e["source_path"] for e in new["errors"]} | {p for r in new["reports"] for p in r["source_paths"]}
     moved = set(hashed)  # paths seen this run: they belong to their current sha only
     reports = []
     dropped: set[str] = set()
+    paths_changed = False
     for row in prev["reports"].to_pylist():
         rid = row["report_id"]
         if rid in redone_ids:
@@ -340,17 +343,23 @@ def _write(raw_dir: Path, prev: dict[str, pa.Table], new: dict[str, list[dict]],
         if not kept:
             dropped.add(rid)
             continue
+        paths_changed = paths_changed or kept != row["source_paths"]
         row["source_paths"], row["source_path"] = kept, kept[0]
         reports.append(row)
-    gone = redone_ids | dropped
-    errors = [e for e in prev["errors"].to_pylist() if e["source_path"] not in redone_paths and
+    prev_errors = prev["errors"].to_pylist()
+    errors = [e for e in prev_errors if e["source_path"] not in redone_paths and
               not (e["source_path"] in hashed and hashed[e["source_path"]] != e["source_sha256"])]  # fmt: skip
+    missing = any(not raw.table_path(raw_dir, t).exists() for t in raw.TABLES_ORDER)
+    if not (missing or paths_changed or dropped or any(new.values()) or len(errors) != len(prev_errors)):
+        return
+    gone = redone_ids | dropped
     tables = {
         "reports": raw.rows_to_table("reports", reports + new["reports"]),
-        "cells": _concat(_without(prev["cells"], gone), raw.rows_to_table("cells", new["cells"])),
-        "figures": _concat(_without(prev["figures"], gone), raw.rows_to_table("figures", new["figures"])),
+        "cells": _concat(_without(raw.read_table(raw_dir, "cells"), gone), raw.rows_to_table("cells", new["cells"])),
+        "figures": _concat(_without(raw.read_table(raw_dir, "figures"), gone),
+                           raw.rows_to_table("figures", new["figures"])),
         "errors": raw.rows_to_table("errors", errors + new["errors"]),
-    }
+    }  # fmt: skip
     for name, table in tables.items():
         raw.write_table(raw_dir, name, table)
 

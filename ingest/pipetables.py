@@ -34,17 +34,25 @@ def parse_cell(text: str) -> tuple[str, int] | None:
     """(cell text, padding k) of a one-cell line, or None when the line is not a table cell."""
     if not text.endswith("|") or len(text) > MAX_CELL_CHARS + 24:
         return None
-    m = _CELL.match(text)
-    if not m:
-        return None
-    body = m.group("text").strip()
-    if " | " in f" {body} " and body.strip("| "):
-        return None  # several cells on one line: a row, handled by parse_row
+    stripped = text.rstrip("|")
+    pipes = len(text) - len(stripped)
+    if stripped.endswith(" | ") or stripped == "| ":  # `text | |||`: the cell's pipe, then k padding pipes
+        body, pad = stripped[:-3], pipes
+    elif pipes == 1:
+        body, pad = stripped, 0
+    else:
+        m = _CELL.match(text)
+        if not m:
+            return None
+        body, pad = m.group("text"), len(m.group("pad") or "")
+    body = body.strip()
+    if "|" in body:
+        if body.strip("| "):
+            return None  # several cells on one line: a row, handled by parse_row
+        body = ""
     if len(body) > MAX_CELL_CHARS:
         return None
-    if body and not body.strip("|"):
-        body = ""
-    return body, len(m.group("pad") or "")
+    return body, pad
 
 
 def parse_row(text: str) -> list[str] | None:
