@@ -147,7 +147,7 @@ _RECEIVED_RE = re.compile(
 _NOT_APPLICATION_RE = re.compile(r"复议|诉讼|审批|提案|诉求|投诉|咨询|许可|举报|预审|热线|12345|信访")
 _CHANNEL_RE = re.compile(
     r"(?P<ch>当面|现场|网上|网络|在线|互联网|电子邮件|邮件|信函|信件|邮寄|传真|其他方式|其他形式|其他途径|其它形式|其它方式)"
-    r"(?:方式|形式)?(?:申请|提出|递交|提交)?(?:的)?(?:数)?(?:为|有|共)?" + q("q", COUNT_UNITS + ("次",))
+    r"(?:方式|形式)?[^\d，,。；;、]{0,6}?(?:的)?(?:数)?(?:为|有|共)?" + q("q", COUNT_UNITS + ("次",))
 )
 _CHANNELS = {
     "当面": "in_person", "现场": "in_person",
@@ -159,13 +159,19 @@ _CUMULATIVE_RE = re.compile(
 )
 
 
+_APPLICATIONS_NOUN_RE = re.compile(
+    r"(?<![办答处])(?P<mid>(?:政府)?信息公开|依)申请(?:件数|总数|数量|数)(?:共|共计|合计)?(?:为|达|达到)?"
+    + q("q", COUNT_UNITS + ("次",))
+)
+
+
 def applications(s: Sentence, st: State) -> None:
     """受理/收到…申请(共)N件，其中当面申请a件、网上申请b件、信函申请c件；历年累计M件."""
-    m = _RECEIVED_RE.search(s.text)
+    m = _RECEIVED_RE.search(s.text) or _APPLICATIONS_NOUN_RE.search(s.text)
     if m is None:
         return
     mid = m.group("mid")
-    context_ok = re.search(r"公开|信息", m.group(0)) or "申请" in s.sub or "申请" in s.top
+    context_ok = re.search(r"公开|信息|依申请", m.group(0)) or "申请" in s.sub or "申请" in s.top
     if (
         not context_ok
         or _NOT_APPLICATION_RE.search(mid)
@@ -201,6 +207,21 @@ _PARTIAL_RE = re.compile(r"(?:同意部分公开|部分公开)(?:的)?(?:答复)
 _DENIED_RE = re.compile(r"(?:不予公开|不同意公开|不予以公开)(?:的)?(?:答复)?(?:数)?(?:为)?" + q())
 
 
+_PLAIN_RESPONSES = tuple(
+    (re.compile(pattern + r"(?:的)?(?:答复)?(?:数)?(?:为)?" + q()), measure)
+    for pattern, measure in (
+        (r"(?:申请的?)?信息不存在", "information_not_exist"),
+        (r"(?:非|不属于)本(?:机关|部门|单位)(?:掌握|职责范围|公开)?(?:的)?(?:政府)?(?:信息)?", "not_held"),
+        (r"(?:非|不属于|不是)(?:《条例》所指)?政府信息", "not_government_information"),
+        (r"(?:属于)?已主动公开(?:范围)?", "already_public"),
+        (r"告知(?:通过)?其他途径(?:办理)?", "referred_elsewhere"),
+    )
+)
+
+
+_PLAIN_MEASURES = {measure for _, measure in _PLAIN_RESPONSES}
+
+
 def responses(s: Sentence, st: State) -> None:
     """答复N件 / 按时答复N件 / 同意公开a件、部分公开b件、不予公开c件."""
     if not (re.search(r"申请|答复", s.text) or "申请" in s.sub or "申请" in s.top):
@@ -213,10 +234,18 @@ def responses(s: Sentence, st: State) -> None:
         (_GRANTED_RE, "granted"),
         (_PARTIAL_RE, "partially_granted"),
         (_DENIED_RE, "denied"),
+        *_PLAIN_RESPONSES,
     ):
         m = regex.search(s.text)
-        if m and (qty := quantity_from_match(m, "q")) is not None:
+        if m is None or (measure in _PLAIN_MEASURES and not _starts_item(s.text[: m.start()])):
+            continue
+        if (qty := quantity_from_match(m, "q")) is not None:
             st.emit_q(s, "applications", "responses", measure, qty)
+
+
+def _starts_item(before: str) -> bool:
+    """A plainly named category counts only as its own list item ('…2件、信息不存在3件')."""
+    return not before or bool(re.search(r"(?:[，,；;:：]|其中|[件条个次][、，,])$", before))
 
 
 # ---------------------------------------------------------------- appeals
@@ -239,8 +268,18 @@ _APPEAL_RES = (
 )
 
 
+_BOTH_APPEALS_RE = re.compile(
+    r"行政复议(?:案件)?(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量?)?(?:均|都|皆)(?:为)?"
+    + q("q", CASE_UNITS)
+)
+
+
 def appeals(s: Sentence, st: State) -> None:
     """行政复议N件/次、行政诉讼M件；历年累计…."""
+    both = _BOTH_APPEALS_RE.search(s.text)
+    if both and (qty := quantity_from_match(both, "q")) is not None:
+        st.emit_q(s, "appeals", "administrative_reconsideration", "total", qty)
+        st.emit_q(s, "appeals", "administrative_litigation", "total", qty)
     follows_appeal = (
         st.last_item is not None and st.last_item[0] == "appeals" and st.last_item_index == st.index - 1
     )
@@ -337,6 +376,10 @@ def proactive(s: Sentence, st: State) -> bool:
                 continue
             _by_unit(s, st, before, qty)
             continue
+        clause = before[clause_start:]
+        if "历年" in clause or ("累计" in clause and not re.search(r"全年|本年|今年|年度|\d{4}年", clause)):
+            st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", qty)
+            continue
         if st.proactive_total is None:
             st.emit_q(s, "disclosure", "proactive_items", "total", qty)
             st.proactive_total = qty.value
@@ -364,7 +407,27 @@ def _by_unit(s: Sentence, st: State, before: str, qty: Quantity) -> None:
     st.emit_q(s, "disclosure", "proactive_items_by_unit", label, qty)
 
 
+_CHANNEL_ITEMS = (
+    (re.compile(r"网站|网上"), "proactive_items_website"),
+    (re.compile(r"公报"), "proactive_items_gazette"),
+    (re.compile(r"微博"), "proactive_items_weibo"),
+    (re.compile(r"微信"), "proactive_items_wechat"),
+)
+
+
 def _category(s: Sentence, st: State, raw_label: str, qty: Quantity) -> None:
+    via = re.match(
+        r"[、,，]?(?:其中)?[:：,，]?(?:通过|在|经)(?P<ch>[^，,、；;]{2,12}?)(?:上)?(?:主动)?(?:公开|发布|刊登|刊发)",
+        raw_label,
+    )
+    if via:
+        for regex, item in _CHANNEL_ITEMS:
+            if regex.search(via.group("ch")):
+                st.emit_q(s, "disclosure", item, "total", qty)
+                return
+        if re.fullmatch(r"其[他它](?:方式|形式|渠道)", via.group("ch")):
+            st.emit_q(s, "disclosure", "proactive_items_other_channels", "total", qty)
+            return
     label = category_label(raw_label, qty.unit)
     if label is None or re.search(r"申请|复议|诉讼|答复|收费|全文电子化|访问|浏览", label):
         return
