@@ -38,11 +38,11 @@ def query_command(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Run read-only SQL against the warehouse (works while others read it), or open a prompt."""
-    from ogi.query import WarehouseError, render, repl, run_command, run_query
+    from ogi.query import OutputFormat, WarehouseError, render, repl, run_command, run_query
 
     if csv + json + table > 1:
         _fail("choose one of --csv, --json, --table")
-    fmt = "csv" if csv else "json" if json else "table"
+    fmt: OutputFormat = "csv" if csv else "json" if json else "table"
     try:
         if sql is None:
             failures = repl(_warehouse(warehouse), stdin=sys.stdin, stdout=sys.stdout, fmt=fmt)

@@ -118,9 +118,20 @@ def load_json(path: Path) -> dict[str, Any]:
     return content if isinstance(content, dict) else {}
 
 
+def target_dir(project_root: Path) -> Path:
+    """The project's target-path (dbt_project.yml), where the runner writes its artifacts."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((project_root / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        config = {}
+    return project_root / str(config.get("target-path") or "target")
+
+
 def load_manifest(project_root: Path) -> dict[str, Any]:
     """target/manifest.json; a clear error when the project was never built or compiled."""
-    path = project_root / "target" / "manifest.json"
+    path = target_dir(project_root) / "manifest.json"
     manifest = load_json(path)
     if not manifest.get("nodes"):
         raise WarehouseError(f"{path} is missing or empty; run `ogi build` (or `ogi compile`) first")
@@ -129,7 +140,7 @@ def load_manifest(project_root: Path) -> dict[str, Any]:
 
 def run_statuses(project_root: Path) -> dict[str, dict[str, Any]]:
     """The last result of each node from target/run_results.json (empty when absent)."""
-    results = load_json(project_root / "target" / "run_results.json").get("results") or []
+    results = load_json(target_dir(project_root) / "run_results.json").get("results") or []
     return {result["unique_id"]: result for result in results if isinstance(result, dict) and "unique_id" in result}
 
 

@@ -135,7 +135,7 @@ def flatten_nested(frame: pl.DataFrame) -> pl.DataFrame:
     for the formats that hold only plain values (CSV, XLSX)."""
     import polars as pl
 
-    changes = []
+    changes: list[pl.Expr | pl.Series] = []
     for name, dtype in frame.schema.items():
         if isinstance(dtype, pl.List | pl.Array) and not _is_nested(dtype.inner):
             changes.append(pl.col(name).cast(pl.List(pl.String)).list.join("; ").alias(name))

@@ -159,3 +159,21 @@ def build_project(root: Path) -> Path:
     (root / "target" / "run_results.json").write_text(json.dumps(RUN_RESULTS), encoding="utf-8")
     build_warehouse(root / "warehouse.duckdb")
     return root
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def scratch_project(work: Path) -> Path:
+    """A scratch copy of the real project in WORK: project files linked, models copied (so a test may
+    add one), data/reports linked; target/ and the warehouses written there stay out of the repo."""
+    for name in ("dbt_project.yml", "profiles.yml", "seeds", "macros", "analyses"):
+        (work / name).symlink_to(REPO / name)
+    import shutil
+
+    shutil.copytree(REPO / "models", work / "models")
+    (work / "tests").mkdir()
+    (work / "tests" / "data").symlink_to(REPO / "tests" / "data")
+    (work / "data").mkdir()
+    (work / "data" / "reports").symlink_to(REPO / "data" / "reports")
+    return work

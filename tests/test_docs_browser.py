@@ -5,16 +5,19 @@ scripts/ensure_chromium.sh installs chromium (make test runs it); without it the
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
 from ogi.docs import build_site
-from tests.analyst_project import build_project
+from tests.analyst_project import REPO, build_project, scratch_project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 pytestmark = [pytest.mark.browser,
@@ -106,3 +109,39 @@ def test_screenshot(site: Path, tmp_path: Path) -> None:
              f"--screenshot={shot}", (site / "index.html").as_uri())
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+EXAMPLE = Path(os.environ.get("OGI_EXAMPLE_WAREHOUSE") or REPO / "warehouse.duckdb.example")
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the real project (compiled in a scratch copy) over the example warehouse."""
+    if not EXAMPLE.is_file():
+        pytest.skip("warehouse.duckdb.example is not committed yet")
+    work = scratch_project(tmp_path_factory.mktemp("real"))
+    done = subprocess.run([str(Path(sys.executable).parent / "ogi"), "compile", "--quiet"], cwd=work,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return build_site(work, EXAMPLE, work / "site").parent
+
+
+def test_real_project_graph_has_every_node_and_edges_point_right(real_site: Path, tmp_path: Path) -> None:
+    manifest = json.loads((real_site.parent / "target" / "manifest.json").read_text(encoding="utf-8"))
+    expected = {uid for uid, node in {**manifest["nodes"], **manifest.get("sources", {})}.items()
+                if node["resource_type"] in ("model", "seed", "source")}
+    dom = rendered_dom(real_site / "index.html", tmp_path / "profile")
+    nodes = nodes_in(dom)
+    assert set(nodes) == expected
+    edges = re.findall(r'<path class="edge"[^>]*data-from="([^"]+)" data-to="([^"]+)"', dom)
+    assert len(edges) >= len(expected) - 1
+    for parent, child in edges:
+        assert int(nodes[parent]["data-layer"]) < int(nodes[child]["data-layer"]), (parent, child)
+    assert 'class="chart"' in dom and "Not available" not in dom
+
+
+def test_real_model_page_shows_column_lineage(real_site: Path, tmp_path: Path) -> None:
+    dom = rendered_dom(real_site / "models" / "model.ogi.rpt_organ_year.html", tmp_path / "profile")
+    assert '<h1 id="model-name">rpt_organ_year' in dom
+    assert re.search(r'id="col-applications_received".*?fct_applications\.value</a>', dom, re.S)
+    assert "focus" in nodes_in(dom)["model.ogi.rpt_organ_year"]["class"]

@@ -148,3 +148,13 @@ def test_database_unchanged_by_queries(warehouse: Path) -> None:
     assert con.execute("select count(*) from raw_requests").fetchone() == (5,)
     con.close()
     assert warehouse.stat().st_mtime_ns == before
+
+
+def test_dot_commands_work_without_the_prompt(warehouse: Path) -> None:
+    tables = runner.invoke(app, ["query", ".tables", "-w", str(warehouse), "--csv"])
+    assert tables.exit_code == 0
+    assert tables.output.splitlines() == ["schema,name,kind", "main,fct_requests,table", "main,raw_requests,table",
+                                          "main,stg_requests,view"]
+    schema = runner.invoke(app, ["query", ".schema fct_requests", "-w", str(warehouse)])
+    assert "Requests received this year." in schema.output
+    assert runner.invoke(app, ["query", ".nope", "-w", str(warehouse)]).exit_code == 1

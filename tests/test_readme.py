@@ -19,6 +19,7 @@ import yaml
 from sqlglot import exp
 
 from ogi.query import run_query
+from tests.analyst_project import scratch_project
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -43,14 +44,7 @@ def run(command: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProc
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scratch project: the repo's project files linked in, models copied (the README adds one)."""
-    work = tmp_path_factory.mktemp("readme")
-    for name in ("dbt_project.yml", "profiles.yml", "seeds", "macros", "analyses"):
-        (work / name).symlink_to(ROOT / name)
-    shutil.copytree(ROOT / "models", work / "models")
-    (work / "tests").mkdir()
-    (work / "tests" / "data").symlink_to(ROOT / "tests" / "data")
-    (work / "data").mkdir()
-    (work / "data" / "reports").symlink_to(ROOT / "data" / "reports")
+    work = scratch_project(tmp_path_factory.mktemp("readme"))
     if EXAMPLE.is_file():
         shutil.copy(EXAMPLE, work / EXAMPLE.name)
     else:  # not committed yet: build it from the bundled reports the way scripts/build_example.sh does
