@@ -42,3 +42,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf target $(RAW) exports $(WAREHOUSE) $(WAREHOUSE).wal
+
+# dbt compatibility: the same project under dbt-core 1.11 + dbt-duckdb 1.11 (a separate .dbt-venv),
+# marts compared with ogi's build (row counts + checksums). dbt-core 1.12 cannot install here.
+.PHONY: dbt-compat
+dbt-compat: ingest
+	test -x .dbt-venv/bin/dbt || ($(PYTHON) -m venv .dbt-venv && .dbt-venv/bin/python -m pip install -q "dbt-core>=1.11,<1.12" "dbt-duckdb>=1.11,<1.12")
+	$(BIN)/python scripts/dbt_compat.py --raw $(RAW)
