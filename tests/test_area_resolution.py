@@ -115,7 +115,16 @@ def test_a_parent_in_the_organ_name_must_be_an_ancestor(con) -> None:
     assert one(con, "靖远县三滩镇人民政府")["area_code"] == "620421107000"
     assert one(con, "白银市靖远县三滩镇")["area_code"] == "620421107000"
     assert one(con, "博白县三滩镇人民政府")["area_code"] == "450923109000"
-    assert one(con, "本溪市三滩镇人民政府")["resolution_status"] == "unresolved"
+    # no 三滩镇 in 本溪市: placed at the parent the organ writes, marked as such
+    row = one(con, "本溪市三滩镇人民政府")
+    assert (row["matched_in"], row["area_code"], row["township"]) == ("parent", "210500000000", None)
+
+
+def test_township_missing_from_the_gazetteer_falls_back_to_its_county(con) -> None:
+    row = one(con, "东湖区公园街道办事处", mentions=["南昌市"])
+    assert (row["resolution_status"], row["matched_in"], row["county"]) == ("resolved", "parent", "东湖区")
+    # a parent that is itself ambiguous stays ambiguous
+    assert one(con, "朝阳区公园街道办事处")["resolution_status"] == "ambiguous"
 
 
 def test_short_name_with_its_unit_word(con) -> None:

@@ -78,9 +78,16 @@ def split_organ(raw: str, gaz: Gazetteer) -> tuple[list[str], str]:
     return areas, raw[pos:]
 
 
+# A township the gazetteer does not know (renamed, new), written with its government word.
+UNKNOWN_TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:街道|镇|乡|苏木))(街道办事处|办事处|人民政府|政府)?$")
+
+
 def classify(raw: str, gaz: Gazetteer) -> tuple[str | None, list[str], str]:
     """(kind, area names, rest) of an organ string."""
     areas, rest = split_organ(raw, gaz)
+    unknown = UNKNOWN_TOWNSHIP.match(rest)
+    if areas and unknown and len(unknown.group(1)) >= 3:
+        return "government", [*areas, unknown.group(1)], unknown.group(2) or ""
     if ZONE_DISTRICT.match(rest) and areas:
         return "government", areas, rest
     if areas and (rest == "" or rest in GOVERNMENT_WORDS):
@@ -107,22 +114,21 @@ def _parents(core: str, level: str, text: str, mention_counts: Counter[str], gaz
     if level not in ("township", "county"):
         return []
     adjacent = _adjacent_parents(core, text, gaz)
-    slots: dict[str, str] = {}
-    wanted = ("prefecture", "county") if level == "township" else ("prefecture",)
-    for slot in wanted:
+
+    def pick(slot: str, child: str) -> str | None:
         names = [
             n
             for n in mention_counts
-            if _slot_of(n, gaz) == slot and (n in adjacent or gaz.is_ancestor(n, core))
+            if _slot_of(n, gaz) == slot and (n in adjacent or gaz.is_ancestor(n, core) or gaz.is_ancestor(n, child))
         ]
-        if names:
-            best = max(names, key=lambda n: (n in adjacent, mention_counts[n]))
-            slots[slot] = best
-    if "prefecture" in slots and "county" in slots:
-        pref, county = slots["prefecture"], slots["county"]
-        if gaz.places(county) and all(p.code12 for p in gaz.places(county)) and not gaz.is_ancestor(pref, county):
-            del slots["prefecture"]  # 抚顺市 must contain 东洲区
-    return [slots[s] for s in wanted if s in slots]
+        return max(names, key=lambda n: (n in adjacent, mention_counts[n])) if names else None
+
+    county = pick("county", core) if level == "township" else None
+    prefecture = pick("prefecture", county or core)
+    if prefecture and county and all(p.code12 for p in gaz.places(county)) and gaz.places(county):
+        if not gaz.is_ancestor(prefecture, county):
+            prefecture = None  # 抚顺市 must contain 东洲区
+    return [p for p in (prefecture, county) if p]
 
 
 def _slot_of(name: str, gaz: Gazetteer) -> str | None:

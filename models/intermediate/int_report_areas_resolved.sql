@@ -58,8 +58,13 @@ organ_tokens_all as (
 ),
 
 organ_tokens as (
-    -- drop names inside a longer one (东洲区 is not also 洲区)
-    select t.*
+    -- drop names inside a longer one (东洲区 is not also 洲区); rank 1 = the organ's own area
+    select
+        t.*,
+        row_number() over (
+            partition by t.report_id order by t.end_pos desc, t.end_pos - t.start_pos desc
+        )                                                   as token_rank,
+        t.token in (select alias from aliases)              as is_current
     from organ_tokens_all as t
     where not exists (
         select 1 from organ_tokens_all as o
@@ -69,34 +74,21 @@ organ_tokens as (
     )
 ),
 
-subjects_current as (
-    select report_id, arg_max(token, end_pos * 100 + (end_pos - start_pos)) as subject
-    from organ_tokens
-    group by report_id
-),
-
 -- a parent the organ writes that is no longer a current name (宣武区 in 北京市宣武区大栅栏街道办事处):
 -- there is no township history, so the report is placed at that old parent as of its year
 old_parents as (
-    select t.report_id, arg_max(t.token, t.end_pos) as old_parent
-    from organ_tokens as t
-    inner join subjects_current as s on s.report_id = t.report_id and t.token <> s.subject
-    where t.token not in (select alias from aliases)
-      and t.token not in (select name from zones)
-    group by t.report_id
+    select report_id, arg_max(token, end_pos) as old_parent
+    from organ_tokens
+    where token_rank > 1 and not is_current
+      and token not in (select name from zones)
+    group by report_id
 ),
 
 subjects as (
-    select s.report_id, s.subject, o.old_parent
-    from subjects_current as s
-    left join old_parents as o using (report_id)
-),
-
--- the other names of the organ: each must be an ancestor of the answer
-organ_parents as (
-    select t.report_id, t.token
+    select t.report_id, t.token as subject, o.old_parent
     from organ_tokens as t
-    inner join subjects as s on s.report_id = t.report_id and t.token <> s.subject
+    left join old_parents as o using (report_id)
+    where t.token_rank = 1
 ),
 
 mentions as (
@@ -105,12 +97,17 @@ mentions as (
     where m.name is not null
 ),
 
+-- every organ token is a possible answer: rank 1 first, a parent (rank > 1) only as a fallback
 candidates_all as (
-    select s.report_id, a.*
-    from subjects as s
-    inner join aliases as al on al.alias = s.subject
+    select t.report_id, t.token_rank, t.start_pos as token_start, a.*
+    from organ_tokens as t
+    inner join subjects as s using (report_id)
+    inner join aliases as al on al.alias = t.token
     inner join areas as a on a.code12 = al.code12
-    where s.old_parent is null
+    where s.old_parent is null or t.token_rank > 1 and t.start_pos < (
+        select min(o.start_pos) from organ_tokens as o
+        where o.report_id = t.report_id and o.token = s.old_parent
+    )
 ),
 
 -- a county-level-or-higher name that meant another code in the report year is that other code
@@ -132,15 +129,16 @@ candidates_in_year as (
        )
 ),
 
--- hard filter: a parent name the organ writes (and that is a current name) must be an ancestor
+-- hard filter: every current name the organ writes before the token must be an ancestor
 candidates_kept as (
     select c.*
     from candidates_in_year as c
     where not exists (
         select 1
-        from organ_parents as p
+        from organ_tokens as p
         where p.report_id = c.report_id
-          and p.token in (select alias from aliases)
+          and p.start_pos < c.token_start
+          and p.is_current
           and not exists (
               select 1 from aliases as pa
               where pa.alias = p.token
@@ -148,6 +146,13 @@ candidates_kept as (
                 and pa.code12 <> c.code12
           )
     )
+),
+
+-- the deepest organ token that has candidates
+candidates_at_rank as (
+    select *
+    from candidates_kept
+    qualify token_rank = min(token_rank) over (partition by report_id)
 ),
 
 -- soft filter: how many distinct mentioned names are ancestors of each candidate
@@ -159,7 +164,7 @@ candidate_support as (
             where pa.code12 in (c.province_code12, c.prefecture_code12, c.county_code12)
               and pa.code12 <> c.code12
         ) as support
-    from candidates_kept as c
+    from candidates_at_rank as c
     left join mentions as m on m.report_id = c.report_id
     left join aliases as pa on pa.alias = m.name
     group by c.report_id, c.code12
@@ -167,7 +172,7 @@ candidate_support as (
 
 candidates as (
     select c.*
-    from candidates_kept as c
+    from candidates_at_rank as c
     inner join candidate_support as s using (report_id, code12)
     qualify s.support = max(s.support) over (partition by c.report_id)
 ),
@@ -176,6 +181,7 @@ current_resolution as (
     select
         report_id,
         count(*)                                                        as n_candidates,
+        min(token_rank)                                                 as token_rank,
         list(code12 order by code12)                                    as candidate_codes,
         -- the deepest level every candidate shares
         case
@@ -203,7 +209,9 @@ history_candidates as (
     inner join history as h
         on h.name = coalesce(s.old_parent, s.subject)
        and (r.report_year is null or r.report_year between h.valid_from_year and h.valid_to_year)
-    where not exists (select 1 from current_resolution as c where c.report_id = s.report_id)
+    where not exists (
+            select 1 from current_resolution as c where c.report_id = s.report_id and c.token_rank = 1
+        )
       and not exists (select 1 from zone_resolution as z where z.report_id = s.report_id)
 ),
 
@@ -237,32 +245,55 @@ history_resolution as (
     group by report_id
 ),
 
+-- the order of preference: a zone, the organ's own area, its area as of the report year (history),
+-- then the deepest parent the organ writes (the own area is missing from the gazetteer)
+picked as (
+    select
+        r.report_id,
+        case
+            when z.report_id is not null then 'zone'
+            when c.token_rank = 1 then 'current'
+            when h.report_id is not null then 'history'
+            when c.report_id is not null then 'parent'
+        end                                                             as matched_in
+    from reports as r
+    left join zone_resolution as z using (report_id)
+    left join current_resolution as c using (report_id)
+    left join history_resolution as h using (report_id)
+),
+
 resolved as (
     select
         r.report_id,
         s.subject                                                       as organ_area_name,
         case
-            when z.report_id is not null then 'resolved'
-            when c.n_candidates = 1 then 'resolved'
-            when c.n_candidates > 1 then 'ambiguous'
-            when h.n_candidates = 1 then 'historical'
-            when h.n_candidates > 1 then 'ambiguous'
+            when p.matched_in = 'zone' then 'resolved'
+            when p.matched_in in ('current', 'parent') and c.n_candidates = 1 then 'resolved'
+            when p.matched_in = 'history' and h.n_candidates = 1 then 'historical'
+            when p.matched_in is not null then 'ambiguous'
             else 'unresolved'
         end                                                             as resolution_status,
+        p.matched_in,
+        case p.matched_in
+            when 'zone' then z.area_code
+            when 'history' then h.area_code
+            else c.area_code
+        end                                                             as area_code,
         case
-            when z.report_id is not null then 'zone'
-            when c.report_id is not null then 'current'
-            when h.report_id is not null then 'history'
-        end                                                             as matched_in,
-        coalesce(z.area_code, c.area_code, h.area_code)                 as area_code,
-        case when c.n_candidates > 1 or h.n_candidates > 1
-             then coalesce(c.candidate_codes, h.candidate_codes) end    as candidates,
-        coalesce(c.n_candidates, h.n_candidates, 0)                     as n_candidates,
+            when p.matched_in in ('current', 'parent') and c.n_candidates > 1 then c.candidate_codes
+            when p.matched_in = 'history' and h.n_candidates > 1 then h.candidate_codes
+        end                                                             as candidates,
+        case p.matched_in
+            when 'history' then h.n_candidates
+            when 'zone' then 0
+            else coalesce(c.n_candidates, 0)
+        end                                                             as n_candidates,
         h.history_level,
         h.history_name,
         h.history_province,
         h.history_prefecture
     from reports as r
+    inner join picked as p using (report_id)
     left join subjects as s using (report_id)
     left join zone_resolution as z using (report_id)
     left join current_resolution as c using (report_id)
