@@ -169,6 +169,9 @@ def applications(s: Sentence, st: State) -> None:
     """受理/收到…申请(共)N件，其中当面申请a件、网上申请b件、信函申请c件；历年累计M件."""
     m = _RECEIVED_RE.search(s.text) or _APPLICATIONS_NOUN_RE.search(s.text)
     if m is None:
+        if st.last_item == ("applications", "applications_received") and st.last_item_index == st.index - 1:
+            if _channels(s, st, s.text):  # '…其中当面申请123件；网上申请300件；…' split at ；
+                st.remember("applications", "applications_received")
         return
     mid = m.group("mid")
     context_ok = re.search(r"公开|信息|依申请", m.group(0)) or "申请" in s.sub or "申请" in s.top
@@ -184,17 +187,23 @@ def applications(s: Sentence, st: State) -> None:
     st.emit_q(s, "applications", "applications_received", "total", qty)
     st.remember("applications", "applications_received")
     rest = re.split(r"答复|办结|办理|同意|予以", s.text[m.end() :])[0]
-    for c in _CHANNEL_RE.finditer(rest):
-        cq = quantity_from_match(c, "q")
-        name = c.group("ch")
-        measure = _CHANNELS.get(name, "other")
-        if cq is not None:
-            st.emit_q(s, "applications", "applications_received", measure, cq)
+    _channels(s, st, rest)
     cm = _CUMULATIVE_RE.search(rest)
     if cm and (cq := quantity_from_match(cm, "q")) is not None:
         st.emit_q(s, "applications", "applications_received", "total_cumulative", cq)
 
 
+def _channels(s: Sentence, st: State, text: str) -> bool:
+    found = False
+    for c in _CHANNEL_RE.finditer(re.split(r"答复|办结|办理|同意|予以", text)[0]):
+        cq = quantity_from_match(c, "q")
+        if cq is not None:
+            st.emit_q(s, "applications", "applications_received", _CHANNELS.get(c.group("ch"), "other"), cq)
+            found = True
+    return found
+
+
+_ANSWERED_BEFORE_RE = re.compile(r"(?:答复|办结)(?:了)?的" + q() + r"(?:政府信息公开|依)?申请")
 _ON_TIME_RE = re.compile(r"(?:按时|按期|如期)(?:答复|办结|回复)(?:了)?(?:申请)?(?:共)?(?:为)?" + q())
 _ANSWERED_RE = re.compile(
     r"(?<!按时)(?<!按期)(?<!如期)(?<!及时)(?<![公开分予意的])(?:答复|回复)(?:了)?(?:申请)?(?:共|共计)?(?:为)?"
@@ -231,6 +240,7 @@ def responses(s: Sentence, st: State) -> None:
     for regex, measure in (
         (_ON_TIME_RE, "answered_on_time"),
         (_ANSWERED_RE, "total"),
+        (_ANSWERED_BEFORE_RE, "total"),
         (_GRANTED_RE, "granted"),
         (_PARTIAL_RE, "partially_granted"),
         (_DENIED_RE, "denied"),
