@@ -200,3 +200,20 @@ def test_extract_meta_end_to_end() -> None:
     assert (m.report_year, m.report_year_source, m.published_date) == (2022, "title", "2023-01-09")
     assert (m.organ_name, m.organ_kind, m.level) == ("平潭综合实验区公安局", "department", "prefecture")
     assert [a.name for a in m.area_mentions] == ["平潭综合实验区", "福建省"]
+
+
+def test_year_in_chinese_numerals() -> None:
+    assert dates.year_from_title("二〇一九年某某县政府信息公开工作年度报告") == 2019
+    assert dates.year_from_period("统计期限为二○一二年一月一日至十二月三十一日") == 2012
+
+
+@pytest.mark.parametrize(
+    ("title", "part"),
+    [
+        ("2019年度淮安市人民政府信息公开工作年度报告", "淮安市人民政府"),
+        ("淮安市公安局关于2020年政府信息公开工作年度报告", "淮安市公安局"),
+        ("二〇一九年三滩镇政府信息公开年度报告", "三滩镇"),
+    ],
+)
+def test_organ_from_title_variants(title: str, part: str) -> None:
+    assert organ.organ_from_title(title) == part

@@ -50,15 +50,25 @@ def _plausible(y: int) -> bool:
     return FIRST_YEAR <= y <= LAST_YEAR
 
 
+CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+CN_YEAR = re.compile(r"[〇○零一二][〇○零一二三四五六七八九]{3}(?=年)")
+
+
+def arabic_years(text: str) -> str:
+    """二〇一九年 → 2019年 (a year written in Chinese numerals, digit by digit)."""
+    return CN_YEAR.sub(lambda m: m.group(0).translate(CN_DIGITS), text)
+
+
 def year_from_title(title: str | None) -> int | None:
     if not title:
         return None
+    title = arabic_years(title)
     years = [int(y) for y in YEAR_IN_TITLE.findall(title) if _plausible(int(y))]
     return years[0] if years else None
 
 
 def year_from_period(text: str) -> int | None:
-    m = PERIOD.search(text)
+    m = PERIOD.search(arabic_years(text))
     return int(m.group(1)) if m and _plausible(int(m.group(1))) else None
 
 

@@ -33,8 +33,11 @@ COUNTY_CLASSES = ("县", "旗", "区")
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 
 TITLE_SPLIT = re.compile(
-    r"(?:(?:19|20)\d{2}\s*年度?|政府信息公开|政务信息公开|政务公开|信息公开|年度报告|工作报告)"
+    r"(?:(?:19|20)\d{2}\s*年度?|[〇○零一二]{1}[〇○零一二三四五六七八九]{3}年度?"
+    r"|(?<!人民)政府信息公开|政务信息公开|政务公开|信息公开|年度报告|工作报告)"
 )
+# "XX局关于2019年…" / "XX区人民政府办公室发布…": words that end the organ part of a title
+TITLE_TAIL = re.compile(r"(?:关于|发布|公布|的)$")
 SELF_REF = re.compile(r"[我本](街道|区|县|市|镇|乡|旗|办|局|委|厅|中心)")
 
 
@@ -59,7 +62,7 @@ def organ_from_title(title: str | None) -> str | None:
     """The organ part of a title: the text before the year or the 信息公开 phrase."""
     if not title:
         return None
-    parts = [p.strip(" :|") for p in TITLE_SPLIT.split(title)]
+    parts = [TITLE_TAIL.sub("", p.strip(" :|")) for p in TITLE_SPLIT.split(title)]
     for p in parts:
         if len(p) >= 2:
             return p
