@@ -60,17 +60,47 @@ unioned as (
     select * from prose_facts
 ),
 
-preferred as (
+keys_stated_twice as (
+    -- the few keys more than one cell or figure states; every other key needs no ranking
+    select report_id, section, item, measure
+    from unioned
+    group by report_id, section, item, measure
+    having count(*) > 1
+),
+
+uncontested as (
+    select u.*, 1 as n_candidates
+    from unioned as u
+    anti join keys_stated_twice as k
+        on k.report_id = u.report_id and k.section = u.section
+       and k.item = u.item and k.measure = u.measure
+),
+
+contested as (
+    select u.*
+    from unioned as u
+    semi join keys_stated_twice as k
+        on k.report_id = u.report_id and k.section = u.section
+       and k.item = u.item and k.measure = u.measure
+),
+
+contested_preferred as (
     select
         *,
         count(*) over by_key                                as n_candidates
-    from unioned
+    from contested
     window by_key as (partition by report_id, section, item, measure)
     qualify row_number() over (
         partition by report_id, section, item, measure
         order by origin_rank, table_index nulls last, row_index nulls last,
                  col_index nulls last, evidence_line nulls last
     ) = 1
+),
+
+preferred as (
+    select * from uncontested
+    union all
+    select * from contested_preferred
 )
 
 select

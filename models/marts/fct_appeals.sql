@@ -1,5 +1,8 @@
 -- One row per appeals fact (行政复议 / 行政诉讼) of a report: 2019/2021 one row per kind of
 -- appeal (item) × result (measure); pre-2019 the totals stated.
+-- A view over the one materialised facts table (int_facts_unioned): no second copy of every fact.
+{{ config(materialized='view') }}
+
 with facts as (
     select * from {{ ref('fct_report_facts') }}
     where section = 'appeals'

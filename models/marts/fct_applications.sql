@@ -1,6 +1,9 @@
 -- One row per applications fact (依申请公开) of a report: for the 2019/2021 template one row per
 -- table row (item) × applicant column (measure); for pre-2019 reports one row per stated figure.
 -- Each row carries the coarse outcome group (seeds/outcome_groups.csv) that compares the eras.
+-- A view over the one materialised facts table (int_facts_unioned): no second copy of every fact.
+{{ config(materialized='view') }}
+
 with facts as (
     select * from {{ ref('fct_report_facts') }}
     where section = 'applications'

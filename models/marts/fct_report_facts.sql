@@ -1,4 +1,7 @@
 -- One row per canonical fact of a report (VOCABULARY.md keys), long, with its evidence.
+-- A view over the one materialised facts table (int_facts_unioned): no second copy of every fact.
+{{ config(materialized='view') }}
+
 with facts as (
     select * from {{ ref('int_facts_unioned') }}
 ),
