@@ -15,7 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from ingest.model import CellRecord, Document
+from ingest.model import Cell, CellRecord, Document, Table
 from ingest.numbers import to_yuan
 
 TABLE = "statistics_appendix"
@@ -48,12 +48,14 @@ class Row:
 # ---------------------------------------------------------------- finding the table
 
 
-def _flatten(doc: Document) -> tuple[str, list[tuple[int, int]]]:
+def _flatten(doc: Document, skip: set[int] | None = None) -> tuple[str, list[tuple[int, int]]]:
     """The document as one string (pipe cells unpiped, lines joined by spaces) + (offset, line) marks."""
     parts: list[str] = []
     marks: list[tuple[int, int]] = []
     pos = 0
     for line in doc.lines:
+        if skip and line.no in skip:
+            continue
         text = re.sub(r"\s*\|+\s*$", "", line.text).strip()
         marks.append((pos, line.no))
         parts.append(text)
@@ -398,12 +400,12 @@ def appendix_items(doc: Document) -> set[tuple[str, str]]:
 
 
 def _extract(doc: Document) -> list[CellRecord]:
-    flat, marks = _flatten(doc)
+    out, covered = _from_grids(doc)
+    flat, marks = _flatten(doc, covered)
     headers = list(_HEADER_RE.finditer(flat))
     if not headers:
-        return []
+        return out
     hints = _prose_hints(doc)
-    out: list[CellRecord] = []
     for n, h in enumerate(headers):
         cols = _columns(h.group("cols"))
         if not cols:
@@ -429,3 +431,90 @@ def _compare_with_prose(
             doc.warnings.append(
                 f"prose and appendix disagree on {'/'.join(str(k) for k in key)}: prose {hints[key]}, table {c.value} (both kept)"
             )
+
+
+# ---------------------------------------------------------------- real grids (HTML / docx / markdown)
+
+_GRID_HEADER_RE = re.compile(r"指标名称|统计指标")
+_NA_MARKERS = ("/", "-", "—", "－", "无", "不适用")
+
+
+def _from_grids(doc: Document) -> tuple[list[CellRecord], set[int]]:
+    """Appendices the reader already rebuilt as grids: cells are distinct, nothing to split."""
+    out: list[CellRecord] = []
+    covered: set[int] = set()
+    for table in doc.tables:
+        cells = _grid_table_cells(table)
+        if cells is None:
+            continue
+        out.extend(cells)
+        covered.update(c.line for row in table.rows for c in row if c.line is not None)
+    return out, covered
+
+
+def _grid_table_cells(table: Table) -> list[CellRecord] | None:
+    texts = [[re.sub(r"\s", "", c.text) for c in row] for row in table.rows]
+    head = next((i for i, row in enumerate(texts) if any(_GRID_HEADER_RE.search(t) for t in row)), None)
+    if head is None:
+        return None
+    col_kind: dict[int, str] = {}
+    unit_col = None
+    for j, t in enumerate(texts[head]):
+        kinds = _columns(t)
+        if len(kinds) == 1:
+            col_kind[j] = kinds[0]
+        elif "单位" in t:
+            unit_col = j
+    if not col_kind:
+        return None
+    out: list[CellRecord] = []
+    context: tuple[str, str] | None = None
+    for r in range(head + 1, len(table.rows)):
+        row = table.rows[r]
+        label = texts[r][0] if texts[r] else ""
+        if not label or re.fullmatch(r"[\d.,]*", label):
+            continue
+        enumerated = bool(re.match(r"^(?:其中|\d{1,2}[.、．])", label))
+        label = re.sub(r"^其中[:：]?", "", label)
+        label = re.sub(r"^\d{1,2}[.、．]", "", label)
+        key = map_label(label, context if enumerated else None)
+        if not enumerated:
+            context = (key[0], key[1]) if key else None
+        unit = texts[r][unit_col] if unit_col is not None and unit_col < len(texts[r]) else None
+        for j, kind in col_kind.items():
+            if j >= len(row) or kind == "period":
+                continue
+            out.append(_grid_cell(table, row[j], r, j, label, unit, kind, key))
+    return out
+
+
+def _grid_cell(
+    table: Table,
+    cell: Cell,
+    r: int,
+    j: int,
+    label: str,
+    unit: str | None,
+    kind: str,
+    key: tuple[str, str, str] | None,
+) -> CellRecord:
+    raw = cell.text.strip()
+    number = re.fullmatch(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?", raw.replace(" ", ""))
+    value: float | None = None
+    if not raw:
+        status = "blank"
+    elif raw in _NA_MARKERS:
+        status = "na_marker"
+    elif number:
+        status, value = "reported", float(raw.replace(",", "").replace(" ", ""))
+    else:
+        status = "text"
+    section = item = measure = None
+    if key is not None:
+        section, item, base = key
+        measure = base if kind == "annual" else f"{base}_cumulative"
+        if section == "fees" and value is not None:
+            value = to_yuan(value, unit)
+    return CellRecord(
+        TABLE, r, j, raw, status, value, unit, label, kind, section, item, measure, cell.line, table.index
+    )

@@ -213,3 +213,28 @@ def test_label_mapping() -> None:
         "in_person",
     )
     assert map_label("主动公开规范性文件数") is None
+
+
+def test_grid_from_the_reader_keeps_blank_and_na_cells_unsplit() -> None:
+    from ingest.model import Cell, Table
+
+    grid = [
+        ["指标名称", "单位", "2015年", "历年累计"],
+        ["主动公开信息数", "条", "12", ""],
+        ["其中：1.网站公开数", "条", "12", "/"],
+        ["政府信息公开收费金额", "万元", "0.5", "1"],
+    ]
+    rows = [[Cell(r, c, t, line=10 + r) for c, t in enumerate(row)] for r, row in enumerate(grid)]
+    lines = [Line(10 + r, f"{t} |") for r, row in enumerate(grid) for t in row]
+    doc = Document("a.html", "html", "utf-8", "", 0, lines, tables=[Table(0, rows, "html", width=4)])
+    cells = extract_appendix(doc, "pre2019")
+    got = {(c.item, c.measure): (c.status, c.value) for c in cells}
+    assert got == {
+        ("proactive_items", "total"): ("reported", 12),
+        ("proactive_items", "total_cumulative"): ("blank", None),
+        ("proactive_items_website", "total"): ("reported", 12),
+        ("proactive_items_website", "total_cumulative"): ("na_marker", None),
+        ("fees_collected", "amount_yuan"): ("reported", 5000),
+        ("fees_collected", "amount_yuan_cumulative"): ("reported", 10000),
+    }
+    assert all(c.line and c.line >= 11 for c in cells)
