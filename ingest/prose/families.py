@@ -105,7 +105,11 @@ def stated_zeros(s: Sentence, st: State) -> None:
         if _APPEAL_WORDS_RE.search(span):
             if "公开" in clause or _APPEAL_WORDS_RE.search(s.top):
                 _appeal_zeros(s, st, span)
-        elif "申请" in span[:40] and re.search(r"公开|信息", span) and "申请人" not in span:
+        elif (
+            "申请" in span[:40]
+            and (re.search(r"公开|信息", span) or "申请" in s.top)
+            and "申请人" not in span
+        ):
             if not re.search(r"答复|办理|处理|不予|补正|延期|收费", span.split("申请")[0]):
                 st.emit(s, "applications", "applications_received", "total", 0, status="stated_zero")
         elif _FEE_WORDS_RE.search(span) or "减免" in span:
@@ -163,6 +167,28 @@ _APPLICATIONS_NOUN_RE = re.compile(
     r"(?<![办答处])(?P<mid>(?:政府)?信息公开|依)申请(?:件数|总数|数量|数)(?:共|共计|合计)?(?:为|达|达到)?"
     + q("q", COUNT_UNITS + ("次",))
 )
+
+
+_NIL = r"(?:均|都|皆)?为(?:零|0)(?![\d.件条个次起])"
+_APPLICATIONS_NIL_RE = re.compile(r"(?:信息公开|依)申请(?:的)?(?:件数|总数|数量|数)?" + _NIL)
+_APPEALS_NIL_RES = (
+    (re.compile(r"行政复议(?:案件)?(?:数量|数)?" + _NIL), ("administrative_reconsideration",)),
+    (re.compile(r"行政诉讼(?:案件)?(?:数量|数)?" + _NIL), ("administrative_litigation",)),
+    (
+        re.compile(r"行政复议(?:案件)?(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量|数)?" + _NIL),
+        ("administrative_reconsideration", "administrative_litigation"),
+    ),
+)
+
+
+def printed_nil(s: Sentence, st: State) -> None:
+    """'申请数为零', '行政复议和行政诉讼均为0' (no unit): a printed 0."""
+    if _APPLICATIONS_NIL_RE.search(s.text):
+        st.emit(s, "applications", "applications_received", "total", 0)
+    for regex, items in _APPEALS_NIL_RES:
+        if regex.search(s.text):
+            for item in items:
+                st.emit(s, "appeals", item, "total", 0)
 
 
 def applications(s: Sentence, st: State) -> None:
@@ -337,7 +363,7 @@ def fees(s: Sentence, st: State) -> None:
 # ---------------------------------------------------------------- proactive disclosure
 
 _TOTAL_RE = re.compile(
-    r"(?P<verb>主动公开|公开)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?信息(?:数|件数|数量|总数|总量)?"
+    r"(?P<verb>主动公开|公开|发布)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?信息(?:数|件数|数量|总数|总量)?"
     r"(?:共|共计|合计)?(?:为|达|达到)?" + q("q", ("条", "件", "个", "份"))
 )
 _WEBSITE_RE = re.compile(
@@ -365,8 +391,13 @@ def proactive(s: Sentence, st: State) -> bool:
     matched = False
     for m in _TOTAL_RE.finditer(s.text):
         before = s.text[: m.start()]
-        if _NOT_PROACTIVE_BEFORE_RE.search(before) or (
-            m.group("verb") == "公开" and not (m.group("kind") or m.group("gov"))
+        if (
+            _NOT_PROACTIVE_BEFORE_RE.search(before)
+            or (
+                m.group("verb") == "公开"
+                and not (m.group("kind") or m.group("gov") or "主动公开" in s.top + s.sub)
+            )
+            or (m.group("verb") == "发布" and not m.group("gov"))
         ):
             continue
         qty = quantity_from_match(m, "q")
@@ -585,6 +616,7 @@ def run_families(sentences: list[Sentence]) -> State:
             continue
         before = len(st.figures)
         stated_zeros(s, st)
+        printed_nil(s, st)
         applications(s, st)
         responses(s, st)
         appeals(s, st)
