@@ -17,14 +17,14 @@ import typer
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Report files and folders (searched recursively).")],
     raw: Annotated[
-        Path | None, typer.Option("--raw", help="Raw Parquet folder [default: $OGI_RAW or data/raw].")
+        Path | None, typer.Option("--raw", help="Raw Parquet folder (default: $OGI_RAW, else data/raw).")
     ] = None,
     manifest: Annotated[
         Path | None,
         typer.Option("--manifest", help="Crawl manifest (CSV or JSON lines: path, url, title, published, organ)."),
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="Re-parse every file, even unchanged ones.")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", help="Parallel worker processes [default: cores].")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Parallel worker processes (default: one per core).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero when any file is quarantined.")] = False,
 ) -> None:
     """Read report files into raw Parquet tables (reports, cells, figures, errors)."""
