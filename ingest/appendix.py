@@ -19,9 +19,14 @@ from ingest.model import Cell, CellRecord, Document, Table
 from ingest.numbers import to_yuan
 
 TABLE = "statistics_appendix"
+_COL_WORDS = (
+    r"\d{4}\s*年\s*度?|本\s*年\s*度|本\s*期\s*实\s*际|本\s*年\s*累\s*计|历\s*年\s*累\s*计|统\s*计\s*数|累\s*计|"
+    r"数\s*量|数\s*值|全\s*年"
+)
 _HEADER_RE = re.compile(
-    r"(?:指\s*标\s*名\s*称|统\s*计\s*指\s*标)\s*(?:计\s*量\s*)?(?:单\s*位)?\s*(?:代\s*码)?\s*"
-    r"(?P<cols>(?:(?:\d{4}\s*年\s*度?|本\s*年\s*度|本\s*期\s*实\s*际|本\s*年\s*累\s*计|历\s*年\s*累\s*计|统\s*计\s*数|累\s*计)\s*)+)"
+    r"(?:(?:指\s*标\s*名\s*称|统\s*计\s*指\s*标)\s*(?:计\s*量\s*)?(?:单\s*位)?|"
+    r"(?:统\s*计\s*)?(?:项\s*目|指\s*标)\s*(?:名\s*称\s*)?(?:计\s*量\s*)?单\s*位)\s*(?:代\s*码)?\s*"
+    rf"(?P<cols>(?:(?:{_COL_WORDS})\s*)+)"
 )
 _UNITS = "万元|人次|件次|条|件|个|次|元|人|项|篇|份"
 _ROW_RE = re.compile(
@@ -73,20 +78,17 @@ def _line_at(marks: list[tuple[int, int]], offset: int) -> int | None:
 
 
 def _columns(cols: str) -> list[str]:
+    """Column kinds: annual, cumulative, or period (an earlier year / 本期: read, not kept)."""
     out = []
-    for m in re.finditer(
-        r"\d{4}\s*年\s*度?|本\s*年\s*度|本\s*期\s*实\s*际|本\s*年\s*累\s*计|历\s*年\s*累\s*计|统\s*计\s*数|累\s*计",
-        cols,
-    ):
-        name = re.sub(r"\s", "", m.group())
+    names = [re.sub(r"\s", "", m.group()) for m in re.finditer(_COL_WORDS, cols)]
+    years = [int(n[:4]) for n in names if re.match(r"\d{4}", n)]
+    for name in names:
         if "历年" in name or name == "累计":
             out.append("cumulative")
-        elif "本期" in name:
+        elif "本期" in name or (re.match(r"\d{4}", name) and int(name[:4]) < max(years)):
             out.append("period")
         else:
             out.append("annual")
-    if "period" in out and out.count("annual") == 1:
-        return out  # 本期实际 | 本年累计: the annual one is 本年累计
     return out
 
 

@@ -41,15 +41,15 @@ UNITS = (
 )
 _UNIT_ALT = "|".join(UNITS)
 
-ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-CHINESE = r"[零〇○一二两三四五六七八九十百千万]+"
+ARABIC = r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?"  # never the tail of a longer digit run
+CHINESE = r"(?<![零〇○一二两三四五六七八九十百千万])[零〇○一二两三四五六七八九十百千万]+"
 _APPROX_BEFORE = r"近|约|逾|超过|将近|大约"
 _APPROX_AFTER = r"余|多"
 _APPROX_TAIL = r"左右|以上|多"
 
 # A quantity with optional approximation words around it. Named groups: pre, num, suf, unit, post.
 QUANTITY = (
-    rf"(?P<pre>{_APPROX_BEFORE})?\s*(?P<num>{ARABIC}|{CHINESE})\s*(?P<suf>{_APPROX_AFTER})?"
+    rf"(?P<pre>{_APPROX_BEFORE})?\s*(?<!第)(?P<num>{ARABIC}|{CHINESE})\s*(?P<suf>{_APPROX_AFTER})?"
     rf"\s*(?P<unit>{_UNIT_ALT})(?P<post>{_APPROX_TAIL})?"
 )
 QUANTITY_RE = re.compile(QUANTITY)
@@ -59,7 +59,7 @@ def quantity_pattern(name: str, units: tuple[str, ...] = UNITS) -> str:
     """QUANTITY with its groups prefixed by `name` (so several can sit in one regex)."""
     alt = "|".join(sorted(units, key=len, reverse=True))
     return (
-        rf"(?P<{name}_pre>{_APPROX_BEFORE})?\s*(?P<{name}_num>{ARABIC}|{CHINESE})\s*"
+        rf"(?P<{name}_pre>{_APPROX_BEFORE})?\s*(?<!第)(?P<{name}_num>{ARABIC}|{CHINESE})\s*"
         rf"(?P<{name}_suf>{_APPROX_AFTER})?\s*(?P<{name}_unit>{alt})(?P<{name}_post>{_APPROX_TAIL})?"
     )
 

@@ -238,3 +238,14 @@ def test_grid_from_the_reader_keeps_blank_and_na_cells_unsplit() -> None:
         ("fees_collected", "amount_yuan_cumulative"): ("reported", 10000),
     }
     assert all(c.line and c.line >= 11 for c in cells)
+
+
+def test_other_header_words_and_two_year_columns() -> None:
+    text = "统计项目 单位 2017年 2018年 主动公开政府信息数 条 300 350 行政复议数 件 1 2"
+    facts = _facts(extract_appendix(_doc(text), "pre2019"))
+    assert facts == {
+        "disclosure/proactive_items/total": 350,
+        "appeals/administrative_reconsideration/total": 2,
+    }
+    facts = _facts(extract_appendix(_doc("项目 单位 数量 行政诉讼数 件 4"), "pre2019"))
+    assert facts == {"appeals/administrative_litigation/total": 4}
