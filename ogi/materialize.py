@@ -26,6 +26,20 @@ def existing_relations(con: Any) -> dict[str, str]:
     return {f"{schema}.{name}".lower(): kind for schema, name, kind in rows}
 
 
+def seed_sql(node: Node) -> str:
+    """`create or replace table … as select * from read_csv(…)` honouring column_types and delimiter."""
+    options = ["header = true", "auto_detect = true"]
+    delimiter = node.config.get("delimiter")
+    if delimiter:
+        options.append(f"delim = {sql_string(str(delimiter))}")
+    types = node.config.get("column_types") or {}
+    if types:
+        pairs = ", ".join(f"{sql_string(str(k))}: {sql_string(str(v))}" for k, v in types.items())
+        options.append(f"types = {{{pairs}}}")
+    source = f"read_csv({sql_string(str(node.path))}, {', '.join(options)})"
+    return f"create or replace table {node.relation().render()} as select * from {source}"
+
+
 @dataclass
 class Outcome:
     status: str  # success | error | fail | warn | pass
@@ -97,17 +111,8 @@ class Materializer:
 
     def seed(self, node: Node) -> Outcome:
         self._ensure_schema(node.schema)
-        options = ["header = true", "auto_detect = true"]
-        delimiter = node.config.get("delimiter")
-        if delimiter:
-            options.append(f"delim = {sql_string(str(delimiter))}")
-        types = node.config.get("column_types") or {}
-        if types:
-            pairs = ", ".join(f"{sql_string(str(k))}: {sql_string(str(v))}" for k, v in types.items())
-            options.append(f"types = {{{pairs}}}")
-        source = f"read_csv({sql_string(str(node.path))}, {', '.join(options)})"
         self._drop_if_kind(node, "table")
-        self.con.execute(f"create or replace table {node.relation().render()} as select * from {source}")
+        self.con.execute(seed_sql(node))
         self._record(node, "table")
         return Outcome("success")
 

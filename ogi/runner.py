@@ -166,6 +166,8 @@ class Session:
 
         validator = Validator(self.manifest, prefix_lines)
         self.validator = validator
+        cache = self.manifest.project.target_dir / "ogi_validation.json"
+        validator.load_cache(cache)
         for uid in every:
             node = self.manifest.nodes[uid]
             if node.resource_type == "test" and uid not in selected:
@@ -175,6 +177,7 @@ class Session:
             except ValidationError:
                 if uid in selected:
                     raise
+        validator.save_cache(cache)
 
     # -- execute ---------------------------------------------------------------------------
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import csv
 import glob
+import hashlib
+import json
+import logging
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ogi.errors import ValidationError
@@ -20,60 +24,29 @@ from ogi.manifest import Manifest
 from ogi.nodes import Node, quote
 
 SOURCE_SCHEMA = "__ogi_source__"
+logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its optimizer logs what it cannot follow
 _READ_PATH = re.compile(r"read_(?:parquet|csv|csv_auto|json|json_auto)\s*\(\s*\[?\s*'([^']+)'", re.I)
 _COLUMN = re.compile(r"Column '\"?([^'\"]+)\"?' could not be resolved|Unknown column: \"?(\w+)")
 _SQL_LINE = re.compile(r"Line: (\d+), Col: (\d+)")
 
 
-def arrow_type_sql(t: Any) -> str:
-    """A DuckDB type name for a pyarrow type (enough for sqlglot's qualifier)."""
-    import pyarrow as pa
-
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return "VARCHAR"
-    if pa.types.is_boolean(t):
-        return "BOOLEAN"
-    if pa.types.is_integer(t):
-        return {8: "TINYINT", 16: "SMALLINT", 32: "INT", 64: "BIGINT"}[t.bit_width]
-    if pa.types.is_floating(t):
-        return "DOUBLE" if t.bit_width == 64 else "FLOAT"
-    if pa.types.is_date(t):
-        return "DATE"
-    if pa.types.is_timestamp(t):
-        return "TIMESTAMP"
-    if pa.types.is_decimal(t):
-        return f"DECIMAL({t.precision}, {t.scale})"
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return arrow_type_sql(t.value_type) + "[]"
-    if pa.types.is_struct(t):
-        return "STRUCT(" + ", ".join(f"{quote(f.name)} {arrow_type_sql(f.type)}" for f in t) + ")"
-    return "VARCHAR"
-
-
 def source_columns(node: Node) -> dict[str, str] | None:
-    """Columns of an external source from its files (Parquet via pyarrow, CSV header); None if unknown."""
+    """Columns of an external source, as DuckDB reads its external_location (in memory, never the
+    warehouse); None when unknown (no files yet, or not a file reader)."""
     match = _READ_PATH.search(node.external_location or "")
-    if not match:
+    if match and not glob.glob(match.group(1), recursive=True):
         return None
-    files = sorted(glob.glob(match.group(1), recursive=True))
-    if not files:
-        return None
-    columns: dict[str, str] = {}
-    try:
-        if match.group(0).lower().startswith("read_parquet"):
-            import pyarrow.parquet as pq
+    import duckdb
 
-            for path in files[:200]:
-                for field in pq.read_schema(path):
-                    columns.setdefault(field.name, arrow_type_sql(field.type))
-        elif match.group(0).lower().startswith("read_csv"):
-            with open(files[0], encoding="utf-8", newline="") as handle:
-                columns = {name: "VARCHAR" for name in next(csv.reader(handle), [])}
-        else:
-            return None
-    except (OSError, ValueError, StopIteration):
+    try:
+        con = duckdb.connect()
+        try:
+            rows = con.execute(f"describe select * from {node.external_location}").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error:
         return None
-    return columns
+    return {str(row[0]): str(row[1]) for row in rows}
 
 
 def seed_columns(node: Node) -> dict[str, str]:
@@ -117,6 +90,8 @@ class Validator:
         self.replacements.sort(key=lambda pair: -len(pair[0]))
         self._mapping: Any = None
         self.ephemeral_columns: dict[str, list[str]] = {}
+        self.cache: dict[str, Any] = {}
+        self.fresh_cache: dict[str, Any] = {}
 
     def mapping(self) -> Any:
         """One sqlglot MappingSchema, grown table by table (building it is the slow part)."""
@@ -143,11 +118,31 @@ class Validator:
             sql = sql.replace(expression, name)
         return sql
 
-    def check(self, node: Node) -> None:
-        import sqlglot
-        from sqlglot import exp
-        from sqlglot.errors import OptimizeError, ParseError
+    def _cache_key(self, node: Node, sql: str) -> str:
+        """What a check depends on: the SQL and the columns of everything it may read."""
+        nodes = self.manifest.all_nodes()
+        upstream: list[Any] = []
+        pending, seen = list(node.depends_on), set()
+        while pending:
+            uid = pending.pop()
+            if uid in seen or uid not in nodes:
+                continue
+            seen.add(uid)
+            parent = nodes[uid]
+            if parent.materialized == "ephemeral":
+                pending.extend(parent.depends_on)
+                continue
+            upstream.append([uid, self._known_columns(parent)])
+        payload = json.dumps([sql, sorted(upstream, key=lambda u: u[0])], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
 
+    def _known_columns(self, node: Node) -> Any:
+        if node.resource_type == "source" and node.external_location:
+            return self.schema.get(SOURCE_SCHEMA, {}).get(f"{node.source_name}__{node.name}")
+        rel = node.relation()
+        return self.schema.get(str(rel.schema), {}).get(rel.identifier)
+
+    def check(self, node: Node) -> None:
         if node.resource_type == "seed":
             self.add_seed(node)
             return
@@ -157,6 +152,54 @@ class Validator:
             self._check_generic_test(node)
             return
         sql = self.sql_for_check(node.compiled_code)
+        key = self._cache_key(node, sql)
+        cached = self.cache.get(node.unique_id)
+        if cached and cached.get("key") == key:
+            self._record_columns(node, cached.get("columns"))
+            self.fresh_cache[node.unique_id] = cached
+            return
+        self._check_with_sqlglot(node, sql)
+        self.fresh_cache[node.unique_id] = {"key": key, "columns": self._recorded(node)}
+
+    def _recorded(self, node: Node) -> list[str] | None:
+        if node.resource_type != "model":
+            return None
+        if node.materialized == "ephemeral":
+            return self.ephemeral_columns.get(node.unique_id)
+        columns = self._known_columns(node)
+        return list(columns) if columns is not None else None
+
+    def _record_columns(self, node: Node, columns: list[str] | None) -> None:
+        if node.resource_type != "model":
+            return
+        if node.materialized == "ephemeral":
+            if columns is not None:
+                self.ephemeral_columns[node.unique_id] = list(columns)
+            return
+        rel = node.relation()
+        if columns is None:
+            if rel.identifier in self.schema.get(str(rel.schema), {}):
+                del self.schema[str(rel.schema)][rel.identifier]
+                self._mapping = None
+            return
+        self._set_table(str(rel.schema), rel.identifier, {c: "VARCHAR" for c in columns})
+
+    def load_cache(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict):
+            self.cache = data
+
+    def save_cache(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.fresh_cache), encoding="utf-8")
+
+    def _check_with_sqlglot(self, node: Node, sql: str) -> None:
+        import sqlglot
+        from sqlglot import exp
+        from sqlglot.errors import OptimizeError, ParseError
         where = node.original_file_path
         offset = self.prefix_lines.get(node.unique_id, 0)
         try:

@@ -1,0 +1,1 @@
+select prefix, province from {{ ref('provinces') }}
