@@ -11,6 +11,7 @@ from tests.fixture_reports import diff_facts, expected_facts, known_failures, lo
 
 FIXTURES = load_fixtures()
 KNOWN = known_failures()
+TABLE_TEMPLATES = ("2019", "2021")
 
 
 def _params(aspect: str) -> list:
@@ -25,7 +26,12 @@ def _params(aspect: str) -> list:
 @pytest.mark.parametrize("fx", _params("facts"))
 def test_facts(fx) -> None:
     ex = extract(load_document(fx.path))
-    actual = {f.key: (f.value, f.status, f.approx) for f in facts_of(ex)}
+    facts = facts_of(ex)
+    if fx.expected["template"] in TABLE_TEMPLATES:
+        # A template report's expected file lists its table cells; prose restatements may be
+        # emitted with origin prose (the table wins) and are not part of the expectation.
+        facts = [f for f in facts if f.origin == "table"]
+    actual = {f.key: (f.value, f.status, f.approx) for f in facts}
     problems = diff_facts(expected_facts(fx), actual)
     assert not problems, f"{fx.id}: {len(problems)} differences\n" + "\n".join(problems[:60])
 
