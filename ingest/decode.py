@@ -39,6 +39,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return _checked(data.decode(enc, errors="replace"), enc)
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if _looks_binary(data):
         raise DecodeError("binary", "the file holds binary data (NUL bytes or many control characters)")
     for enc in _candidates(data):
@@ -107,6 +110,26 @@ def _canonical(name: str) -> str | None:
     except LookupError:
         return None
     return "gb18030" if codec in ("gb2312", "gbk") else codec
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Windows tools write UTF-16 without a BOM: NUL bytes, and text that is all Chinese and ASCII."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            sample = head[: len(head) // 2 * 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        plain = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff" or " " <= c <= "~" or c in "\r\n\t"
+                    or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")  # fmt: skip
+        if plain >= 0.95 * len(sample):
+            try:
+                return data[: len(data) // 2 * 2].decode(enc), enc
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -170,6 +170,8 @@ def test_encodings_recorded() -> None:
     assert document_from_bytes(text.encode("gbk"), Path("a.txt")).encoding == "gb18030"
     assert document_from_bytes(b"\xef\xbb\xbf" + text.encode(), Path("a.txt")).encoding == "utf-8-sig"
     assert document_from_bytes(text.encode()[:-5], Path("a.txt")).encoding == "utf-8"  # cut mid-character
+    utf16 = document_from_bytes(text.encode("utf-16-le"), Path("a.txt"))  # no BOM
+    assert utf16.encoding == "utf-16-le" and utf16.lines[1].text == "本年新收申请12件。"
 
 
 def test_manifest_fills_silent_fields_only() -> None:
