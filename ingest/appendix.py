@@ -141,11 +141,13 @@ def _candidates(tokens: list[str], ncols: int) -> list[tuple[int, ...]]:
     """Every way the printed digits can fill the columns (cumulative >= annual for 2 columns)."""
     vals = [t.replace(",", "") for t in tokens]
     if len(vals) == ncols:
-        return [tuple(int(float(v)) if "." not in v else float(v) for v in vals)]  # type: ignore[misc]
+        if not all(re.fullmatch(r"\d+(?:\.\d+)?", v) for v in vals):
+            return []
+        return [tuple(int(v) if "." not in v else float(v) for v in vals)]  # type: ignore[misc]
     if len(vals) != 1 or ncols != 2 or not vals[0].isdigit():
         return []
     run = vals[0]
-    out = []
+    out: list[tuple[int, ...]] = []
     for i in range(1, len(run)):
         a, b = run[:i], run[i:]
         if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
