@@ -46,6 +46,8 @@ MAX_BYTES = 64 * 1024 * 1024
 def format_of(path: Path, head: bytes) -> str:
     """The reader to use, from the extension and, for unknown extensions, the first bytes."""
     ext = path.suffix.lower()
+    if FORMATS.get(ext, "text") == "text" and _looks_like_html(head):
+        return "html"  # a crawler saved the page source as .txt
     if ext in FORMATS:
         return FORMATS[ext]
     if ext in UNSUPPORTED:
@@ -54,10 +56,12 @@ def format_of(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         raise IngestError("unsupported_format", "a zip container that is not a .docx file")
-    lowered = head[:2048].lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered or b"<table" in lowered:
-        return "html"
     return "text"
+
+
+def _looks_like_html(head: bytes) -> bool:
+    lowered = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return lowered.startswith((b"<!doctype html", b"<html")) or b"<body" in lowered or b"<table" in lowered
 
 
 def load_document(path: str | Path, manifest_row: Mapping[str, str] | None = None) -> Document:
