@@ -179,3 +179,29 @@ def test_manifest_fills_silent_fields_only() -> None:
     assert doc.page_meta["published"] == "2024-01-12 08:58"  # the document wins
     silent = load_document(REPORTS / "003_370a2057b485fcf4.txt", {"organ": "关岭县顶云街道办事处"})
     assert silent.page_meta["organ"] == "关岭县顶云街道办事处"
+
+
+def test_pdf_without_text_is_image_only() -> None:
+    from pypdf import PdfWriter
+
+
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    w.write(buf)
+    doc = document_from_bytes(buf.getvalue(), Path("scan.pdf"))
+    assert doc.source_format == "pdf" and doc.lines == [] and doc.warnings[0].startswith("image_only")
+
+
+def test_process_file_reports_image_only_pdf(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    from ingest.pipeline import process_file
+
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    path = tmp_path / "scan.pdf"
+    with path.open("wb") as f:
+        w.write(f)
+    res = process_file(str(path))
+    assert res.error is None and res.report["status"] == "image_only"
