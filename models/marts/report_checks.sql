@@ -5,13 +5,10 @@ with reports as (
     select * from {{ ref('dim_report') }}
 ),
 
-applications as (
-    select * from {{ ref('fct_applications') }}
-),
-
-appeals as (
-    select * from {{ ref('fct_appeals') }}
-    where not is_cumulative
+facts as (
+    -- the facts table itself, not the fct_ views: each scan below reads only what it needs
+    select * from {{ ref('int_facts_unioned') }}
+    where section in ('applications', 'appeals')
 ),
 
 outcome_groups as (
@@ -52,8 +49,19 @@ outcome_rows_per_template as (
 ),
 
 table_applications as (
-    select * from applications
-    where era = '2019+' and not is_cumulative and applicant_type is not null
+    -- the annual cells of the 2019/2021 applications table, with their row's outcome group
+    select
+        f.report_id,
+        f.item,
+        f.measure,
+        f.value,
+        g.outcome_group,
+        a.is_total                                          as is_total_column
+    from facts as f
+    inner join template_reports as r on r.report_id = f.report_id
+    inner join applicant_types as a on a.measure = f.measure
+    left join outcome_groups as g on g.era = '2019+' and g.item = f.item and g.measure = '*'
+    where f.section = 'applications' and not f.is_cumulative
 ),
 
 column_sums as (
@@ -132,8 +140,9 @@ appeal_sums as (
         count(value) filter (where measure = 'total')       as n_appeal_total,
         sum(value) filter (where measure in ('upheld', 'corrected', 'other', 'pending'))   as results,
         count(value) filter (where measure in ('upheld', 'corrected', 'other', 'pending')) as n_results
-    from appeals
-    where era = '2019+'
+    from facts as f
+    semi join template_reports as r on r.report_id = f.report_id
+    where f.section = 'appeals' and not f.is_cumulative
     group by report_id, item
 ),
 
@@ -150,11 +159,12 @@ r4 as (
 
 pre2019_figures as (
     select
-        *,
-        case when is_cumulative then 'cumulative' else 'annual' end             as period,
-        regexp_replace(measure, '_cumulative$', '')                             as base_measure
-    from applications
-    where era = 'pre2019' and item in ('applications_received', 'responses')
+        f.*,
+        case when f.is_cumulative then 'cumulative' else 'annual' end          as period,
+        regexp_replace(f.measure, '_cumulative$', '')                           as base_measure
+    from facts as f
+    anti join template_reports as r on r.report_id = f.report_id
+    where f.section = 'applications' and f.item in ('applications_received', 'responses')
 ),
 
 response_categories as (
