@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.cellvalue import parse_cell
+from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
 from ingest.templates.labels import RowSpec, TableSpec, TemplateSpec
 from ingest.templates.split import (
@@ -24,9 +24,10 @@ from ingest.templates.split import (
     ColumnRule,
     RowRule,
     TableSolution,
+    capacity_short,
     solve_table,
 )
-from ingest.templates.stream import Stream, fold_key
+from ingest.templates.stream import CELL_END, Stream, fold_key
 from ingest.templates.tokens import Token, tokens_between
 
 # An unknown row in the applications table is kept (raw label, no key) when its label says so.
@@ -84,6 +85,7 @@ class RowRead:
     raw_label: str
     line: int | None
     values: list[Token]
+    free_text: bool = True  # the label sits in free text (not a grid or `cell |` line)
 
 
 @dataclass
@@ -107,14 +109,17 @@ def _value_groups(tokens: list[Token]) -> list[tuple[list[Token], list[Token]]]:
 
 
 def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec],
-              keep_extra: bool, warnings: list[str]) -> tuple[list[RowRead], list[ExtraRow]]:
+              keep_extra: bool, warnings: list[str], signed: bool = False) -> tuple[list[RowRead], list[ExtraRow]]:
     anchors = find_anchors(stream, region, specs)
     rows: list[RowRead] = []
     extras: list[ExtraRow] = []
     done: set[tuple[str, int]] = set()
     for i, anc in enumerate(anchors):
         stop = anchors[i + 1].start if i + 1 < len(anchors) else region[1]
-        tokens = tokens_between(stream, stream.raw_end(anc.end), stream.raw_index(stop))
+        start, end = stream.raw_end(anc.end), stream.raw_index(stop)
+        tokens = tokens_between(stream, start, end, signed=signed, row_only=True)
+        if not any(t.is_value for t in tokens):
+            tokens = tokens_between(stream, start, end, signed=signed)
         groups = _value_groups(tokens)
         if anc.kind != "row" or anc.row is None:
             rest = groups
@@ -129,7 +134,9 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
                 warnings.append(f"{anc.table}: row '{anc.label}' printed twice; the repeat is ignored")
                 continue
             done.add(key)
-            rows.append(RowRead(anc.row, _raw_label(stream, anc), stream.line_at(stream.raw_index(anc.start)), own))
+            label_end = stream.raw_end(anc.end)
+            free = stream.raw[label_end:label_end + 1] not in (CELL_END, "")
+            rows.append(RowRead(anc.row, _raw_label(stream, anc), stream.line_at(stream.raw_index(anc.start)), own, free))
         for words, values in rest:
             if not values or not words:
                 continue
@@ -198,11 +205,12 @@ def _glued(t: Token) -> bool:
 
 
 def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_rules: Sequence[ColumnRule],
-                  warnings: list[str]) -> list[CellRecord]:
+                  warnings: list[str], *, label_spans: bool = False, blanks_vanish: bool = False) -> list[CellRecord]:
     width = len(spec.columns)
     with_values = {r.row.position: r for r in reads if r.values}
     names = {p: f"{spec.name} '{r.row.label}'" for p, r in with_values.items()}
-    sol: TableSolution = solve_table({p: r.values for p, r in with_values.items()}, width, rule, column_rules, names)
+    sol: TableSolution = solve_table({p: r.values for p, r in with_values.items()}, width, rule, column_rules, names,
+                                     label_spans=label_spans, cuts_need_identity=blanks_vanish)
     warnings.extend(sol.warnings)
     out: list[CellRecord] = []
     for read in reads:
@@ -212,6 +220,18 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
         res = sol.rows[read.row.position]
         out.extend(_records_for_row(spec, read, res.cells, res.reason))
     return out
+
+
+def _blanks_vanish(reads: list[RowRead], template: TemplateSpec) -> bool:
+    """Evidence in free text that empty cells leave no trace: a row label followed directly by
+    the next label, or fewer digits than cells."""
+    for r in reads:
+        width = len(template.tables[r.row.table].columns)
+        if not r.values and r.free_text:
+            return True
+        if capacity_short(r.values, width):
+            return True
+    return False
 
 
 def applications_rules(spec: TableSpec) -> list[ColumnRule]:
@@ -226,18 +246,27 @@ def applications_rules(spec: TableSpec) -> list[ColumnRule]:
 
 def read_template_tables(stream: Stream, template: TemplateSpec, regions_disclosure: tuple[int, int] | None,
                          regions_apps: tuple[int, int] | None, warnings: list[str]) -> list[CellRecord]:
-    out: list[CellRecord] = []
+    d_specs = template.disclosure_tables()
+    d_reads: list[RowRead] = []
+    a_reads: list[RowRead] = []
+    extras: list[ExtraRow] = []
     if regions_disclosure is not None:
-        specs = template.disclosure_tables()
-        reads, _ = read_rows(stream, regions_disclosure, specs, keep_extra=False, warnings=warnings)
-        for spec in specs:
-            mine = [r for r in reads if r.row.table == spec.name]
-            out += table_records(spec, mine, NO_RULE, (), warnings)
+        signed = template.template == "2019"  # 本年增/减 is a signed change
+        d_reads, _ = read_rows(stream, regions_disclosure, d_specs, keep_extra=False, warnings=warnings, signed=signed)
+    apps = template.tables["applications"]
     if regions_apps is not None:
-        spec = template.tables["applications"]
-        reads, extras = read_rows(stream, regions_apps, [spec], keep_extra=True, warnings=warnings)
-        out += table_records(spec, reads, ROW_TOTAL_7, applications_rules(spec), warnings)
-        out += _extra_records(spec, extras)
+        a_reads, extras = read_rows(stream, regions_apps, [apps], keep_extra=True, warnings=warnings)
+    vanish = _blanks_vanish(d_reads + a_reads, template)
+    if vanish:
+        warnings.append("blank cells leave no trace in this text: glued runs are cut only where an identity checks them")
+    out: list[CellRecord] = []
+    for spec in d_specs:
+        mine = [r for r in d_reads if r.row.table == spec.name]
+        out += table_records(spec, mine, NO_RULE, (), warnings, blanks_vanish=vanish)
+    if regions_apps is not None:
+        out += table_records(apps, a_reads, ROW_TOTAL_7, applications_rules(apps), warnings, label_spans=True,
+                             blanks_vanish=vanish)
+        out += _extra_records(apps, extras)
     return out
 
 
@@ -248,29 +277,33 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
     if not anchors:
         return []
     last = anchors[-1]
-    tokens = tokens_between(stream, stream.raw_end(last.end), stream.raw_index(region[1]))
+    tokens = tokens_between(stream, stream.raw_end(last.end), stream.raw_index(region[1]), signed=False)
     groups = _value_groups(tokens)
     values = groups[0][1] or (groups[1][1] if len(groups) > 1 else [])
-    if not values:
-        warnings.append("appeals: header present but no values")
-        return []
-    sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"})
+    if not values:  # the header printed and its row left empty, as a row label with no values
+        warnings.append("appeals: header present but no values; its 15 cells read as blank")
+        return [_appeals_cell(spec, i, "", parse_cell(""), None, anchors[-1].label, None)
+                for i in range(15)]
+    sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
     warnings.extend(sol.warnings)
     res = sol.rows[0]
     raw_label = "".join(a.label for a in anchors[:2])
     if res.cells is None:
         return [CellRecord(table="appeals", row=0, col=-1, raw_text=t.text, status="unplaced", section="appeals",
                            row_label=raw_label, line=t.line, warning=res.reason) for t in values]
-    out = []
+    line = stream.line_at(stream.raw_index(last.start))
+    return [_appeals_cell(spec, i, text, parse_cell(text), res.reason,
+                          raw_label, values[i].line if len(values) == 15 else values[0].line or line)
+            for i, text in enumerate(res.cells)]
+
+
+def _appeals_cell(spec: TableSpec, i: int, text: str, cv: CellValue, warning: str | None, raw_label: str,
+                  line: int | None) -> CellRecord:
     blocks = sorted(spec.rows, key=lambda r: r.position)
-    for i, text in enumerate(res.cells):
-        block, col = blocks[i // 5], spec.column(i % 5)
-        cv = parse_cell(text)
-        out.append(CellRecord(
-            table="appeals", row=0, col=i, raw_text=text, status=cv.status, value=cv.value,
-            unit=cv.unit or (col.unit if col and cv.status == "reported" else None),
-            row_label=block.label, col_label=col.label if col else None, section="appeals", item=block.item,
-            measure=col.measure if col else None, line=values[i].line if len(values) == 15 else values[0].line,
-            warning=res.reason,
-        ))
-    return out
+    block, col = blocks[i // 5], spec.column(i % 5)
+    return CellRecord(
+        table="appeals", row=0, col=i, raw_text=text, status=cv.status, value=cv.value,
+        unit=cv.unit or (col.unit if col and cv.status == "reported" else None),
+        row_label=block.label, col_label=col.label if col else None, section="appeals", item=block.item,
+        measure=col.measure if col else None, line=line, warning=warning,
+    )

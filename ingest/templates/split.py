@@ -20,6 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
+from math import comb
 
 from ingest.cellvalue import parse_cell
 from ingest.templates.tokens import Token, glued_digits
@@ -67,6 +69,7 @@ def _holds(values: Sequence[float | None], parts: tuple[int, ...], total: int) -
 class _Atom:
     text: str
     splittable: bool
+    dashes: bool = False  # a run of one marker character ('——'): one cell or one per character
 
 
 def _atoms(tokens: Sequence[Token], merge_spaces: bool) -> list[_Atom]:
@@ -78,6 +81,8 @@ def _atoms(tokens: Sequence[Token], merge_spaces: bool) -> list[_Atom]:
         bare = t.kind == "run" and re.fullmatch(r"\d+", t.text) is not None
         if merge_spaces and bare and prev_bare:
             atoms[-1] = _Atom(atoms[-1].text + t.text, True)
+        elif t.kind == "na" and len(t.text) > 1 and len(set(t.text)) == 1:
+            atoms.append(_Atom(t.text, True, dashes=True))
         else:
             atoms.append(_Atom(t.text, t.kind == "run" and glued_digits(t.text)))
         prev_bare = bare
@@ -85,10 +90,17 @@ def _atoms(tokens: Sequence[Token], merge_spaces: bool) -> list[_Atom]:
 
 
 def _cuts(atom: _Atom) -> list[int]:
-    """Positions inside a splittable run where a cell may end (before any decimal/unit tail)."""
-    m = re.match(r"\d+", atom.text)
-    n = len(m.group(0)) if m else 0
-    return list(range(1, n)) if atom.splittable else []
+    """Positions inside a splittable atom where a cell may end (a sign stays with the first
+    cell, a decimal/unit tail with the last)."""
+    if not atom.splittable:
+        return []
+    if atom.dashes:
+        return list(range(1, len(atom.text)))
+    m = re.match(r"([+-]?)(\d+)", atom.text)
+    if m is None:
+        return []
+    sign, digits = len(m.group(1)), len(m.group(2))
+    return list(range(sign + 1, sign + digits))
 
 
 def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
@@ -134,14 +146,15 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
         if left > capacity[ai + 1] + 1 + len(inner):
             return
         text = atoms[ai].text
+        dashes = atoms[ai].dashes
         for e in inner:
             piece = text[off:e]
-            if len(piece) > 1 and piece[0] == "0":
+            if not dashes and _leading_zero(piece):
                 break  # every longer piece from here starts with 0 too
             if push(piece):
                 walk(ai, e)
             pop()
-        if _ok_tail(text[off:], atoms[ai].splittable):
+        if dashes or _ok_tail(text[off:], atoms[ai].splittable):
             if push(text[off:]):
                 walk(ai + 1, 0)
             pop()
@@ -150,12 +163,14 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
     return out, overflow
 
 
+def _leading_zero(piece: str) -> bool:
+    digits = re.match(r"[+-]?(\d*)", piece).group(1)  # type: ignore[union-attr]
+    return len(digits) > 1 and digits.startswith("0")
+
+
 def _ok_tail(piece: str, splittable: bool) -> bool:
     """The last cell of a run: no leading zero on a multi-digit integer part ('05', '05.3')."""
-    if not splittable:
-        return True
-    digits = re.match(r"\d*", piece).group(0)  # type: ignore[union-attr]
-    return not (len(digits) > 1 and digits.startswith("0"))
+    return not splittable or not _leading_zero(piece)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,9 +213,67 @@ def _column_ok(assign: dict[int, list[str]], rule: ColumnRule, width: int) -> bo
     return True
 
 
+def without_span_fillers(tokens: Sequence[Token], width: int, label_spans: bool = False) -> list[list[Token]]:
+    """An expanded grid (Markdown, some PDF grids) repeats no text in the positions a colspan or
+    rowspan covers: it prints them empty. When a row of explicit cells has more cells than the
+    template width, drop surplus empty cells in every possible way; the distinct results are
+    returned (one when settled). With `label_spans` (a table whose value cells never span:
+    applications, appeals) empty cells right after the label are the label's own span and go
+    first."""
+    if len(tokens) <= width or not all(t.kind == "cell" for t in tokens):
+        return [list(tokens)]
+    surplus = len(tokens) - width
+    if sum(1 for t in tokens if t.text == "") < surplus:
+        return [list(tokens)]
+    lead = 0
+    while lead < len(tokens) and tokens[lead].text == "":
+        lead += 1
+    if not label_spans:
+        lead = 0
+    elif lead >= surplus:
+        return [list(tokens[surplus:])]
+    base = list(tokens[lead:])
+    blanks = [i for i, t in enumerate(base) if t.text == ""]
+    need = surplus - lead
+    if comb(len(blanks), need) > 4096:
+        return [list(tokens)]
+    seen: dict[tuple[str, ...], list[Token]] = {}
+    for drop in combinations(blanks, need):
+        seq = [t for i, t in enumerate(base) if i not in drop]
+        seen.setdefault(tuple(t.text for t in seq), seq)
+    return list(seen.values())
+
+
+def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool) -> tuple[list[list[str]], bool]:
+    out: list[list[str]] = []
+    overflow = False
+    for variant in without_span_fillers(tokens, width, label_spans):
+        cands, over = row_candidates(variant, width, rule)
+        overflow = overflow or over
+        out += [c for c in cands if c not in out]
+    return out, overflow
+
+
+def _needs_cut(tokens: Sequence[Token], width: int) -> bool:
+    return len(tokens) < width and any(t.kind == "run" and glued_digits(t.text) for t in tokens)
+
+
+def capacity_short(tokens: Sequence[Token], width: int) -> bool:
+    """True when free-text tokens cannot give `width` cells however the runs are cut: cells
+    vanished (blanks) from the text."""
+    if not tokens or any(t.kind == "cell" for t in tokens):
+        return False
+    atoms = _atoms(tokens, merge_spaces=False)
+    return sum(1 + len(_cuts(a)) for a in atoms) < width
+
+
 def solve_table(rows: dict[int, Sequence[Token]], width: int, rule: RowRule = NO_RULE,
-                column_rules: Sequence[ColumnRule] = (), names: dict[int, str] | None = None) -> TableSolution:
-    """Settle each row's cells; rows are keyed by position, `names` label them in warnings."""
+                column_rules: Sequence[ColumnRule] = (), names: dict[int, str] | None = None,
+                label_spans: bool = False, cuts_need_identity: bool = False) -> TableSolution:
+    """Settle each row's cells; rows are keyed by position, `names` label them in warnings.
+
+    `cuts_need_identity`: the report shows that blank cells vanish from its text (a row with no
+    values, or fewer digits than cells), so a glued run is cut only when an identity checks it."""
     names = names or {}
     sol = TableSolution()
     options: dict[int, list[list[str]]] = {}
@@ -209,9 +282,16 @@ def solve_table(rows: dict[int, Sequence[Token]], width: int, rule: RowRule = NO
         if not toks:
             sol.rows[pos] = RowResult(None, "no values")
             continue
-        cands, overflow = row_candidates(toks, width, rule)
+        if cuts_need_identity and not rule.sums and _needs_cut(toks, width):
+            reason = "blank cells vanish in this report's text, and no identity checks a cut"
+            sol.rows[pos] = RowResult(None, reason, 0)
+            sol.warnings.append(f"{name}: run left unplaced ({reason})")
+            continue
+        cands, overflow = _candidates(toks, width, rule, label_spans)
         if not cands and not overflow and rule.sums:
-            free, free_overflow = row_candidates(toks, width, NO_RULE)
+            # Printed one value per cell but the identity fails (FM-25): keep what was printed.
+            # Never when a run had to be cut: a vanished blank can fake any cut.
+            free, free_overflow = row_candidates(toks, width, NO_RULE) if len(toks) == width else ([], False)
             if len(free) == 1 and not free_overflow:
                 sol.rows[pos] = RowResult(free[0], "the row's arithmetic does not hold (kept as printed)", 1)
                 sol.warnings.append(f"{name}: printed values fail the row identity")

@@ -5,7 +5,7 @@ them. This module builds the text it searches:
 
 - `raw`: the report's text where an explicit table cell ends with CELL_END (a grid cell of
   doc.tables, or a `cell |` line of flattened text) and a free text line ends with '\\n';
-  TABLE_END closes a grid. Every character knows its source line (`line_of`).
+  ROW_END closes a grid row and TABLE_END a grid. Every character knows its source line (`line_of`).
 - `key`: a loose-matching copy of `raw` (no whitespace, no cell marks, brackets and
   enumeration commas folded, quotes dropped) with `key_pos[i]` = the index in `raw` of key[i].
 
@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from ingest.model import Document, Table
 
 CELL_END = "\x1f"
+ROW_END = "\x1d"
 TABLE_END = "\x1e"
 
-_DROP = set(" \t\r\n\u00a0\u3000\u200b" + CELL_END + TABLE_END + "“”\"'‘’「」『』")
+_DROP = set(" \t\r\n\u00a0\u3000\u200b" + CELL_END + ROW_END + TABLE_END + "“”\"'‘’「」『』")
 _FOLD = str.maketrans({"、": ".", "．": ".", "【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")",
                        "[": "(", "]": ")", "，": ",", "：": ":", "；": ";", "钩": "勾"})
 # `text |` or `text | |||` (padding k pipes), `|` alone: one flattened cell (REPORT_FORMATS §8).
@@ -105,7 +106,7 @@ def _add_grid(b: _Builder, table: Table) -> None:
         for cell in row:
             if cell.origin:
                 b.add(cell.text.replace("\n", " ") + CELL_END, cell.line)
-        b.add("\n", row[-1].line if row else None)
+        b.add(ROW_END + "\n", row[-1].line if row else None)
     b.add(TABLE_END + "\n", table.end_line)
 
 

@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass
 
 from ingest.cellvalue import NA_MARKERS, normalise_cell_text, parse_cell
-from ingest.templates.stream import CELL_END, TABLE_END, Stream
+from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
 
-_PAGE_NO = re.compile(r"(?:^|(?<=\n))\s*[-—–]\s*\d{1,3}\s*[-—–](?!\d)|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?")
+# A page number of PDF text: '-3-', '- 3 -' or '第3页(共9页)' alone or before the next text.
+_PAGE_NO = re.compile(r"^\s*[-—–]\s*[1-9]\d{0,2}\s*[-—–](?=\s*$|[^\d\s\-—–+/])|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?")
 _FREE = re.compile(
     r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:万元|元)?)"
     r"|(?P<na>不适用|—+|–+|-+|/|\\)"
-    r"|(?P<word>[^\s\d/\\+\-—–,，.、;；:：|()（）]+)"
+    r"|(?P<word>[^\s\d/\\+\-—–,，.、;；:：|()（）“”\"'‘’「」]+)"
 )
 _SEVERAL_NUMBERS = re.compile(r"[+-]?\d[\d,.]*(?:\s+[+-]?\d[\d,.]*)+\s*(?:万元|元)?")
 
@@ -42,54 +43,63 @@ def _is_words(text: str) -> bool:
 
 
 def glued_digits(text: str) -> bool:
-    """True when a number token could hold several cells: two or more bare digits (a decimal or
-    unit suffix stays with the last cell)."""
+    """True when a number token could hold several cells: two or more digits (a sign stays with
+    the first cell, a decimal or unit suffix with the last)."""
     t = normalise_cell_text(text)
-    m = re.fullmatch(r"(\d+)(?:\.\d+)?(?:万元|元)?", t)
+    m = re.fullmatch(r"[+-]?(\d+)(?:\.\d+)?(?:万元|元)?", t)
     return m is not None and len(m.group(1)) >= 2
 
 
-def _free_tokens(text: str, start: int, stream: Stream) -> list[Token]:
+def _free_tokens(text: str, start: int, stream: Stream, signed: bool = True) -> list[Token]:
     out: list[Token] = []
-    cleaned = _PAGE_NO.sub(lambda m: " " * len(m.group(0)), text)
+    at_line_start = start == 0 or stream.raw[start - 1] == "\n"
+    cleaned = _PAGE_NO.sub(lambda m: " " * len(m.group(0)) if at_line_start or m.start() > 0 else m.group(0), text)
     for m in _FREE.finditer(cleaned):
         line = stream.line_at(start + m.start())
         if m["num"] is not None:
-            out.append(Token("run", m["num"].replace(" ", ""), line))
+            num = m["num"].replace(" ", "")
+            if not signed and num[0] in "+-":
+                out.append(Token("na", num[0], line) if num[0] == "-" else Token("word", "+", line))
+                num = num[1:]
+            out.append(Token("run", num, line))
         elif m["na"] is not None:
             out.append(Token("na", m["na"], line))
         else:
             word = m["word"]
-            kind = "na" if word in NA_MARKERS else "word"
-            out.append(Token(kind, word, line))
+            if set(word) == {"无"}:  # '无无' glued: one marker per cell
+                out.extend(Token("na", "无", line) for _ in word)
+            else:
+                out.append(Token("na" if word in NA_MARKERS else "word", word, line))
     return out
 
 
-def tokens_between(stream: Stream, start: int, end: int) -> list[Token]:
+def tokens_between(stream: Stream, start: int, end: int, *, signed: bool = True, row_only: bool = False) -> list[Token]:
     """Tokens of raw[start:end]. The first piece continues the label's own cell, so an empty
-    remainder there is not a blank cell. A TABLE_END stops the slice."""
+    remainder there is not a blank cell. A TABLE_END stops the slice; with `row_only` a grid's
+    ROW_END does too (cells of the next grid row, e.g. rowspan fillers, are not this row's).
+    `signed`: whether '-5' is a negative number (2019 本年增/减) or a '-' marker then 5."""
     text = stream.raw[start:end]
-    stop = text.find(TABLE_END)
-    if stop >= 0:
-        text = text[:stop]
+    stops = [i for i in (text.find(TABLE_END), text.find(ROW_END) if row_only else -1) if i >= 0]
+    if stops:
+        text = text[:min(stops)]
     out: list[Token] = []
     pos = 0
     for n, m in enumerate(re.finditer("[\n" + CELL_END + "]", text + "\n")):
-        piece = text[pos:m.start()]
+        piece = text[pos:m.start()].replace(ROW_END, "")
         piece_start = start + pos
         pos = m.end()
         if m.group(0) == CELL_END and n > 0:
-            out.extend(_cell_tokens(piece, piece_start, stream))
+            out.extend(_cell_tokens(piece, piece_start, stream, signed))
         elif piece.strip():
-            out.extend(_free_tokens(piece, piece_start, stream))
+            out.extend(_free_tokens(piece, piece_start, stream, signed))
     return out
 
 
-def _cell_tokens(piece: str, start: int, stream: Stream) -> list[Token]:
+def _cell_tokens(piece: str, start: int, stream: Stream, signed: bool) -> list[Token]:
     """An explicit cell: one token, unless it holds several bare numbers ('1 0 0')."""
     text = piece.strip()
     if _is_words(text) and _SEVERAL_NUMBERS.fullmatch(text):
-        return _free_tokens(piece, start, stream)
+        return _free_tokens(piece, start, stream, signed)
     return [Token("cell", text, stream.line_at(start))]
 
 
