@@ -23,7 +23,7 @@ from ingest.prose.sentences import Sentence
 COUNT_UNITS = ("条", "件", "个", "份", "项")
 CASE_UNITS = ("件", "次", "起", "宗", "个", "例", "条")
 MONEY_UNITS = ("元", "万元")
-ITEM_UNITS = ("条", "件", "份", "宗", "个", "项", "篇")
+ITEM_UNITS = ("条", "件", "份", "宗", "篇")
 
 
 def q(name: str = "q", units: tuple[str, ...] = COUNT_UNITS) -> str:
@@ -297,7 +297,8 @@ _APPEAL_RES = (
     ),
     (
         re.compile(
-            r"(?:行政)?(?:申诉|举报)(?:案件|案)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)
+            r"(?:行政)?(?:申诉|举报)(?:、|和|及)?(?:投诉)?(?:案件|案)?(?:数|数量)?(?:共|共计)?(?:为|达)?"
+            + q("q", CASE_UNITS)
         ),
         "complaints",
     ),
@@ -326,7 +327,9 @@ def appeals(s: Sentence, st: State) -> None:
     if re.search(r"热线|12345|诉求", s.text):
         return
     for regex, item in _APPEAL_RES:
-        if item == "complaints" and not (_APPEAL_WORDS_RE.search(s.text) or "申诉" in s.top):
+        if item == "complaints" and not (
+            _APPEAL_WORDS_RE.search(s.text) or "申诉" in s.top or "信息公开" in s.text
+        ):
             continue
         for m in regex.finditer(s.text):
             qty = quantity_from_match(m, "q")
@@ -457,8 +460,9 @@ _CHANNEL_ITEMS = (
 
 
 def _category(s: Sentence, st: State, raw_label: str, qty: Quantity) -> None:
-    via = re.match(
-        r"[、,，]?(?:其中)?[:：,，]?(?:通过|在|经)(?P<ch>[^，,、；;]{2,12}?)(?:上)?(?:主动)?(?:公开|发布|刊登|刊发)",
+    via = re.fullmatch(
+        r"[、,，]?(?:其中)?[:：,，]?(?:通过|在|经)?(?P<ch>[^，,、；;]{2,12}?)(?:上)?(?:主动)?(?:公开|发布|刊登|刊发)"
+        r"(?:的)?(?:政府)?(?:信息)?(?:数)?(?:为|共)?",
         raw_label,
     )
     if via:
@@ -518,7 +522,7 @@ def breakdown(s: Sentence, st: State) -> bool:
         return True
     if not st.breakdown_left:
         return False
-    if s.top != st.breakdown_top:
+    if s.top != st.breakdown_top or (SUB_ENUM_RE.match(s.text) and not _ITEM_RE.search(s.text)):
         st.breakdown_left = 0
         return False
     st.breakdown_left -= 1
