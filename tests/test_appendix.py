@@ -249,3 +249,14 @@ def test_other_header_words_and_two_year_columns() -> None:
     }
     facts = _facts(extract_appendix(_doc("项目 单位 数量 行政诉讼数 件 4"), "pre2019"))
     assert facts == {"appeals/administrative_litigation/total": 4}
+
+
+def test_unit_in_brackets_after_the_label() -> None:
+    text = "指标名称 2014年 历年累计 依申请公开信息收取的费用(元) 120 300 行政复议数(件) 1 4"
+    facts = _facts(extract_appendix(_doc(text), "pre2019"))
+    assert facts == {
+        "fees/fees_collected/amount_yuan": 120,
+        "fees/fees_collected/amount_yuan_cumulative": 300,
+        "appeals/administrative_reconsideration/total": 1,
+        "appeals/administrative_reconsideration/total_cumulative": 4,
+    }
