@@ -15,6 +15,7 @@ from pathlib import Path
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ufffe]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")  # a line never holds a line break (HTML text nodes do)
 # Share of distinct CJK characters that must be traditional-only before a text counts as traditional.
 _TRADITIONAL_SHARE = 0.08
 _MIN_TRADITIONAL = 3
@@ -25,7 +26,7 @@ def normalize_line(text: str) -> str:
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     if not text.isprintable():
-        text = _CONTROL.sub("", text).replace("\t", " ")
+        text = _BREAKS.sub(" ", _CONTROL.sub("", text))
     if "  " in text:
         text = _SPACES.sub(" ", text)
     return text.strip()

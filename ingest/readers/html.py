@@ -42,6 +42,8 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # before parsing, so a cell's text can be taken in one C call.
 _BREAKS = re.compile(r"(?=<(?:br|/p|/div)\b)", re.I)
 _MAX_LAYOUT_CELL = 200
+# A source line break between two Chinese characters is no space (CSS segment-break rules).
+_CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 _MAX_SPAN = 50
 
 
@@ -92,6 +94,8 @@ class _Walker:
 
     def flush(self) -> None:
         text = "".join(self._parts).strip()
+        if "\n" in text:
+            text = _CJK_BREAK.sub("", text)
         if text:
             self.blocks.append(Line(self._line or 1, text))
         self._parts = []
@@ -142,8 +146,14 @@ def _cell_text(el) -> str:  # noqa: ANN001
     if len(el):
         from lxml import etree
 
-        return " ".join(etree.tostring(el, method="text", encoding=str, with_tail=False).split())
-    return " ".join((el.text or "").split())
+        return _one_line(etree.tostring(el, method="text", encoding=str, with_tail=False))
+    return _one_line(el.text or "")
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text:
+        text = _CJK_BREAK.sub("", text)
+    return " ".join(text.split())
 
 
 def _span(el, attr: str) -> int:  # noqa: ANN001
