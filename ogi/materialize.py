@@ -53,6 +53,7 @@ class Materializer:
         self.con = con
         self.read_only = read_only
         self.batch = False
+        self.pending_docs: list[Node] = []
         self.full_refresh = full_refresh
         self.relations = existing_relations(con)
         self.schemas: set[str] = set()
@@ -84,6 +85,7 @@ class Materializer:
 
     def end_batch(self) -> None:
         if self.batch:
+            self.flush_docs()
             self.con.execute("commit")
             self.batch = False
 
@@ -105,6 +107,7 @@ class Materializer:
             pass
         lost_batch = self.batch
         self.batch = False
+        self.pending_docs = []
         self.relations = existing_relations(self.con)
         self.schemas = set()
         return lost_batch
@@ -176,29 +179,41 @@ class Materializer:
         return Outcome("pass", "", failures)
 
     def persist_docs(self, node: Node) -> None:
-        """Descriptions from YAML as COMMENT ON (relation and its existing columns)."""
-        if node.materialized in ("ephemeral", "test"):
+        """Descriptions from YAML as COMMENT ON (relation and its existing columns); in a batch they
+        are written together just before the commit."""
+        if node.materialized in ("ephemeral", "test") or not (node.description or node.columns):
             return
-        rel = node.relation()
-        kind = self.relations.get(f"{rel.schema}.{rel.identifier}".lower())
-        if not kind:
+        self.pending_docs.append(node)
+        if not self.batch:
+            self.flush_docs()
+
+    def flush_docs(self) -> None:
+        nodes, self.pending_docs = self.pending_docs, []
+        if not nodes:
             return
-        if node.description:
-            self.con.execute(f"comment on {kind} {rel.render()} is {sql_string(node.description)}")
-        described = {c.name.lower(): c for c in node.columns.values() if c.description}
-        if not described:
-            return
-        present = self.con.execute(
-            "select column_name from duckdb_columns() where database_name = current_database() "
-            "and schema_name = ? and table_name = ?",
-            [rel.schema, rel.identifier],
-        ).fetchall()
-        for (column,) in present:
-            col = described.get(column.lower())
-            if col:
-                self.con.execute(
-                    f"comment on column {rel.render()}.{quote(column)} is {sql_string(col.description)}"
-                )
+        present: dict[tuple[str, str], list[str]] = {}
+        for schema, table, column in self.con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where database_name = current_database()"
+        ).fetchall():
+            present.setdefault((schema, table), []).append(column)
+        statements = []
+        for node in nodes:
+            rel = node.relation()
+            kind = self.relations.get(f"{rel.schema}.{rel.identifier}".lower())
+            if not kind:
+                continue
+            if node.description:
+                statements.append(f"comment on {kind} {rel.render()} is {sql_string(node.description)}")
+            described = {c.name.lower(): c for c in node.columns.values() if c.description}
+            for column in present.get((str(rel.schema), rel.identifier), []):
+                col = described.get(column.lower())
+                if col:
+                    statements.append(
+                        f"comment on column {rel.render()}.{quote(column)} is {sql_string(col.description)}"
+                    )
+        if statements:
+            self.con.execute(";\n".join(statements))
 
 
 def _threshold(failures: int, condition: str) -> bool:

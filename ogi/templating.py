@@ -106,6 +106,7 @@ class Templates:
     def __init__(self) -> None:
         self.env = jinja2.Environment(undefined=OgiUndefined, extensions=[jinja2.ext.do], autoescape=False)
         self.filenames: set[str] = set()
+        self._templates: dict[tuple[str, str], jinja2.Template] = {}
         self.macro_files: dict[str, str] = {}  # macro name → file
         self.docs: dict[str, str] = {}
         self.ns: dict[str, Any] = {
@@ -128,6 +129,14 @@ class Templates:
         return self.docs[name]
 
     def _template(self, source: str, filename: str) -> jinja2.Template:
+        cached = self._templates.get((filename, source))
+        if cached is not None:
+            return cached
+        template = self._compile_template(source, filename)
+        self._templates[(filename, source)] = template
+        return template
+
+    def _compile_template(self, source: str, filename: str) -> jinja2.Template:
         self.filenames.add(filename)
         try:
             code = self.env.compile(preprocess(source, filename), name=filename, filename=filename)
