@@ -205,3 +205,10 @@ def test_process_file_reports_image_only_pdf(tmp_path: Path) -> None:
         w.write(f)
     res = process_file(str(path))
     assert res.error is None and res.report["status"] == "image_only"
+
+
+@pytest.mark.parametrize("name", ["003_370a2057b485fcf4", *[f"d0{i}" for i in range(1, 9)], "d17"])
+def test_template_reports_have_their_six_sections(name: str) -> None:
+    doc = load_document(REPORTS / f"{name}.txt")
+    assert [s.number for s in doc.sections] == [1, 2, 3, 4, 5, 6]
+    assert doc.sections[2].heading.startswith("三、收到和处理政府信息公开申请")
