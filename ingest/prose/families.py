@@ -41,6 +41,7 @@ class State:
     last_item: tuple[str, str] | None = None  # (section, item) a bare 历年累计 attaches to
     last_item_index: int = -1
     index: int = 0
+    prev_end: str = ""  # last character of the previous sentence as printed (a list goes on after ；)
 
     def emit(
         self,
@@ -246,7 +247,7 @@ _PLAIN_RESPONSES = tuple(
     (re.compile(pattern + r"(?:的)?(?:答复)?(?:数)?(?:为)?" + q()), measure)
     for pattern, measure in (
         (r"(?:申请的?)?信息不存在", "information_not_exist"),
-        (r"(?:非|不属于)本(?:机关|部门|单位)(?:掌握|职责范围|公开)?(?:的)?(?:政府)?(?:信息)?", "not_held"),
+        (r"(?:非|不属于)本(?:机关|部门|单位|行政机关)[^\d，,、；;]{0,10}?", "not_held"),
         (r"(?:非|不属于|不是)(?:《条例》所指)?政府信息", "not_government_information"),
         (r"(?:属于)?已主动公开(?:范围)?", "already_public"),
         (r"告知(?:通过)?其他途径(?:办理)?", "referred_elsewhere"),
@@ -528,7 +529,8 @@ def breakdown(s: Sentence, st: State) -> bool:
     st.breakdown_left -= 1
     if proactive(s, st):
         return True
-    if _is_list(s.text):
+    continues = st.prev_end in "；;:：" or SUB_ENUM_RE.match(s.text) is not None
+    if continues and _is_list(s.text):
         _breakdown_items(s, st, s.text)
         return True
     return False
@@ -616,6 +618,7 @@ def run_families(sentences: list[Sentence]) -> State:
     st = State()
     for i, s in enumerate(sentences):
         st.index = i
+        st.prev_end = sentences[i - 1].raw[-1:] if i else ""
         if _TABLE_TEXT_RE.search(s.text):
             continue
         before = len(st.figures)
