@@ -123,7 +123,19 @@ def _rows(
         )
         row.candidates = _candidates(tokens, ncols)
         rows.append(row)
+    _distrust_glued_runs_when_cells_are_missing(rows, ncols)
     return rows
+
+
+def _distrust_glued_runs_when_cells_are_missing(rows: list[Row], ncols: int) -> None:
+    """A glued run too short for its columns ('行政复议数件0' in a 2-column table) shows the table has
+    blank cells; then '425' may be 425 | (blank) rather than 4 | 25, so no glued run is split."""
+    if ncols < 2:
+        return
+    glued = [r for r in rows if len(r.tokens) == 1]
+    if any(len(r.tokens[0]) < ncols for r in glued):
+        for r in glued:
+            r.candidates = []
 
 
 def _drop_enumerator(nums: str, expected: int) -> str:

@@ -260,3 +260,9 @@ def test_unit_in_brackets_after_the_label() -> None:
         "appeals/administrative_reconsideration/total": 1,
         "appeals/administrative_reconsideration/total_cumulative": 4,
     }
+
+
+def test_glued_table_with_blank_cells_is_not_split() -> None:
+    doc = _doc("指标名称计量单位2016年度历年累计主动公开信息数条425行政复议数件0")
+    cells = extract_appendix(doc, "pre2019")
+    assert _facts(cells) == {} and [c.status for c in cells] == ["unplaced", "unplaced"]
