@@ -46,7 +46,8 @@ def write_table(raw: Path, table: str, data: pa.Table) -> Path:
     folder = raw / table
     folder.mkdir(parents=True, exist_ok=True)
     data = data.select(schema.names).cast(schema)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=folder)
+    # The suffix must not match a reader's `*.parquet` glob: a write killed half-way leaves a file.
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet.tmp", dir=folder)
     os.close(fd)
     try:
         pq.write_table(data, tmp, compression="zstd")
