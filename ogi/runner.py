@@ -161,6 +161,33 @@ class Session:
             artifacts.write_manifest(self.manifest)
         return nodes
 
+    def _check_source_files(self, nodes: list[Node]) -> None:
+        """Every external source a selected model reads must have files (a clear error, before any SQL)."""
+        from ogi.validate import missing_files
+
+        sources = self.manifest.sources
+        needed: dict[str, set[str]] = {}
+        for node in nodes:
+            pending, seen = list(node.depends_on), set()
+            while pending:
+                uid = pending.pop()
+                if uid in seen:
+                    continue
+                seen.add(uid)
+                if uid in sources:
+                    needed.setdefault(uid, set()).add(node.name)
+                elif uid in self.manifest.nodes and self.manifest.nodes[uid].materialized == "ephemeral":
+                    pending.extend(self.manifest.nodes[uid].depends_on)
+        for uid, users in sorted(needed.items()):
+            source = sources[uid]
+            pattern = missing_files(source)
+            if pattern:
+                raise OgiError(
+                    f"source {source.source_name}.{source.name}: no files match {pattern} (read by "
+                    f"{', '.join(sorted(users))}); run `ogi ingest` into that folder or point --raw / $OGI_RAW at it",
+                    source.original_file_path, source.yaml_line,
+                )
+
     def _validate(self, every: list[str], selected: set[str], prefix_lines: dict[str, int]) -> None:
         from ogi.validate import Validator
 
@@ -225,6 +252,7 @@ class Session:
                 existing = existing_relations(con)
                 nodes = self.compile(select, exclude, command=command, existing=existing,
                                      full_refresh=full_refresh)
+                self._check_source_files(nodes)
                 materializer = Materializer(con, full_refresh)
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,

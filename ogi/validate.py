@@ -30,6 +30,14 @@ _COLUMN = re.compile(r"Column '\"?([^'\"]+)\"?' could not be resolved|Unknown co
 _SQL_LINE = re.compile(r"Line: (\d+), Col: (\d+)")
 
 
+def missing_files(node: Node) -> str | None:
+    """The file pattern of an external source when nothing matches it (else None)."""
+    match = _READ_PATH.search(node.external_location or "")
+    if match and not glob.glob(match.group(1), recursive=True):
+        return match.group(1)
+    return None
+
+
 def source_columns(node: Node) -> dict[str, str] | None:
     """Columns of an external source, as DuckDB reads its external_location (in memory, never the
     warehouse); None when unknown (no files yet, or not a file reader)."""

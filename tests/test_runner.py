@@ -194,3 +194,52 @@ def test_clean_removes_target(shop: dict[str, Path]) -> None:
     assert (shop["project"] / "target").is_dir()
     assert ogi("clean", "--project-dir", str(shop["project"])).exit_code == 0
     assert not (shop["project"] / "target").exists()
+
+
+def test_custom_schema_and_generate_schema_name(shop: dict[str, Path]) -> None:
+    project = shop["project"] / "dbt_project.yml"
+    project.write_text(project.read_text(encoding="utf-8").replace(
+        "      +tags: [staging]", "      +tags: [staging]\n      +schema: staging"), encoding="utf-8")
+    assert build(shop).exit_code == 0
+    assert ("main_staging", "stg_raw__orders") in query(
+        shop["warehouse"], "select table_schema, table_name from information_schema.tables")
+    (shop["project"] / "macros" / "schemas.sql").write_text(
+        "{% macro generate_schema_name(custom_schema_name, node) -%}\n"
+        "{{ custom_schema_name or target.schema }}\n{%- endmacro %}\n", encoding="utf-8")
+    shop["warehouse"].unlink()
+    assert build(shop).exit_code == 0
+    assert ("staging", "stg_raw__orders") in query(
+        shop["warehouse"], "select table_schema, table_name from information_schema.tables")
+
+
+def test_where_config_filters_what_a_test_sees(shop: dict[str, Path]) -> None:
+    yml = shop["project"] / "models" / "marts" / "_marts__models.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(
+        "      - name: amount\n", "      - name: status\n        data_tests:\n"
+        "          - accepted_values:\n              arguments: {values: [shipped]}\n"
+        "              config: {where: \"amount > 100\"}\n      - name: amount\n"), encoding="utf-8")
+    result = build(shop)
+    assert result.exit_code == 0, result.output  # only orders over 100 are checked: all shipped
+    yml.write_text(yml.read_text(encoding="utf-8").replace('where: "amount > 100"', 'where: "amount > 1"'),
+                   encoding="utf-8")
+    result = build(shop)
+    assert result.exit_code == 1
+    assert "accepted_values_fct_orders_status__shipped" in result.output
+
+
+def test_a_raw_table_without_files_is_a_clear_error(shop: dict[str, Path]) -> None:
+    for path in (shop["raw"] / "customers").glob("*.parquet"):
+        path.unlink()
+    result = build(shop)
+    assert result.exit_code == 2
+    assert "models/staging/_sources.yml:" in result.output
+    assert "source raw.customers: no files match" in result.output and "ogi ingest" in result.output
+
+
+def test_an_empty_raw_table_builds(shop: dict[str, Path]) -> None:
+    for path in (shop["raw"] / "orders").glob("*.parquet"):
+        path.unlink()
+    write_raw(shop["raw"], orders=[], customers=[], part="empty")  # ingest's empty Parquet per table
+    result = build(shop)
+    assert result.exit_code == 0, result.output
+    assert query(shop["warehouse"], "select count(*) from fct_orders") == [(0,)]
