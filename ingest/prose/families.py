@@ -171,7 +171,7 @@ _APPLICATIONS_NOUN_RE = re.compile(
 
 
 _NIL = r"(?:均|都|皆)?为(?:零|0)(?![\d.件条个次起])"
-_APPLICATIONS_NIL_RE = re.compile(r"(?:信息公开|依)申请(?:的)?(?:件数|总数|数量|数)?" + _NIL)
+_APPLICATIONS_NIL_RE = re.compile(r"(?:信息公开|依)申请(?:公开)?(?:的)?(?:件数|总数|数量|数)?" + _NIL)
 _APPEALS_NIL_RES = (
     (re.compile(r"行政复议(?:案件)?(?:数量|数)?" + _NIL), ("administrative_reconsideration",)),
     (re.compile(r"行政诉讼(?:案件)?(?:数量|数)?" + _NIL), ("administrative_litigation",)),
@@ -307,7 +307,7 @@ _APPEAL_RES = (
 
 
 _BOTH_APPEALS_RE = re.compile(
-    r"行政复议(?:案件)?(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量?)?(?:均|都|皆)(?:为)?"
+    r"行政复议(?:案件)?(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量?)?(?P<each>均|都|皆|各)?(?:共|共计|合计)?(?:为)?"
     + q("q", CASE_UNITS)
 )
 
@@ -315,7 +315,8 @@ _BOTH_APPEALS_RE = re.compile(
 def appeals(s: Sentence, st: State) -> None:
     """行政复议N件/次、行政诉讼M件；历年累计…."""
     both = _BOTH_APPEALS_RE.search(s.text)
-    if both and (qty := quantity_from_match(both, "q")) is not None:
+    qty = quantity_from_match(both, "q") if both else None
+    if both and qty is not None and (both.group("each") or qty.value == 0):  # '…和行政诉讼案件0件' = both 0
         st.emit_q(s, "appeals", "administrative_reconsideration", "total", qty)
         st.emit_q(s, "appeals", "administrative_litigation", "total", qty)
     follows_appeal = (
@@ -327,12 +328,16 @@ def appeals(s: Sentence, st: State) -> None:
         return
     if re.search(r"热线|12345|诉求", s.text):
         return
+    # a joint '行政复议和行政诉讼…N件' is one figure for both (or their sum): not either one's
+    text = (
+        s.text[: both.start()] + "，" * (both.end() - both.start()) + s.text[both.end() :] if both else s.text
+    )
     for regex, item in _APPEAL_RES:
         if item == "complaints" and not (
             _APPEAL_WORDS_RE.search(s.text) or "申诉" in s.top or "信息公开" in s.text
         ):
             continue
-        for m in regex.finditer(s.text):
+        for m in regex.finditer(text):
             qty = quantity_from_match(m, "q")
             if qty is None:
                 continue
@@ -367,7 +372,7 @@ def fees(s: Sentence, st: State) -> None:
 # ---------------------------------------------------------------- proactive disclosure
 
 _TOTAL_RE = re.compile(
-    r"(?P<verb>主动公开|公开|发布)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?信息(?:数|件数|数量|总数|总量)?"
+    r"(?P<verb>主动公开|公开|发布)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?(?:信息|文件)(?:数|件数|数量|总数|总量)?"
     r"(?:共|共计|合计)?(?:为|达|达到)?" + q("q", ("条", "件", "个", "份"))
 )
 _WEBSITE_RE = re.compile(
