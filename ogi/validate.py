@@ -106,7 +106,7 @@ class Validator:
         if self._mapping is None:
             from sqlglot.schema import MappingSchema
 
-            self._mapping = MappingSchema(self.schema, dialect="duckdb")
+            self._mapping = MappingSchema(dict(self.schema), dialect="duckdb")  # type: ignore[arg-type]
         return self._mapping
 
     def _set_table(self, schema: str, table: str, columns: dict[str, str]) -> None:

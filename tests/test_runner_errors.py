@@ -182,3 +182,13 @@ def test_killed_build_leaves_the_warehouse_intact(built: dict[str, Path]) -> Non
     result = rebuild(built)  # the next build cleans up the dead build's temp file
     assert result.exit_code == 0, result.output
     assert not temp.exists()
+
+
+def test_fail_fast_skips_everything_after_the_first_failure(built: dict[str, Path]) -> None:
+    edit(built, "seeds/_seeds.yml", "data_tests: [unique, not_null]", "data_tests: [unique, not_null, {accepted_values: {arguments: {values: ['001']}}}]")
+    result = ogi("build", "--project-dir", str(built["project"]), "--warehouse", str(built["warehouse"]), "--fail-fast")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if " of " in line]
+    first_fail = next(i for i, line in enumerate(lines) if "[FAIL" in line)
+    assert all("[SKIP" in line for line in lines[first_fail + 1:])
+    assert "stg_raw__customers" in " ".join(lines[first_fail + 1:])
