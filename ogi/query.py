@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
@@ -233,15 +233,30 @@ class Repl:
         self.interactive = interactive
         self.fmt: OutputFormat = "table"
         self.failures = 0
+        self.pending: list[str] = []
 
     def _say(self, text: str) -> None:
         self.out.write(text if text.endswith("\n") else text + "\n")
         self.out.flush()
 
-    def _prompt(self, pending: bool) -> None:
-        if self.interactive:
-            self.out.write("   ...> " if pending else "ogi> ")
-            self.out.flush()
+    def prompt_text(self) -> str:
+        return "   ...> " if self.pending else "ogi> "
+
+    def terminal_lines(self) -> Iterator[str]:
+        """Lines typed at a terminal, with line editing and history (readline); Ctrl-C drops the
+        statement being typed, Ctrl-D leaves."""
+        try:
+            import readline  # noqa: F401 - importing it gives input() editing and history
+        except ImportError:  # pragma: no cover - Windows without pyreadline
+            pass
+        while True:
+            try:
+                yield input(self.prompt_text())
+            except KeyboardInterrupt:
+                self.pending = []
+                self._say("")
+            except EOFError:
+                return
 
     def run_statement(self, sql: str) -> None:
         try:
@@ -273,20 +288,18 @@ class Repl:
         """Read until end of input or .quit; the number of statements that failed."""
         if self.interactive:
             self._say("ogi query — read-only. End statements with ';'. Type .help for commands.")
-        pending: list[str] = []
-        self._prompt(False)
+        self.pending = []
         for line in lines:
-            if not pending and line.strip().startswith("."):
+            if not self.pending and line.strip().startswith("."):
                 if not self.run_command(line):
                     return self.failures
             elif line.strip():
-                pending.append(line.rstrip("\n"))
+                self.pending.append(line.rstrip("\n"))
                 if line.rstrip().endswith(";"):
-                    self.run_statement("\n".join(pending))
-                    pending = []
-            self._prompt(bool(pending))
-        if pending and "\n".join(pending).strip():
-            self.run_statement("\n".join(pending))
+                    statement, self.pending = "\n".join(self.pending), []
+                    self.run_statement(statement)
+        if self.pending:
+            self.run_statement("\n".join(self.pending))
         if self.interactive:
             self._say("")
         return self.failures
@@ -313,6 +326,6 @@ def repl(warehouse: str | os.PathLike[str], stdin: IO[str] | None = None, stdout
     try:
         prompt = Repl(con, stdout or sys.stdout, interactive=source.isatty())
         prompt.fmt = fmt
-        return prompt.loop(source)
+        return prompt.loop(prompt.terminal_lines() if prompt.interactive and source is sys.stdin else source)
     finally:
         con.close()

@@ -158,3 +158,50 @@ def test_dot_commands_work_without_the_prompt(warehouse: Path) -> None:
     schema = runner.invoke(app, ["query", ".schema fct_requests", "-w", str(warehouse)])
     assert "Requests received this year." in schema.output
     assert runner.invoke(app, ["query", ".nope", "-w", str(warehouse)]).exit_code == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses a pseudo-terminal")
+def test_prompt_at_a_terminal_shows_prompts_and_leaves_on_ctrl_d(warehouse: Path) -> None:
+    import os
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: ogi query on a terminal
+        os.execv(sys.executable, [*OGI, "query", "-w", str(warehouse)])
+    output = b""
+
+    def read_until(marker: bytes, seconds: float = 30) -> None:
+        nonlocal output
+        deadline = time.monotonic() + seconds
+        while marker not in output and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.5)[0]:
+                try:
+                    output += os.read(fd, 4096)
+                except OSError:
+                    break
+
+    status: int | None = None
+    try:
+        read_until(b"ogi> ")
+        os.write(fd, b"select count(*) as n\n")
+        read_until(b"...> ")
+        os.write(fd, b"from fct_requests;\n")
+        read_until(b"(1 row)")
+        read_until(b"(1 row)\r\nogi> ")
+        os.write(fd, b"\x04")  # Ctrl-D
+        status = None
+        deadline = time.monotonic() + 30
+        while status is None and time.monotonic() < deadline:
+            read_until(b"never", 0.2)
+            done, code = os.waitpid(pid, os.WNOHANG)
+            status = code if done else None
+    finally:
+        if status is None:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    text = output.decode("utf-8", "replace")
+    assert "Type .help for commands" in text and "...> " in text and "(1 row)" in text
+    assert status is not None, "ogi query did not leave on Ctrl-D"
+    assert os.waitstatus_to_exitcode(status) == 0
