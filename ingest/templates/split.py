@@ -169,8 +169,16 @@ def _leading_zero(piece: str) -> bool:
 
 
 def _ok_tail(piece: str, splittable: bool) -> bool:
-    """The last cell of a run: no leading zero on a multi-digit integer part ('05', '05.3')."""
-    return not splittable or not _leading_zero(piece)
+    """The last cell of a run: no leading zero on a multi-digit integer part ('05', '05.3'), and
+    a thousands-separated number keeps 1–3 digits before its first comma ('1,758', not '21,758'
+    when the 2 belongs to the cell before: both are tried, this only rejects '0,758'/'1231,758')."""
+    if not splittable:
+        return True
+    if "," in piece:
+        head = re.match(r"[+-]?(\d+),", piece)
+        if head is None or len(head.group(1)) > 3 or head.group(1).startswith("0"):
+            return False
+    return not _leading_zero(piece)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,10 +252,25 @@ def without_span_fillers(tokens: Sequence[Token], width: int, label_spans: bool 
     return list(seen.values())
 
 
+def sign_variants(tokens: Sequence[Token], limit: int = 64) -> list[list[Token]]:
+    """In glued text '5-3' is 5 then -3, or 5, a '-' marker, then 3: every reading of each
+    '-'-led run (capped at `limit` readings; '+' is never a marker)."""
+    out: list[list[Token]] = [[]]
+    for t in tokens:
+        alts = [[t]]
+        if t.kind == "run" and t.text.startswith("-") and len(t.text) > 1:
+            alts.append([Token("na", "-", t.line), Token("run", t.text[1:], t.line)])
+        out = [[*o, *a] for o in out for a in alts]
+        if len(out) > limit:
+            return [list(tokens)]
+    return out
+
+
 def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool) -> tuple[list[list[str]], bool]:
     out: list[list[str]] = []
     overflow = False
-    for variant in without_span_fillers(tokens, width, label_spans):
+    variants = [v for sv in sign_variants(tokens) for v in without_span_fillers(sv, width, label_spans)]
+    for variant in variants:
         cands, over = row_candidates(variant, width, rule)
         overflow = overflow or over
         out += [c for c in cands if c not in out]
@@ -255,7 +278,8 @@ def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans:
 
 
 def _needs_cut(tokens: Sequence[Token], width: int) -> bool:
-    return len(tokens) < width and any(t.kind == "run" and glued_digits(t.text) for t in tokens)
+    return all(len(v) < width and any(t.kind == "run" and glued_digits(t.text) for t in v)
+               for v in sign_variants(tokens))
 
 
 def capacity_short(tokens: Sequence[Token], width: int) -> bool:
@@ -263,8 +287,18 @@ def capacity_short(tokens: Sequence[Token], width: int) -> bool:
     vanished (blanks) from the text."""
     if not tokens or any(t.kind == "cell" for t in tokens):
         return False
-    atoms = _atoms(tokens, merge_spaces=False)
-    return sum(1 + len(_cuts(a)) for a in atoms) < width
+    return all(sum(1 + len(_cuts(a)) for a in _atoms(v, merge_spaces=False)) < width for v in sign_variants(tokens))
+
+
+def _printed_as_is(tokens: Sequence[Token], width: int, label_spans: bool) -> tuple[list[list[str]], bool]:
+    """Readings that take every token as one cell (no run cut), ignoring the identities."""
+    out: list[list[str]] = []
+    for v in without_span_fillers(tokens, width, label_spans):
+        if len(v) == width:
+            cells = [t.text for t in v]
+            if cells not in out:
+                out.append(cells)
+    return out, False
 
 
 def solve_table(rows: dict[int, Sequence[Token]], width: int, rule: RowRule = NO_RULE,
@@ -291,7 +325,7 @@ def solve_table(rows: dict[int, Sequence[Token]], width: int, rule: RowRule = NO
         if not cands and not overflow and rule.sums:
             # Printed one value per cell but the identity fails (FM-25): keep what was printed.
             # Never when a run had to be cut: a vanished blank can fake any cut.
-            free, free_overflow = row_candidates(toks, width, NO_RULE) if len(toks) == width else ([], False)
+            free, free_overflow = _printed_as_is(toks, width, label_spans)
             if len(free) == 1 and not free_overflow:
                 sol.rows[pos] = RowResult(free[0], "the row's arithmetic does not hold (kept as printed)", 1)
                 sol.warnings.append(f"{name}: printed values fail the row identity")

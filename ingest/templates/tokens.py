@@ -20,7 +20,7 @@ from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
 # A page number of PDF text: '-3-', '- 3 -' or '第3页(共9页)' alone or before the next text.
 _PAGE_NO = re.compile(r"^\s*[-—–]\s*[1-9]\d{0,2}\s*[-—–](?=\s*$|[^\d\s\-—–+/])|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?")
 _FREE = re.compile(
-    r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:万元|元)?)"
+    r"(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:万元|元)?)"
     r"|(?P<na>不适用|—+|–+|-+|/|\\)"
     r"|(?P<word>[^\s\d/\\+\-—–,，.、;；:：|()（）“”\"'‘’「」]+)"
 )
@@ -43,10 +43,10 @@ def _is_words(text: str) -> bool:
 
 
 def glued_digits(text: str) -> bool:
-    """True when a number token could hold several cells: two or more digits (a sign stays with
-    the first cell, a decimal or unit suffix with the last)."""
+    """True when a number token could hold several cells: two or more digits before any comma
+    (a sign stays with the first cell; thousands groups, a decimal or a unit with the last)."""
     t = normalise_cell_text(text)
-    m = re.fullmatch(r"[+-]?(\d+)(?:\.\d+)?(?:万元|元)?", t)
+    m = re.fullmatch(r"[+-]?(\d+)(?:,\d{3})*(?:\.\d+)?(?:万元|元)?", t)
     return m is not None and len(m.group(1)) >= 2
 
 
