@@ -614,7 +614,7 @@ def key_areas(s: Sentence, st: State) -> None:
 
 # Text of a flattened 2019/2021 template table, or a digit run of a table: not prose.
 _TABLE_TEXT_RE = re.compile(
-    r"\d(?:\s?\d){5,}|结果维持|结果纠正|尚未审结|本年新收|上年结转|不予处理|其他处理|本年制发|现行有效|"
+    r"\d(?:\s\d){4,}|\d{6,}(?![\d,.万条件个次元人项份宗篇])|结果维持|结果纠正|尚未审结|本年新收|上年结转|不予处理|其他处理|本年制发|现行有效|"
     r"处理决定数量|本年收费金额|商业企业|科研机构|社会公益组织|法律服务机构|未经复议直接起诉|复议后起诉"
 )
 
