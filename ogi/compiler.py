@@ -20,6 +20,8 @@ class Compiler:
 
     def __init__(self, manifest: Manifest, existing: Iterable[str] = (), full_refresh: bool = False) -> None:
         self.manifest = manifest
+        if isinstance(existing, dict):  # name → 'table' | 'view': only a table can be appended to
+            existing = [name for name, kind in existing.items() if kind == "table"]
         self.existing = {e.lower() for e in existing}
         self.full_refresh = full_refresh
         self.ephemerals: dict[str, list[str]] = {}  # uid → ephemeral uids it needs, deps first

@@ -243,3 +243,18 @@ def test_an_empty_raw_table_builds(shop: dict[str, Path]) -> None:
     result = build(shop)
     assert result.exit_code == 0, result.output
     assert query(shop["warehouse"], "select count(*) from fct_orders") == [(0,)]
+
+
+def test_changing_materialization_replaces_the_relation(shop: dict[str, Path]) -> None:
+    model = shop["project"] / "models" / "marts" / "fct_order_days.sql"
+    original = model.read_text(encoding="utf-8")
+    model.write_text(original.replace("materialized='incremental'", "materialized='view'"), encoding="utf-8")
+    assert build(shop).exit_code == 0
+    assert query(shop["warehouse"], "select table_type from information_schema.tables "
+                                    "where table_name = 'fct_order_days'") == [("VIEW",)]
+    model.write_text(original, encoding="utf-8")
+    result = build(shop)
+    assert result.exit_code == 0, result.output
+    assert query(shop["warehouse"], "select table_type from information_schema.tables "
+                                    "where table_name = 'fct_order_days'") == [("BASE TABLE",)]
+    assert query(shop["warehouse"], "select count(*) from fct_order_days") == [(3,)]
