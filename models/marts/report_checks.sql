@@ -5,9 +5,11 @@ with reports as (
     select * from {{ ref('dim_report') }}
 ),
 
-facts as (
-    -- the facts table itself, not the fct_ views: each scan below reads only what it needs
-    select * from {{ ref('int_facts_unioned') }}
+facts as not materialized (
+    -- the facts table itself, not the fct_ views, and not copied: each scan below reads only
+    -- the columns and rows it needs
+    select report_id, section, item, measure, value, is_cumulative
+    from {{ ref('int_facts_unioned') }}
     where section in ('applications', 'appeals')
 ),
 
@@ -48,7 +50,7 @@ outcome_rows_per_template as (
     group by template
 ),
 
-table_applications as (
+table_applications as not materialized (
     -- the annual cells of the 2019/2021 applications table, with their row's outcome group
     select
         f.report_id,
