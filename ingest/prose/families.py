@@ -597,6 +597,8 @@ def key_areas(s: Sentence, st: State) -> None:
         tail = clause[verb.end() :]
         m = _KEY_AREA_RE.fullmatch(tail)
         if m is None:
+            if in_section:
+                _number_first_key_areas(s, st, tail)
             continue
         raw = m.group("label")
         if not in_section and not re.search(r"信息(?:数|共|共计)?$", raw):
@@ -608,6 +610,24 @@ def key_areas(s: Sentence, st: State) -> None:
             or label is None
             or re.search(r"^(?:各类|相关|有关|其他)?信息$|政府信息$|政务信息$", label)
         ):
+            continue
+        st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
+
+
+_NUMBER_FIRST_RE = re.compile(
+    r"(?:共|共计|了)?" + q("q", ("条", "宗", "件", "份")) + r"(?P<label>[^、，,。；;和及与\d]{2,20})"
+)
+
+
+def _number_first_key_areas(s: Sentence, st: State, tail: str) -> None:
+    """'公开25宗征收土地公告、24宗征地补偿方案信息和13宗一书三方案' (under a 重点领域 heading)."""
+    items = list(_NUMBER_FIRST_RE.finditer(tail))
+    if not items or items[0].start() > 2:
+        return
+    for m in items:
+        qty = quantity_from_match(m, "q")
+        label = key_area_label(m.group("label"), qty.unit if qty else None)
+        if qty is None or label is None or re.search(r"^(?:各类|相关|有关|其他)?信息$|政府信息$", label):
             continue
         st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
 

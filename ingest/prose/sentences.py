@@ -49,7 +49,8 @@ def _prose_part(text: str) -> str:
 
 def split_sentences(doc: Document) -> list[Sentence]:
     out: list[Sentence] = []
-    top = sub = ""
+    top = ""
+    subs: dict[int, str] = {}  # heading level (2: （一）, 3: 1., 4: (1)) -> its text
     in_table = False
     for line in doc.lines:
         if _PIPE_CELL_RE.search(line.text) or line.text.rstrip().endswith("|"):
@@ -63,8 +64,21 @@ def split_sentences(doc: Document) -> list[Sentence]:
             if not text:
                 continue
             if TOP_HEADING_RE.match(text):
-                top, sub = text[:40], ""
-            elif SUB_HEADING_RE.match(text):
-                sub = text[:40]
+                top, subs = text[:40], {}
+            elif (level := _sub_level(text)) is not None:
+                subs = {k: v for k, v in subs.items() if k < level}
+                subs[level] = text[:40]
+            sub = " / ".join(subs[k] for k in sorted(subs))
             out.append(Sentence(text, raw.strip(), line.no, top, sub))
     return out
+
+
+def _sub_level(text: str) -> int | None:
+    """（一） -> 2, 1. -> 3, (1) -> 4; None when the text does not start a sub-heading."""
+    if re.match(r"^[（(][一二三四五六七八九十]{0,3}[)）]", text):
+        return 2
+    if re.match(r"^\d{1,2}[.、．](?!\d)", text):
+        return 3
+    if re.match(r"^[（(]\d{1,2}[)）]", text):
+        return 4
+    return None
