@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
 from ingest.templates.labels import RowSpec, TableSpec, TemplateSpec
+from ingest.templates.restated import agrees, stated_appeals
 from ingest.templates.split import (
     APPEALS_15,
     NO_RULE,
     ROW_TOTAL_7,
     ColumnRule,
+    RowResult,
     RowRule,
     TableSolution,
     capacity_short,
+    cell_number,
+    row_options,
     solve_table,
 )
 from ingest.templates.stream import CELL_END, Stream, fold_key
@@ -285,8 +289,14 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
         return [_appeals_cell(spec, i, "", parse_cell(""), None, anchors[-1].label, None)
                 for i in range(15)]
     sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
-    warnings.extend(sol.warnings)
     res = sol.rows[0]
+    if res.cells is None and res.options > 1:
+        settled = _settle_by_prose(stream, region, values)
+        if settled is not None:
+            res = RowResult(settled, "settled by the figures the report's prose restates")
+            sol.warnings = [w for w in sol.warnings if not w.startswith("appeals:")]
+            sol.warnings.append("appeals: glued run settled by the arithmetic plus the prose restatement")
+    warnings.extend(sol.warnings)
     raw_label = "".join(a.label for a in anchors[:2])
     if res.cells is None:
         return [CellRecord(table="appeals", row=0, col=-1, raw_text=t.text, status="unplaced", section="appeals",
@@ -295,6 +305,15 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
     return [_appeals_cell(spec, i, text, parse_cell(text), res.reason,
                           raw_label, values[i].line if len(values) == 15 else values[0].line or line)
             for i, text in enumerate(res.cells)]
+
+
+def _settle_by_prose(stream: Stream, region: tuple[int, int], values: list[Token]) -> list[str] | None:
+    stated = stated_appeals(stream, region)
+    if not stated:
+        return None
+    options, overflow = row_options(values, 15, APPEALS_15, label_spans=True)
+    fits = [o for o in options if agrees([cell_number(c) for c in o], stated)]
+    return fits[0] if len(fits) == 1 and not overflow else None
 
 
 def _appeals_cell(spec: TableSpec, i: int, text: str, cv: CellValue, warning: str | None, raw_label: str,

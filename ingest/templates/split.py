@@ -52,7 +52,7 @@ APPEALS_15 = RowRule(tuple((tuple(range(b, b + 4)), b + 4) for b in (0, 5, 10)))
 
 
 @lru_cache(maxsize=8192)
-def _value(text: str) -> float | None:
+def cell_number(text: str) -> float | None:
     cv = parse_cell(text)
     return cv.value if cv.status == "reported" else None
 
@@ -121,7 +121,7 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
 
     def push(piece: str) -> bool:
         cells.append(piece)
-        values.append(_value(piece))
+        values.append(cell_number(piece))
         return all(_holds(values, p, t) for p, t in rule.checks_at(len(cells) - 1))
 
     def pop() -> None:
@@ -212,8 +212,8 @@ class TableSolution:
 
 def _column_ok(assign: dict[int, list[str]], rule: ColumnRule, width: int) -> bool:
     for c in range(width):
-        lhs = [_value(assign[r][c]) for r in rule.plus]
-        rhs = [_value(assign[r][c]) for r in rule.minus]
+        lhs = [cell_number(assign[r][c]) for r in rule.plus]
+        rhs = [cell_number(assign[r][c]) for r in rule.minus]
         if any(v is None for v in lhs + rhs):
             continue
         if abs(sum(v for v in lhs if v is not None) - sum(v for v in rhs if v is not None)) > 1e-6:
@@ -264,6 +264,11 @@ def sign_variants(tokens: Sequence[Token], limit: int = 64) -> list[list[Token]]
         if len(out) > limit:
             return [list(tokens)]
     return out
+
+
+def row_options(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool = False) -> tuple[list[list[str]], bool]:
+    """Every reading of a row (sign readings, span fillers and cuts) that satisfies `rule`."""
+    return _candidates(tokens, width, rule, label_spans)
 
 
 def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool) -> tuple[list[list[str]], bool]:
