@@ -6,7 +6,8 @@ For each format: writes n synthetic reports (bench.synth) to a temporary folder,
 1. read only   — load_document (decode, normalise, layout, tables), one core, in process;
 2. cold ingest — `ingest_paths` into an empty raw folder (read + extraction + Parquet), per
    worker count;
-3. unchanged   — the same ingest again: stat + state lookup, nothing parsed.
+3. unchanged   — the same ingest again: stat + state lookup, nothing parsed;
+4. unchanged at scale — the same on --unchanged-n files (state built with extraction stubbed).
 Numbers are wall-clock on this machine; the box is shared, so run it twice before believing one.
 """
 
@@ -83,13 +84,44 @@ def bench_format(fmt: str, n: int, workers: list[int], seed: int) -> None:
             shutil.rmtree(raw)
 
 
+def bench_unchanged_at_scale(n: int, seed: int) -> None:
+    """The unchanged re-ingest of a large corpus. The state is built with extraction stubbed out
+    (only the re-run is timed, and it parses nothing), so this takes seconds, not minutes."""
+    import ingest.extract
+    from ingest.model import Extraction, ReportMeta
+    from ingest.pipeline import ingest_paths
+
+    base = [r.render("text") for r in generate(seed=seed, n=50)]
+    with tempfile.TemporaryDirectory(prefix="ogi-bench-") as tmp:
+        src = Path(tmp) / "reports"
+        for i in range(n):
+            sub = src / f"{i // 1000:03d}"
+            sub.mkdir(parents=True, exist_ok=True)
+            (sub / f"r{i:06d}.txt").write_bytes(base[i % len(base)] + f"\n{i}\n".encode())
+        size = sum(f.stat().st_size for f in src.rglob("*.txt"))
+        real = ingest.extract.extract
+        ingest.extract.extract = lambda doc: Extraction(template="unknown", meta=ReportMeta(), status="no_facts")
+        try:
+            ingest_paths([src], Path(tmp) / "raw", workers=1)
+        finally:
+            ingest.extract.extract = real
+        print(f"unchanged at scale: {n} text reports, {size / 1e6:.1f} MB")
+        with _Timer() as t:
+            s = ingest_paths([src], Path(tmp) / "raw", workers=1)
+        assert s.unchanged == n and s.ingested == 0
+        _rate("unchanged re-ingest", n, size, t, 1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--formats", default="text,html")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--unchanged-n", type=int, default=20000, help="corpus size for the unchanged re-ingest; 0 skips")
     args = ap.parse_args()
+    if args.unchanged_n:
+        bench_unchanged_at_scale(args.unchanged_n, args.seed)
     for fmt in args.formats.split(","):
         bench_format(fmt, args.n, [int(w) for w in args.workers.split(",")], args.seed)
 
