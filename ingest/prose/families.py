@@ -251,6 +251,7 @@ _PLAIN_RESPONSES = tuple(
         (r"(?:非|不属于|不是)(?:《条例》所指)?政府信息", "not_government_information"),
         (r"(?:属于)?已主动公开(?:范围)?", "already_public"),
         (r"告知(?:通过)?其他途径(?:办理)?", "referred_elsewhere"),
+        (r"其[他它](?:类型|情形|情况|原因)?(?:答复|处理)?", "other"),
     )
 )
 
@@ -276,6 +277,10 @@ def responses(s: Sentence, st: State) -> None:
         m = regex.search(s.text)
         if m is None or (measure in _PLAIN_MEASURES and not _starts_item(s.text[: m.start()])):
             continue
+        if measure == "other" and (
+            _RECEIVED_RE.search(s.text) or not re.search(r"公开\d|公开的?\d|答复", s.text)
+        ):
+            continue  # a bare 其他 is a response category only in a list of responses
         if (qty := quantity_from_match(m, "q")) is not None:
             st.emit_q(s, "applications", "responses", measure, qty)
 
