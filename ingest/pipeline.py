@@ -76,23 +76,24 @@ class Summary:
 # --------------------------------------------------------------------------- discovery, manifest
 
 
-def discover(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[Path]:
-    """Every file under the given paths (recursive), sorted; hidden files and `exclude` skipped."""
-    skip = {p.resolve() for p in exclude if p.exists()}
-    skip_dirs = {p for p in skip if p.is_dir()}
-    skip_names = {p.name for p in skip if not p.is_dir()}
-    out: set[Path] = set()
+def discover(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[str]:
+    """Every file under the given paths (recursive), as sorted path strings; hidden files and
+    `exclude` skipped. Plain strings: pathlib costs more than the stat of an unchanged re-ingest."""
+    skip = {os.path.realpath(p) for p in exclude if p.exists()}
+    skip_dirs = {p for p in skip if os.path.isdir(p)}
+    skip_names = {os.path.basename(p) for p in skip if not os.path.isdir(p)}
+    out: set[str] = set()
     for p in paths:
         if p.is_file():
-            out.add(p)
+            out.add(str(p))
         elif p.is_dir():
             for root, dirs, files in os.walk(p):
-                dirs[:] = [d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in skip_dirs]
-                out.update(Path(root) / f for f in files if not f.startswith("."))
+                dirs[:] = [d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skip_dirs]
+                out.update(os.path.join(root, f) for f in files if not f.startswith("."))
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
     # Resolving every path costs a syscall each; only files named like an excluded file are checked.
-    return sorted(f for f in out if f.name not in skip_names or f.resolve() not in skip)
+    return sorted(f for f in out if os.path.basename(f) not in skip_names or os.path.realpath(f) not in skip)
 
 
 def load_manifest(path: Path | None) -> dict[str, dict[str, str]]:
@@ -251,7 +252,7 @@ def ingest_paths(
         else:
             todo.append((ps[0], _manifest_row(manifest_rows, Path(ps[0]))))
     summary.duplicates = sum(len(ps) - 1 for ps in by_sha.values())
-    unreadable = [p for p in map(str, files) if p not in hashed]
+    unreadable = [p for p in files if p not in hashed]
     todo.extend((p, None) for p in unreadable)
 
     results = _run(todo, workers, progress)
@@ -285,20 +286,20 @@ def _done(table: pa.Table, key: str, full: bool) -> set[str]:
     return {v for v in same[key].to_pylist() if v}
 
 
-def _hash_files(files: list[Path], state: dict[str, tuple[int, int, str]]) -> tuple[dict[str, str], list[dict]]:
+def _hash_files(files: list[str], state: dict[str, tuple[int, int, str]]) -> tuple[dict[str, str], list[dict]]:
     """path -> sha256, from the state when size and mtime match, else by reading the file."""
     hashed: dict[str, str] = {}
-    seen = {str(f) for f in files}
+    seen = set(files)
     new_state = [{"path": p, "size": s, "mtime_ns": m, "sha256": h} for p, (s, m, h) in state.items() if p not in seen]
-    for f in files:
-        key = str(f)
+    for key in files:
         try:
-            st = f.stat()
+            st = os.stat(key)
             known = state.get(key)
             if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
                 sha = known[2]
             else:
-                sha = hashlib.sha256(f.read_bytes()).hexdigest()
+                with open(key, "rb") as fh:
+                    sha = hashlib.file_digest(fh, "sha256").hexdigest()
         except OSError:
             continue  # processed as an unreadable file
         hashed[key] = sha
@@ -333,27 +334,32 @@ def _write(raw_dir: Path, prev: dict[str, pa.Table], new: dict[str, list[dict]],
     redone_ids = {r["report_id"] for r in new["reports"]}
     redone_paths = {e["source_path"] for e in new["errors"]} | {p for r in new["reports"] for p in r["source_paths"]}
     moved = set(hashed)  # paths seen this run: they belong to their current sha only
-    reports = []
+    prev_reports = prev["reports"]
+    kept_paths: dict[int, list[str]] = {}  # row index -> its paths now, for rows that stay
     dropped: set[str] = set()
     paths_changed = False
-    for row in prev["reports"].to_pylist():
-        rid = row["report_id"]
+    columns = zip(prev_reports["report_id"].to_pylist(), prev_reports["source_sha256"].to_pylist(),
+                  prev_reports["source_paths"].to_pylist(), strict=True)  # fmt: skip
+    for i, (rid, sha, old_paths) in enumerate(columns):
         if rid in redone_ids:
             continue
-        current = by_sha.get(row["source_sha256"], [])
-        kept = sorted({p for p in row["source_paths"] or [] if p not in moved} | set(current))
+        kept = sorted({p for p in old_paths or [] if p not in moved} | set(by_sha.get(sha, [])))
         if not kept:
             dropped.add(rid)
             continue
-        paths_changed = paths_changed or kept != row["source_paths"]
-        row["source_paths"], row["source_path"] = kept, kept[0]
-        reports.append(row)
+        paths_changed = paths_changed or kept != old_paths
+        kept_paths[i] = kept
     prev_errors = prev["errors"].to_pylist()
     errors = [e for e in prev_errors if e["source_path"] not in redone_paths and
               not (e["source_path"] in hashed and hashed[e["source_path"]] != e["source_sha256"])]  # fmt: skip
     missing = any(not raw.table_path(raw_dir, t).exists() for t in raw.TABLES_ORDER)
     if not (missing or paths_changed or dropped or any(new.values()) or len(errors) != len(prev_errors)):
         return
+    reports = []
+    for i, row in enumerate(prev_reports.to_pylist()):
+        if i in kept_paths:
+            row["source_paths"], row["source_path"] = kept_paths[i], kept_paths[i][0]
+            reports.append(row)
     gone = redone_ids | dropped
     tables = {
         "reports": raw.rows_to_table("reports", reports + new["reports"]),
