@@ -199,6 +199,16 @@ def test_latest_revision_is_primary(con: duckdb.DuckDBPyConnection, corpus: Any)
     assert organ_years == [(revised,)]
 
 
+def test_a_readable_report_beats_a_later_scan(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+    text, scan = report_id_of(corpus, "d05"), report_id_of(corpus, "d05_scan")
+    got = dict(
+        (r[0], r[1:])
+        for r in rows(con, "select report_id, is_primary, duplicate_of from dim_report where report_id in (?, ?)",
+                      text, scan)
+    )
+    assert got == {text: (True, None), scan: (False, text)}
+
+
 def test_dim_organ_counts_reports(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     got = rows(
         con,
@@ -206,8 +216,8 @@ def test_dim_organ_counts_reports(con: duckdb.DuckDBPyConnection, corpus: Any) -
         "from dim_organ o join dim_report r using (organ_id) where r.report_id = ?",
         report_id_of(corpus, "d05"),
     )
-    # 平潭综合实验区市场监督管理局: d05 (2019), d07 (2023) and the re-post of d07
-    assert got == [(3, 1, 2019, 2023)]
+    # 平潭综合实验区市场监督管理局: d05 (2019) and its scan, d07 (2023) and its re-post
+    assert got == [(4, 2, 2019, 2023)]
 
 
 # -- checks ---------------------------------------------------------------------------------------

@@ -244,9 +244,21 @@ def revision_of(fixture_id: str) -> RawReport:
     return rev
 
 
+def image_only_copy(fixture_id: str) -> RawReport:
+    """A later scan of a report with no text layer: same organ and year, no figures."""
+    scan = raw_report_from_fixture(fixture_id, name=f"{fixture_id}_scan", published="2030-01-01")
+    scan.cells.clear()
+    scan.figures.clear()
+    scan.report.update(status="image_only", template="unknown", n_cells=0, n_figures=0)
+    return scan
+
+
 def full_corpus() -> tuple[list[RawReport], list[dict[str, Any]]]:
     reports, errors = standard_corpus()
-    reports += [carry_over_pair(), aggregate_beside_department(), table_and_prose(), revision_of("d04")]
+    reports += [
+        carry_over_pair(), aggregate_beside_department(), table_and_prose(), revision_of("d04"),
+        image_only_copy("d05"),
+    ]
     return reports, errors
 
 

@@ -1,6 +1,6 @@
 -- One row per report document, with its organ identified and duplicates of one organ and year
--- (re-posts, revisions) resolved: the latest published (then the most complete) is the primary
--- report, the others are kept and flagged with the primary they duplicate.
+-- (re-posts, revisions) resolved: the latest published readable version (then the most complete)
+-- is the primary report, the others are kept and flagged with the primary they duplicate.
 with reports as (
     select * from {{ ref('stg_raw__reports') }}
 ),
@@ -70,7 +70,9 @@ ranked as (
         row_number() over (
             partition by case when organ_id is not null and report_year is not null
                               then organ_id || '|' || report_year else report_id end
-            order by published_date desc nulls last, n_values desc, n_facts desc, report_id
+            -- a readable report before one with no figures, then the latest published, then the fullest
+            order by case report_status when 'ok' then 0 when 'no_facts' then 1 else 2 end,
+                     published_date desc nulls last, n_values desc, n_facts desc, report_id
         )                                                   as version_rank
     from identified
 ),

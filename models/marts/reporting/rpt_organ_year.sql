@@ -3,7 +3,7 @@
 -- (seeds/outcome_groups.csv), so eras compare only at that coarse level.
 with reports as (
     select * from {{ ref('dim_report') }}
-    where is_primary
+    where is_primary and report_status is distinct from 'not_a_report'
 ),
 
 applications as (
