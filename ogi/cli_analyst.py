@@ -38,7 +38,7 @@ def query_command(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Run read-only SQL against the warehouse (works while others read it), or open a prompt."""
-    from ogi.query import OutputFormat, WarehouseError, render, repl, run_command, run_query
+    from ogi.query import OutputFormat, WarehouseError, query_result, render, repl, run_command
 
     if csv + json + table > 1:
         _fail("choose one of --csv, --json, --table")
@@ -49,7 +49,7 @@ def query_command(
             raise typer.Exit(1 if failures else 0)
         if sql.strip().startswith("."):
             raise typer.Exit(run_command(sql.strip(), _warehouse(warehouse), fmt=fmt, stdout=sys.stdout))
-        typer.echo(render(run_query(sql, _warehouse(warehouse)), fmt), nl=False)
+        typer.echo(render(query_result(sql, _warehouse(warehouse)), fmt), nl=False)
     except WarehouseError as error:
         _fail(str(error))
 

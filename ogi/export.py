@@ -130,7 +130,7 @@ def zh_column_names(columns: Sequence[str], doc: ModelDoc | None) -> list[str]:
 def default_export_models(con: duckdb.DuckDBPyConnection, docs: dict[str, ModelDoc]) -> list[str]:
     """The marts: documented models under a `marts` folder that exist in the warehouse, else
     every relation named fct_/dim_/rpt_ (dbt's naming of marts)."""
-    present = set(list_relations(con)["name"].to_list())
+    present = set(list_relations(con).column("name"))
     marts = [name for name, doc in docs.items() if "marts" in doc.path.split("/") and name in present]
     if marts:
         return sorted(marts)
@@ -140,9 +140,9 @@ def default_export_models(con: duckdb.DuckDBPyConnection, docs: dict[str, ModelD
 def resolve_relation(con: duckdb.DuckDBPyConnection, model: str) -> str:
     """The quoted schema.name of a model in the warehouse (main schema first)."""
     relations = list_relations(con)
-    matches = [row for row in relations.iter_rows(named=True) if row["name"] == model]
+    matches = [row for row in relations.dicts() if row["name"] == model]
     if not matches:
-        known = ", ".join(sorted(set(relations["name"].to_list()))) or "none — is the warehouse built?"
+        known = ", ".join(sorted(set(relations.column("name")))) or "none — is the warehouse built?"
         raise WarehouseError(f"no model named {model!r} in the warehouse; known: {known}")
     matches.sort(key=lambda row: row["schema"] != "main")
     schema = matches[0]["schema"]

@@ -12,14 +12,17 @@ The library functions are what the CLI and the tests call:
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -71,15 +74,50 @@ def open_read_only(path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"cannot open {file}: {error}") from error
 
 
+@dataclass
+class Result:
+    """Rows of one statement as DuckDB returns them: what `ogi query` prints (no dataframe needed)."""
+
+    columns: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def column(self, name: str) -> list[Any]:
+        index = self.columns.index(name)
+        return [row[index] for row in self.rows]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def _relation(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation | None:
+    import duckdb
+
+    try:
+        return con.sql(sql)
+    except duckdb.Error as error:
+        raise WarehouseError(_first_line(str(error))) from error
+
+
+def fetch_result(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
+    """Run one statement on an open connection; its columns, DuckDB types and rows."""
+    import duckdb
+
+    relation = _relation(con, sql)
+    if relation is None:
+        return Result()
+    try:
+        return Result(list(relation.columns), [str(kind) for kind in relation.types], relation.fetchall())
+    except duckdb.Error as error:
+        raise WarehouseError(_first_line(str(error))) from error
+
+
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
-    """Run one statement on an open connection and return its rows (an empty frame for no result)."""
+    """Run one statement and return its rows as a polars DataFrame (DuckDB → Arrow → polars)."""
     import duckdb
     import polars as pl
 
-    try:
-        relation = con.sql(sql)
-    except duckdb.Error as error:
-        raise WarehouseError(_first_line(str(error))) from error
+    relation = _relation(con, sql)
     if relation is None:
         return pl.DataFrame()
     try:
@@ -91,8 +129,17 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
     return frame
 
 
+def query_result(sql: str, warehouse: str | os.PathLike[str]) -> Result:
+    """Run SQL against the warehouse opened read-only; the rows as DuckDB returns them."""
+    con = open_read_only(warehouse)
+    try:
+        return fetch_result(con, sql)
+    finally:
+        con.close()
+
+
 def run_query(sql: str, warehouse: str | os.PathLike[str]) -> pl.DataFrame:
-    """Run SQL against the warehouse opened read-only and return the rows."""
+    """Run SQL against the warehouse opened read-only and return the rows as a polars DataFrame."""
     con = open_read_only(warehouse)
     try:
         return fetch_frame(con, sql)
@@ -111,17 +158,37 @@ def _json_value(value: object) -> object:
         return [_json_value(item) for item in value]
     if isinstance(value, dict):
         return {str(key): _json_value(item) for key, item in value.items()}
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return str(value)
 
 
-def render_json(frame: pl.DataFrame) -> str:
+def _plain_text(value: object) -> str:
+    """One value as text in a flat file: lists of plain values as 'a; b', deeper values as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple) and all(not isinstance(item, list | tuple | dict) for item in value):
+        return "; ".join(_plain_text(item) for item in value)
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(_json_value(value), ensure_ascii=False)
+    return str(value)
+
+
+def render_json(result: Result) -> str:
     """Rows as a JSON array of objects (Chinese kept as is, decimals as numbers, dates as ISO text)."""
-    rows = [{key: _json_value(value) for key, value in row.items()} for row in frame.iter_rows(named=True)]
+    rows = [{key: _json_value(value) for key, value in row.items()} for row in result.dicts()]
     return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def render_csv(result: Result) -> str:
+    """Rows as CSV with a header line (plain UTF-8; `ogi export` adds the BOM for Excel)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([_plain_text(value) for value in row] for row in result.rows)
+    return buffer.getvalue()
 
 
 def _is_nested(dtype: object) -> bool:
@@ -146,55 +213,53 @@ def flatten_nested(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(changes) if changes else frame
 
 
-def render_csv(frame: pl.DataFrame) -> str:
-    """Rows as CSV with a header line (plain UTF-8; `ogi export` adds the BOM for Excel)."""
-    return flatten_nested(frame).write_csv()
-
-
 def _cell_text(value: object) -> str:
     """A value as people read it: no trailing decimal zeros (DECIMAL 192.000000 shows as 192)."""
-    from decimal import Decimal
-
-    if value is None:
-        return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, Decimal):
         text = format(value, "f")
         return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
+    if isinstance(value, list | tuple | dict):
+        return str(value)
+    return _plain_text(value)
 
 
-def render_table(frame: pl.DataFrame) -> str:
+NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                 "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL")
+
+
+def render_table(result: Result) -> str:
     """Rows as an aligned text table; Chinese characters count as two columns."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name, dtype in zip(frame.columns, frame.dtypes, strict=True):
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
-    for row in frame.iter_rows():
+    for name, kind in zip(result.columns, result.types, strict=True):
+        table.add_column(name, justify="right" if kind.startswith(NUMERIC_TYPES) else "left", overflow="fold")
+    for row in result.rows:
         table.add_row(*(_cell_text(value) for value in row))
     buffer = io.StringIO()
     Console(file=buffer, width=100_000, color_system=None, highlight=False).print(table)
     lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
-    lines.append(f"({frame.height} row{'s' if frame.height != 1 else ''})")
+    count = len(result.rows)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(lines) + "\n"
 
 
-def render(frame: pl.DataFrame, fmt: OutputFormat = "table") -> str:
+def render(result: Result, fmt: OutputFormat = "table") -> str:
     """Rows in one of the shared output formats."""
     if fmt == "csv":
-        return render_csv(frame)
+        return render_csv(result)
     if fmt == "json":
-        return render_json(frame) + "\n"
-    return render_table(frame)
+        return render_json(result) + "\n"
+    return render_table(result)
 
 
-def list_relations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def list_relations(con: duckdb.DuckDBPyConnection) -> Result:
     """Tables and views of the warehouse (schema, name, kind), user schemas only."""
-    return fetch_frame(
+    return fetch_result(
         con,
         "select table_schema as schema, table_name as name, "
         "case table_type when 'VIEW' then 'view' else 'table' end as kind "
@@ -204,10 +269,10 @@ def list_relations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def describe_relation(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+def describe_relation(con: duckdb.DuckDBPyConnection, name: str) -> Result:
     """Columns of one table or view: name, type and the stored comment (the YAML description)."""
     safe = name.replace("'", "''")
-    return fetch_frame(
+    return fetch_result(
         con,
         "select column_name as column, data_type as type, coalesce(comment, '') as description "
         f"from duckdb_columns() where table_name = '{safe}' order by column_index",
@@ -260,7 +325,7 @@ class Repl:
 
     def run_statement(self, sql: str) -> None:
         try:
-            self._say(render(fetch_frame(self.con, sql), self.fmt))
+            self._say(render(fetch_result(self.con, sql), self.fmt))
         except WarehouseError as error:
             self.failures += 1
             self._say(f"Error: {error}")

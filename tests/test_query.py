@@ -205,3 +205,12 @@ def test_prompt_at_a_terminal_shows_prompts_and_leaves_on_ctrl_d(warehouse: Path
     assert "Type .help for commands" in text and "...> " in text and "(1 row)" in text
     assert status is not None, "ogi query did not leave on Ctrl-D"
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_csv_and_table_show_lists_booleans_and_decimals_plainly(warehouse: Path) -> None:
+    sql = ("select ['甲', '乙'] as tags, [{'k': 1}] as deep, true as ok, 192.000000::decimal(18,6) as n, "
+           "0.250000::decimal(18,6) as rate")
+    csv_out = runner.invoke(app, ["query", sql, "--csv", "-w", str(warehouse)]).output
+    assert csv_out.splitlines() == ["tags,deep,ok,n,rate", '甲; 乙,"[{""k"": 1}]",true,192.000000,0.250000']
+    table_out = runner.invoke(app, ["query", sql, "-w", str(warehouse)]).output
+    assert table_out.splitlines()[2].split()[-2:] == ["192", "0.25"]
