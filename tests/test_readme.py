@@ -48,8 +48,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if EXAMPLE.is_file():
         shutil.copy(EXAMPLE, work / EXAMPLE.name)
     else:  # not committed yet: build it from the bundled reports the way scripts/build_example.sh does
-        done = run(f"ogi ingest data/reports --raw {work / 'example_raw'} && "
-                   f"ogi build --raw {work / 'example_raw'} --warehouse {EXAMPLE.name}", work)
+        # (into data/raw, so that the README's own `ogi ingest` finds every file already read)
+        done = run(f"ogi ingest data/reports --raw data/raw && ogi build --raw data/raw --warehouse {EXAMPLE.name}",
+                   work)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         shutil.rmtree(work / "target")
     return work
