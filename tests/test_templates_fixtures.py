@@ -8,6 +8,10 @@ they are unplaced and that nothing else differs.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
 from ingest.facts import facts_of
@@ -88,3 +92,33 @@ def test_glued_appeals_row_needs_the_prose_to_settle() -> None:
     appeals = [c for c in cells if c.table == "appeals"]
     assert appeals and all(c.status == "unplaced" for c in appeals)
     assert any("3 possible splits" in w for w in warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small hand-made fixtures (tests/fixtures/templates/<name>.<ext> + <name>.json)
+
+SMALL = Path(__file__).parent / "fixtures" / "templates"
+
+
+def _small_fixtures() -> list[Path]:
+    return sorted(p for p in SMALL.iterdir() if p.suffix != ".json")
+
+
+@pytest.mark.parametrize("path", _small_fixtures(), ids=lambda p: p.stem)
+def test_small_template_fixture(path: Path) -> None:
+    want = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    template, cells, warnings = extract_tables(load_document(path))
+    assert template == want["template"]
+    facts = {"/".join(f.key): f for f in facts_of(Extraction(template=template, meta=ReportMeta(), cells=cells))}
+    for key, (value, status) in want["facts"].items():
+        assert key in facts, f"{key} missing"
+        f = facts[key]
+        assert (f.value, f.status) == (value, status), f"{key}: {(f.value, f.status)} != {(value, status)}"
+    assert dict(Counter(f.status for f in facts.values())) == want["fact_counts"]
+    for key, unit in want.get("units", {}).items():
+        assert facts[key].unit == unit
+    assert sorted({c.item or c.table for c in cells if c.status == "unplaced"}) == want["unplaced"]
+    if "unkeyed_cells" in want:
+        assert sum(1 for c in cells if c.status != "unplaced" and not (c.item and c.measure)) == want["unkeyed_cells"]
+    for text in want["warnings"]:
+        assert any(text in w for w in warnings), f"no warning mentions {text!r}: {warnings}"

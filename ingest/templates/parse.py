@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
-from ingest.templates.labels import RowSpec, TableSpec, TemplateSpec
+from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
 from ingest.templates.restated import agrees, stated_appeals
 from ingest.templates.split import (
     APPEALS_15,
@@ -31,7 +31,7 @@ from ingest.templates.split import (
     row_options,
     solve_table,
 )
-from ingest.templates.stream import CELL_END, Stream, fold_key
+from ingest.templates.stream import CELL_END, ROW_END, Stream, fold_key
 from ingest.templates.tokens import Token, tokens_between
 
 # An unknown row in the applications table is kept (raw label, no key) when its label says so.
@@ -122,8 +122,12 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
         stop = anchors[i + 1].start if i + 1 < len(anchors) else region[1]
         start, end = stream.raw_end(anc.end), stream.raw_index(stop)
         tokens = tokens_between(stream, start, end, signed=signed, row_only=True)
+        row_end = stream.raw.find(ROW_END, start, end)
+        later: list[tuple[list[Token], list[Token]]] = []
         if not any(t.is_value for t in tokens):
             tokens = tokens_between(stream, start, end, signed=signed)
+        elif row_end >= 0:  # the grid rows up to the next label: non-standard rows, if any
+            later = _value_groups(tokens_between(stream, row_end + 1, end, signed=signed))
         groups = _value_groups(tokens)
         if anc.kind != "row" or anc.row is None:
             rest = groups
@@ -141,7 +145,7 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
             label_end = stream.raw_end(anc.end)
             free = stream.raw[label_end:label_end + 1] not in (CELL_END, "")
             rows.append(RowRead(anc.row, _raw_label(stream, anc), stream.line_at(stream.raw_index(anc.start)), own, free))
-        for words, values in rest:
+        for words, values in rest + later:
             if not values or not words:
                 continue
             label = "".join(w.text for w in words)
@@ -154,7 +158,19 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
 # ---------------------------------------------------------------------------------------------
 
 
-def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, reason: str | None) -> list[CellRecord]:
+Layout = Sequence["ColumnSpec | str"]  # template columns; a str is a non-standard column's raw label
+
+
+def _column_fields(layout: Layout, c: int) -> tuple[str | None, str | None, str | None]:
+    """(col_label, measure, default unit) of physical value column c."""
+    col = layout[c] if c < len(layout) else None
+    if isinstance(col, ColumnSpec):
+        return col.label, col.measure, col.unit
+    return col, None, None
+
+
+def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, reason: str | None,
+                     layout: Layout) -> list[CellRecord]:
     out: list[CellRecord] = []
     lines = [t.line for t in read.values]
     line = lines[0] if lines else read.line
@@ -165,14 +181,14 @@ def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, re
                                   warning=reason))
         return out
     for c, text in enumerate(cells):
-        col = spec.column(c)
+        label, measure, unit = _column_fields(layout, c)
         cv = parse_cell(text)
+        note = reason if measure else "non-standard column: kept with its raw label, not mapped to a key"
         out.append(CellRecord(
             table=spec.name, row=read.row.position, col=c, raw_text=text, status=cv.status, value=cv.value,
-            unit=cv.unit or (col.unit if col and cv.status == "reported" else None),
-            row_label=read.raw_label, col_label=col.label if col else None, section=spec.section,
-            item=read.row.item, measure=col.measure if col else None, line=_line_of(read, c, cells) or line,
-            warning=reason,
+            unit=cv.unit or (unit if cv.status == "reported" else None),
+            row_label=read.raw_label, col_label=label, section=spec.section,
+            item=read.row.item, measure=measure, line=_line_of(read, c, cells) or line, warning=note,
         ))
     return out
 
@@ -183,10 +199,14 @@ def _line_of(read: RowRead, c: int, cells: list[str]) -> int | None:
     return read.values[0].line if read.values else read.line
 
 
-def _blank_row(spec: TableSpec, read: RowRead) -> list[CellRecord]:
-    return [CellRecord(table=spec.name, row=read.row.position, col=c, raw_text="", status="blank",
-                       row_label=read.raw_label, col_label=col.label, section=spec.section, item=read.row.item,
-                       measure=col.measure, line=read.line) for c, col in enumerate(spec.columns)]
+def _blank_row(spec: TableSpec, read: RowRead, layout: Layout) -> list[CellRecord]:
+    out = []
+    for c in range(len(layout)):
+        label, measure, _ = _column_fields(layout, c)
+        out.append(CellRecord(table=spec.name, row=read.row.position, col=c, raw_text="", status="blank",
+                              row_label=read.raw_label, col_label=label, section=spec.section, item=read.row.item,
+                              measure=measure, line=read.line))
+    return out
 
 
 def _extra_records(spec: TableSpec, extras: list[ExtraRow]) -> list[CellRecord]:
@@ -209,8 +229,10 @@ def _glued(t: Token) -> bool:
 
 
 def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_rules: Sequence[ColumnRule],
-                  warnings: list[str], *, label_spans: bool = False, blanks_vanish: bool = False) -> list[CellRecord]:
-    width = len(spec.columns)
+                  warnings: list[str], *, label_spans: bool = False, blanks_vanish: bool = False,
+                  layout: Layout | None = None) -> list[CellRecord]:
+    cols: Layout = layout if layout is not None else spec.columns
+    width = len(cols)
     with_values = {r.row.position: r for r in reads if r.values}
     names = {p: f"{spec.name} '{r.row.label}'" for p, r in with_values.items()}
     sol: TableSolution = solve_table({p: r.values for p, r in with_values.items()}, width, rule, column_rules, names,
@@ -219,11 +241,34 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
     out: list[CellRecord] = []
     for read in reads:
         if not read.values:
-            out.extend(_blank_row(spec, read))
+            out.extend(_blank_row(spec, read, cols))
             continue
         res = sol.rows[read.row.position]
-        out.extend(_records_for_row(spec, read, res.cells, res.reason))
+        out.extend(_records_for_row(spec, read, res.cells, res.reason, cols))
     return out
+
+
+_SUBTOTAL = re.compile(r"法人或其他组织小计|小计|合计")
+
+
+def applications_layout(stream: Stream, region: tuple[int, int], spec: TableSpec) -> tuple[Layout, RowRule]:
+    """The value columns of table 三: the template's seven, plus a non-standard subtotal column
+    (法人或其他组织小计, FM-17) when the header prints one — placed where the header puts it
+    relative to the organisation columns, with its own identity (subtotal = the five)."""
+    a, b = region
+    first_row = stream.key.find(fold_key(spec.rows[0].label), a, b)
+    header = stream.key[a:first_row if first_row >= 0 else b]
+    m = _SUBTOTAL.search(header)
+    if m is None:
+        return spec.columns, ROW_TOTAL_7
+    first_org = header.find(fold_key(spec.columns[1].label))
+    cols: list[ColumnSpec | str] = list(spec.columns)
+    at = 1 if 0 <= m.start() < first_org else 6
+    cols.insert(at, m.group(0))
+    orgs = tuple(range(at + 1, at + 6)) if at == 1 else (1, 2, 3, 4, 5)
+    person = 0
+    rule = RowRule(((tuple(sorted((person, *orgs))), 7), (orgs, at)))
+    return cols, rule
 
 
 def _blanks_vanish(reads: list[RowRead], template: TemplateSpec) -> bool:
@@ -239,6 +284,7 @@ def _blanks_vanish(reads: list[RowRead], template: TemplateSpec) -> bool:
 
 
 def applications_rules(spec: TableSpec) -> list[ColumnRule]:
+    """R1 and R2, per value column (a non-standard column obeys them too)."""
     pos = {r.item: r.position for r in spec.rows}
     outcomes = tuple(p for item, p in pos.items()
                      if item not in ("new_received", "carried_over", "total_processed", "carried_to_next_year"))
@@ -268,8 +314,12 @@ def read_template_tables(stream: Stream, template: TemplateSpec, regions_disclos
         mine = [r for r in d_reads if r.row.table == spec.name]
         out += table_records(spec, mine, NO_RULE, (), warnings, blanks_vanish=vanish)
     if regions_apps is not None:
-        out += table_records(apps, a_reads, ROW_TOTAL_7, applications_rules(apps), warnings, label_spans=True,
-                             blanks_vanish=vanish)
+        layout, rule = applications_layout(stream, regions_apps, apps)
+        if len(layout) != len(apps.columns):
+            warnings.append("applications: non-standard column "
+                            f"'{next(c for c in layout if isinstance(c, str))}' kept with its raw label, no key")
+        out += table_records(apps, a_reads, rule, applications_rules(apps), warnings, label_spans=True,
+                             blanks_vanish=vanish, layout=layout)
         out += _extra_records(apps, extras)
     return out
 
