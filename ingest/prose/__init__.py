@@ -1,7 +1,13 @@
 """Figures stated in prose -> FigureRecords (the pre-2019 vocabulary, whatever the template).
 
     sentences.split_sentences   Document -> sentences with line and headings
-    families.run_families       sentences -> figures (one function per phrasing family)
+    families.run_families       sentences -> figures, running the phrasing families in order:
+      zeros                     stated zeros (未收到…申请, 未发生…复议诉讼, 无…收费) and 'N为零'
+      applications              applications received, channels, cumulative; responses
+      appeals                   行政复议 / 行政诉讼 / 申诉举报
+      fees                      fees collected and waived
+      disclosure                proactive totals, channels, breakdowns (category, unit, key area)
+    state                       units, the quantity pattern, the running State
     labels                      cleaning of the Chinese labels breakdown facts use as measure
 
 Prose figures are kept whatever the template: in a 2019/2021 report they restate the tables

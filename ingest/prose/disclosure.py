@@ -1,0 +1,275 @@
+"""Proactive disclosure: the year's total and cumulative count, channels, and the breakdowns by
+kind (category), by unit and by key area, whose Chinese labels become the measure."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.numbers import Quantity, quantity_from_match
+from ingest.prose.labels import category_label, key_area_label, unit_label
+from ingest.prose.sentences import SUB_HEADING_RE as SUB_ENUM_RE
+from ingest.prose.sentences import Sentence
+from ingest.prose.state import CUMULATIVE_RE, ITEM_UNITS, State, clauses, last_match, q
+
+_TOTAL_RE = re.compile(
+    r"(?P<verb>主动公开|公开|发布)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?(?:信息|文件)(?:数|件数|数量|总数|总量)?"
+    r"(?:共|共计|合计)?(?:为|达|达到)?" + q("q", ("条", "件", "个", "份"))
+)
+_WEBSITE_RE = re.compile(
+    r"网站(?:上)?[^，,。；;通在]{0,6}?(?:发布|公开|更新)(?:了)?(?:各类|各种)?(?:政府|政务)?信息(?:共|共计)?(?:为|达)?"
+    + q("q", ("条", "件", "个", "篇"))
+)
+_NOT_PROACTIVE_BEFORE_RE = re.compile(r"(?:依申请|不予|不|未|申请)$")
+_SELF_SUBJECT_RE = re.compile(r"^(?:我|本|全)")
+_TIME_WORDS_RE = re.compile(r"\d{4}年(?:度)?|全年|今年|本年度?|当年|其中|共|累计|新增|截至目前|目前")
+_LIST_OPEN_RE = re.compile(
+    r"(?:主动公开|公开)的(?:\d+条)?(?:政府|政务)?信息中|主要类别|主要包括|分类|类别(?:有|为|如下)"
+)
+_ITEM_RE = re.compile(q("q", ITEM_UNITS))
+
+
+def proactive(s: Sentence, st: State) -> bool:
+    """主动公开(政府)信息N条(，历年累计M条)(，其中…) and 门户网站发布信息N条. True when it matched."""
+    web = _WEBSITE_RE.search(s.text)
+    if web and not re.search(r"通过|在|依托|利用|借助", s.text[: web.start()][-15:]):
+        qty = quantity_from_match(web, "q")
+        if qty is not None:
+            st.emit_q(s, "disclosure", "proactive_items_website", "total", qty)
+            st.remember("disclosure", "proactive_items_website")
+            return True
+    matched = False
+    for m in _TOTAL_RE.finditer(s.text):
+        before = s.text[: m.start()]
+        if (
+            _NOT_PROACTIVE_BEFORE_RE.search(before)
+            or (
+                m.group("verb") == "公开"
+                and not (m.group("kind") or m.group("gov") or "主动公开" in s.top + s.sub)
+            )
+            or (m.group("verb") == "发布" and not m.group("gov"))
+        ):
+            continue
+        qty = quantity_from_match(m, "q")
+        if qty is None:
+            continue
+        matched = True
+        clause_start = max(before.rfind(c) for c in "，,：:；;") + 1
+        subject = _TIME_WORDS_RE.sub("", before[clause_start:])
+        subject = re.sub(r"^(?:[（(][一二三四五六七八九十\d]{0,3}[)）]|\d{1,2}[.、．])", "", subject)
+        if st.breakdown_left and "各" not in subject:
+            _category(s, st, "主动公开信息" if not subject else subject + "主动公开信息", qty)
+            continue
+        if "各" in subject or (
+            st.proactive_total is not None and subject and not _SELF_SUBJECT_RE.match(subject)
+        ):
+            if not _UNIT_SUBJECT_RE.search(subject.split("，")[-1]):
+                continue
+            _by_unit(s, st, before, qty)
+            continue
+        clause = before[clause_start:]
+        if "历年" in clause or ("累计" in clause and not re.search(r"全年|本年|今年|年度|\d{4}年", clause)):
+            st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", qty)
+            continue
+        if st.proactive_total is None:
+            st.emit_q(s, "disclosure", "proactive_items", "total", qty)
+            st.proactive_total = qty.value
+            st.remember("disclosure", "proactive_items")
+            rest = s.text[m.end() :]
+            cm = CUMULATIVE_RE.match(re.sub(r"^[，,、]", "", rest))
+            if cm and (cq := quantity_from_match(cm, "q")) is not None:
+                st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", cq)
+            if "其中" in rest:
+                _open_breakdown(st, s)
+                _breakdown_items(s, st, rest[rest.index("其中") :])
+    return matched
+
+
+_UNIT_SUBJECT_RE = re.compile(r"各|(?:单位|部门|乡镇|街道|局|委|办|中心|镇|乡|处|科|站|所|政府|管委会|公司)$")
+
+
+def _by_unit(s: Sentence, st: State, before: str, qty: Quantity) -> None:
+    label = unit_label(before)
+    if label is None or not _UNIT_SUBJECT_RE.search(label) or label.startswith("在"):
+        return
+    place = re.search(r"在([^，,。；;在]{2,8}?)上[，,]", before)
+    if place:
+        label = f"{label}({place.group(1)})"
+    st.emit_q(s, "disclosure", "proactive_items_by_unit", label, qty)
+
+
+_CHANNEL_ITEMS = (
+    (re.compile(r"网站|网上"), "proactive_items_website"),
+    (re.compile(r"公报"), "proactive_items_gazette"),
+    (re.compile(r"微博"), "proactive_items_weibo"),
+    (re.compile(r"微信"), "proactive_items_wechat"),
+)
+
+
+def _category(s: Sentence, st: State, raw_label: str, qty: Quantity) -> None:
+    via = re.fullmatch(
+        r"[、,，]?(?:其中)?[:：,，]?(?:通过|在|经)?(?P<ch>[^，,、；;]{2,12}?)(?:上)?(?:主动)?(?:公开|发布|刊登|刊发)"
+        r"(?:的)?(?:政府)?(?:信息)?(?:数)?(?:为|共)?",
+        raw_label,
+    )
+    if via:
+        for regex, item in _CHANNEL_ITEMS:
+            if regex.search(via.group("ch")):
+                st.emit_q(s, "disclosure", item, "total", qty)
+                return
+        if re.fullmatch(r"其[他它](?:方式|形式|渠道)", via.group("ch")):
+            st.emit_q(s, "disclosure", "proactive_items_other_channels", "total", qty)
+            return
+    label = category_label(raw_label, qty.unit)
+    if label is None or re.search(r"申请|复议|诉讼|答复|收费|全文电子化|访问|浏览", label):
+        return
+    if st.proactive_total is not None and qty.value > st.proactive_total:
+        return
+    st.emit_q(s, "disclosure", "proactive_items_category", label, qty)
+
+
+def _open_breakdown(st: State, s: Sentence) -> None:
+    st.breakdown_left, st.breakdown_top = 8, s.top
+
+
+def _breakdown_items(s: Sentence, st: State, text: str) -> None:
+    """'…信息148条，占34.8%；政策…类信息21条' -> one category per quantity, label = text before it."""
+    pos = 0
+    for m in _ITEM_RE.finditer(text):
+        qty = quantity_from_match(m, "q")
+        gap = text[pos : m.start()]
+        pos = m.end()
+        if qty is None:
+            continue
+        cut = max(gap.rfind(c) for c in "，,；;。：:")
+        raw = gap[cut + 1 :]
+        if (
+            re.search(r"(?:主动公开|公开)(?:各类|各种)?(?:政府|政务)?信息(?:数|总数)?(?:为|共)?$", raw)
+            and "各" in raw
+        ):
+            continue
+        _category(s, st, raw, qty)
+
+
+def breakdown(s: Sentence, st: State) -> bool:
+    """Items of an open 其中/类别 list: '(二)全街道各站所发布统计动态98条' -> a category."""
+    opener = last_match(_LIST_OPEN_RE, s.text)
+    if opener and re.search(r"主动公开|公开|信息", s.text[: opener.end()]):
+        _open_breakdown(st, s)
+        _breakdown_items(s, st, s.text[opener.end() :])
+        return True
+    if (
+        s.text.startswith("其中")
+        and st.last_item == ("disclosure", "proactive_items")
+        and st.last_item_index == st.index - 1
+    ):
+        _open_breakdown(st, s)
+        if not proactive(s, st):
+            _breakdown_items(s, st, s.text)
+        return True
+    if not st.breakdown_left:
+        return False
+    if s.top != st.breakdown_top or (SUB_ENUM_RE.match(s.text) and not _ITEM_RE.search(s.text)):
+        st.breakdown_left = 0
+        return False
+    st.breakdown_left -= 1
+    if proactive(s, st):
+        return True
+    continues = st.prev_end in "；;:：" or SUB_ENUM_RE.match(s.text) is not None
+    if continues and _is_list(s.text):
+        _breakdown_items(s, st, s.text)
+        return True
+    return False
+
+
+def _is_list(text: str) -> bool:
+    """Most clauses end with a count ('…类信息21条，占4.9%；…'), or the sentence is an enumerated item."""
+    if SUB_ENUM_RE.match(text) and _ITEM_RE.search(text):
+        return True
+    clauses = [c for c in re.split(r"[，,；;。：:]", text) if c and not c.startswith("占")]
+    ending = [c for c in clauses if re.search(_ITEM_RE.pattern + r"(?:等)?$", c)]
+    return bool(clauses) and len(ending) * 2 >= len(clauses)
+
+
+def list_without_total(s: Sentence, st: State) -> None:
+    """主动公开公文3份、工作目标信息1条、人事信息1条 (no total printed): each item a category."""
+    m = re.search(r"主动公开(?:了)?", s.text)
+    if m is None or st.breakdown_left:
+        return
+    rest = s.text[m.end() :]
+    items = list(_ITEM_RE.finditer(rest))
+    if len(items) < 2 or not re.match(r"[^\d，,。；;]{1,20}" + _ITEM_RE.pattern, rest):
+        return
+    gaps = [rest[a.end() : b.start()] for a, b in zip(items, items[1:], strict=False)]
+    if not all(re.fullmatch(r"[、；;][^\d，,。；;、]{1,20}", g) for g in gaps):
+        return
+    _breakdown_items(s, st, rest)
+
+
+def bare_cumulative(s: Sentence, st: State) -> None:
+    """'历年累计608件' right after the sentence that gave the year's figure."""
+    if st.last_item is None or st.last_item_index != st.index - 1:
+        return
+    m = CUMULATIVE_RE.match(s.text)
+    if m and re.search(r"复议|诉讼|申诉|举报|申请|公开", m.group(0)) and st.last_item[0] != "disclosure":
+        return
+    if m and (qty := quantity_from_match(m, "q")) is not None:
+        section, item = st.last_item
+        st.emit_q(s, section, item, "total_cumulative", qty)
+
+
+# ---------------------------------------------------------------- key areas
+
+_PUBLISHED_RE = re.compile(r"(?:公开|发布|公布)(?:了)?")
+_KEY_AREA_RE = re.compile(r"(?P<label>[^，,。；;：:]{2,40}?)" + q("q", ("条", "宗", "件", "份")))
+
+
+def key_areas(s: Sentence, st: State) -> None:
+    """Under a 重点领域 heading: 公开X信息N条; elsewhere only '公开/发布…X信息N条'."""
+    in_section = "重点领域" in s.top or "重点领域" in s.sub
+    for clause in clauses(s.text):
+        verb = last_match(_PUBLISHED_RE, clause)
+        if verb is None:
+            continue
+        first = _PUBLISHED_RE.search(clause)
+        assert first is not None
+        if re.search(r"依申请|不予", clause[: first.start()]):
+            continue
+        tail = clause[verb.end() :]
+        m = _KEY_AREA_RE.fullmatch(tail)
+        if m is None:
+            if in_section:
+                _number_first_key_areas(s, st, tail)
+            continue
+        raw = m.group("label")
+        if not in_section and not re.search(r"信息(?:数|共|共计)?$", raw):
+            continue
+        qty = quantity_from_match(m, "q")
+        label = key_area_label(raw, qty.unit if qty else None)
+        if (
+            qty is None
+            or label is None
+            or re.search(r"^(?:各类|相关|有关|其他)?信息$|政府信息$|政务信息$", label)
+        ):
+            continue
+        st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
+
+
+_NUMBER_FIRST_RE = re.compile(
+    r"(?:共|共计|了)?" + q("q", ("条", "宗", "件", "份")) + r"(?P<label>[^、，,。；;和及与\d]{2,20})"
+)
+
+
+def _number_first_key_areas(s: Sentence, st: State, tail: str) -> None:
+    """'公开25宗征收土地公告、24宗征地补偿方案信息和13宗一书三方案' (under a 重点领域 heading)."""
+    items = list(_NUMBER_FIRST_RE.finditer(tail))
+    if not items or items[0].start() > 2:
+        return
+    for m in items:
+        qty = quantity_from_match(m, "q")
+        label = key_area_label(m.group("label"), qty.unit if qty else None)
+        if qty is None or label is None or re.search(r"^(?:各类|相关|有关|其他)?信息$|政府信息$", label):
+            continue
+        st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
+
+
+# Text of a flattened 2019/2021 template table, or a digit run of a table: not prose.

@@ -1,0 +1,85 @@
+"""Stated zeros (未收到…申请 / 未发生…行政复议和行政诉讼 / 无…收费) and printed nils ('申请数为零')."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.prose.sentences import Sentence
+from ingest.prose.state import APPEAL_WORDS_RE, State, clauses
+
+_NEG_RE = re.compile(
+    r"(?:暂不存在|不存在|暂无|尚无|尚未|暂未|没有|没|未|无)(?!予|论|法|关|偿|疑|误|限|线|纸|人|不|经|按)"
+)
+_NOT_CHARGED_RE = re.compile(r"(?:暂不|不|免费|无偿)(?:收取|收)费|免费提供|无偿提供")
+_COMPLAINT_WORDS_RE = re.compile(r"申诉|举报")
+_FEE_WORDS_RE = re.compile(r"收费|收取.{0,6}费|费用")
+
+
+def stated_zeros(s: Sentence, st: State) -> None:
+    """未收到…申请 / 未发生…行政复议和行政诉讼 / 无…收费及减免 -> value 0, stated_zero."""
+    for clause in clauses(s.text):
+        m = _NEG_RE.search(clause)
+        if m is None:
+            _not_charged(s, st, clause)
+            continue
+        span = clause[m.start() :]
+        if APPEAL_WORDS_RE.search(span):
+            if "公开" in clause or APPEAL_WORDS_RE.search(s.top):
+                _appeal_zeros(s, st, span)
+        elif (
+            "申请" in span[:40]
+            and (re.search(r"公开|信息", span) or "申请" in s.top)
+            and "申请人" not in span
+        ):
+            if not re.search(r"答复|办理|处理|不予|补正|延期|收费", span.split("申请")[0]):
+                st.emit(s, "applications", "applications_received", "total", 0, status="stated_zero")
+        elif _FEE_WORDS_RE.search(span) or "减免" in span:
+            if "信息公开" in clause or "依申请" in clause or "收费" in s.top:
+                _fee_zeros(s, st, span)
+        else:
+            _not_charged(s, st, clause)
+
+
+def _appeal_zeros(s: Sentence, st: State, span: str) -> None:
+    if "复议" in span:
+        st.emit(s, "appeals", "administrative_reconsideration", "total", 0, status="stated_zero")
+    if "诉讼" in span:
+        st.emit(s, "appeals", "administrative_litigation", "total", 0, status="stated_zero")
+    if _COMPLAINT_WORDS_RE.search(span):
+        st.emit(s, "appeals", "complaints", "total", 0, status="stated_zero")
+
+
+def _fee_zeros(s: Sentence, st: State, span: str) -> None:
+    if re.search(r"税", span):
+        return
+    if _FEE_WORDS_RE.search(span):
+        st.emit(s, "fees", "fees_collected", "amount_yuan", 0, status="stated_zero")
+    if "减免" in span:
+        st.emit(s, "fees", "fee_waivers", "amount_yuan", 0, status="stated_zero")
+
+
+def _not_charged(s: Sentence, st: State, clause: str) -> None:
+    if _NOT_CHARGED_RE.search(clause) and ("信息" in clause or "收费" in s.top) and "税" not in clause:
+        st.emit(s, "fees", "fees_collected", "amount_yuan", 0, status="stated_zero")
+
+
+_NIL = r"(?:均|都|皆)?为(?:零|0)(?![\d.件条个次起])"
+_APPLICATIONS_NIL_RE = re.compile(r"(?:信息公开|依)申请(?:公开)?(?:的)?(?:件数|总数|数量|数)?" + _NIL)
+_APPEALS_NIL_RES = (
+    (re.compile(r"行政复议(?:案件)?(?:数量|数)?" + _NIL), ("administrative_reconsideration",)),
+    (re.compile(r"行政诉讼(?:案件)?(?:数量|数)?" + _NIL), ("administrative_litigation",)),
+    (
+        re.compile(r"行政复议(?:案件)?(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量|数)?" + _NIL),
+        ("administrative_reconsideration", "administrative_litigation"),
+    ),
+)
+
+
+def printed_nil(s: Sentence, st: State) -> None:
+    """'申请数为零', '行政复议和行政诉讼均为0' (no unit): a printed 0."""
+    if _APPLICATIONS_NIL_RE.search(s.text):
+        st.emit(s, "applications", "applications_received", "total", 0)
+    for regex, items in _APPEALS_NIL_RES:
+        if regex.search(s.text):
+            for item in items:
+                st.emit(s, "appeals", item, "total", 0)
