@@ -30,7 +30,7 @@ _HEADER_RE = re.compile(
 )
 _UNITS = "万元|人次|件次|条|件|个|次|元|人|项|篇|份"
 _ROW_RE = re.compile(
-    rf"(?P<label>[^\d\s][^\d]*?)\s*[(（]?(?:单位[:：])?(?P<unit>{_UNITS})[)）]?\s*(?P<nums>\d(?:\d|[ \t]|,(?=\d)|\.(?=\d))*)"
+    rf"(?P<label>[^\d\s][^\d]{0,60}?)\s*[(（]?(?:单位[:：])?(?P<unit>{_UNITS})[)）]?\s*(?P<nums>\d(?:\d|[ \t]|,(?=\d)|\.(?=\d))*)"
 )
 _ENUM_START_RE = re.compile(r"^[.、．]")
 # A note in brackets inside a label: "(不同渠道和方式公开相同信息计1条)" - its digits are not values.
