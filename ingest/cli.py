@@ -29,6 +29,7 @@ def ingest_command(
 ) -> None:
     """Read report files into raw Parquet tables (reports, cells, figures, errors)."""
     from ingest.pipeline import ingest_paths
+    from ingest.raw import RawTableError
 
     raw_dir = raw or Path(os.environ.get("OGI_RAW") or "data/raw")
     missing = [str(p) for p in paths if not p.exists()]
@@ -38,8 +39,15 @@ def ingest_command(
     if manifest is not None and not manifest.is_file():
         typer.echo(f"error: manifest {manifest} not found", err=True)
         raise typer.Exit(2)
-    with _progress() as progress:
-        summary = ingest_paths(paths, raw_dir, manifest=manifest, full=full, workers=workers, progress=progress)
+    try:
+        with _progress() as progress:
+            summary = ingest_paths(paths, raw_dir, manifest=manifest, full=full, workers=workers, progress=progress)
+    except RawTableError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as e:  # full disk, read-only folder …: the previous raw tables are left as they were
+        typer.echo(f"error: {e}; the raw tables in {raw_dir} were left unchanged", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"ingest: {summary.line()} -> {raw_dir}")
     if strict and summary.quarantined:
         typer.echo(f"error: {summary.quarantined} file(s) quarantined (see {raw_dir}/errors)", err=True)

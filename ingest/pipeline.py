@@ -239,6 +239,8 @@ def ingest_paths(
     state = _read_state(raw_dir)
     hashed, new_state = _hash_files(files, state)
     prev = {t: raw.read_table(raw_dir, t) for t in ("reports", "errors")}
+    for t in ("cells", "figures"):  # read only when rows change, but a broken file must stop the run now
+        raw.check_table(raw_dir, t)
     done_reports = _done(prev["reports"], "report_id", full)
     done_errors = _done(prev["errors"], "source_sha256", full)
 

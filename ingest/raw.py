@@ -28,16 +28,39 @@ def table_path(raw: Path, table: str) -> Path:
     return raw / table / PART
 
 
+class RawTableError(Exception):
+    """A previous raw table that cannot be read: the run stops rather than lose its rows."""
+
+
 def read_table(raw: Path, table: str) -> pa.Table:
-    """The table as written by the last run; an empty table when there is none."""
+    """The table as written by the last run; an empty table when there is none.
+
+    An unreadable file raises RawTableError: carrying on would silently drop every row in it."""
     path = table_path(raw, table)
     schema = TABLES[table]
     if not path.exists():
         return schema.empty_table()
     try:
         return pq.read_table(path, schema=schema)
-    except (pa.ArrowInvalid, OSError):
-        return schema.empty_table()  # unreadable previous state: the run rebuilds what it ingests
+    except (pa.ArrowInvalid, OSError) as e:
+        raise RawTableError(
+            f"{path} cannot be read ({e}); move it away (or delete {raw}) and re-run `ogi ingest` "
+            "on every report folder to rebuild it"
+        ) from e
+
+
+def check_table(raw: Path, table: str) -> None:
+    """Raise RawTableError when the previous file's footer cannot be read (cheap: no rows read)."""
+    path = table_path(raw, table)
+    if not path.exists():
+        return
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowInvalid, OSError) as e:
+        raise RawTableError(
+            f"{path} cannot be read ({e}); move it away (or delete {raw}) and re-run `ogi ingest` "
+            "on every report folder to rebuild it"
+        ) from e
 
 
 def write_table(raw: Path, table: str, data: pa.Table) -> Path:

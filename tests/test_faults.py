@@ -147,11 +147,6 @@ def _ingested_copy(reference: Path, tmp: Path) -> Path:
     return raw
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingest.raw.read_table turns an unreadable previous table into an empty one and the run carries on: "
-    "`ogi ingest` exits 0, says nothing, and leaves the corrupt cells/part-0.parquet in place (every build "
-    "then fails on it); had any report been re-ingested, all other reports' cells would have been dropped "
-    "silently. Expected: refuse with an error naming the file, or rebuild the lost rows (treat as --full)."))
 def test_ingest_over_a_corrupt_raw_file_recovers_or_names_it(corpus: Path, reference: Path, tmp_path: Path) -> None:
     raw = _ingested_copy(reference, tmp_path)
     part = next((raw / "cells").glob("*.parquet"))
@@ -180,7 +175,6 @@ _TRACEBACK = ("the OSError is reported, file named, nothing damaged, but as a Py
               "does not catch OSError and print `error: ...` with a non-zero exit like its other errors")
 
 
-@pytest.mark.xfail(strict=True, reason=_TRACEBACK.format(cli="ingest/cli.py ingest_command"))
 def test_ingest_on_a_full_disk_fails_clearly_and_damages_nothing(corpus: Path, reference: Path, tmp_path: Path) -> None:
     raw = _ingested_copy(reference, tmp_path)
     before = tree_digest(raw)
@@ -212,7 +206,6 @@ _pl.Path.mkdir = _no_mkdir
 """
 
 
-@pytest.mark.xfail(strict=True, reason=_TRACEBACK.format(cli="ingest/cli.py ingest_command"))
 def test_ingest_into_a_read_only_folder_fails_clearly(corpus: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
