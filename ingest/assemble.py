@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest import chrome, layout, pipetables
-from ingest.model import Cell, Document, Line, Section, Table
+from ingest.model import Document, Line, Section, Table
 from ingest.normalize import is_traditional, normalize_line, to_simplified
 
 Block = Line | Table
@@ -126,8 +126,8 @@ def _is_meta_table(t: Table, meta: dict[str, str]) -> bool:
             if key and value and chrome.META_KEYS.get(value.rstrip(":：").strip()) is None:
                 found.setdefault(key, value)
     keys = sum(1 for row in t.rows for c in row if c.origin and c.text.rstrip(":：").strip() in chrome.META_KEYS)
-    cells = sum(1 for row in t.rows for c in row if c.origin and c.text)
-    if keys >= 2 and keys * 2 >= cells * 0.8:
+    filled = sum(1 for row in t.rows for c in row if c.origin and c.text)
+    if keys >= 2 and keys * 2 >= filled * 0.8:
         for k, v in found.items():
             meta.setdefault(k, v)
         return True
@@ -192,20 +192,19 @@ def _pipe_tables(
 
 
 def _table_of(block: list, lines: list[Line]) -> Table | None:
+    """A table from a run of cell lines (one cell a line) or of row lines (`a | b | c |`)."""
     if isinstance(block[0][1], list):
-        rows = [[pipetables.PipeCell(t, 0, lines[k].no) for t in cells] for k, cells in block]
-        width = max(len(r) for r in rows)
-        if len(rows) < 2:
+        if len(block) < 2:
             return None
-    else:
-        cells = [c for _, c in block]
-        if len(cells) < _MIN_TABLE_CELLS or sum(1 for c in cells if c.text) < 2:
-            return None
-        rows, width, warnings = pipetables.rows_from_cells(cells)
-        table = pipetables.build_table(0, rows, width)
-        table.warnings.extend(warnings)
-        return table
-    return pipetables.build_table(0, rows, width)
+        row_cells = [[pipetables.PipeCell(t, 0, lines[k].no) for t in texts] for k, texts in block]
+        return pipetables.build_table(0, row_cells, max(len(r) for r in row_cells))
+    cells = [c for _, c in block]
+    if len(cells) < _MIN_TABLE_CELLS or sum(1 for c in cells if c.text) < 2:
+        return None
+    rows, width, warnings = pipetables.rows_from_cells(cells)
+    table = pipetables.build_table(0, rows, width)
+    table.warnings.extend(warnings)
+    return table
 
 
 def _prose(line: Line) -> Line:
@@ -221,7 +220,3 @@ def _heading_before(located: list[tuple[int, Section]], index: int) -> str | Non
             break
         heading = s.heading
     return heading
-
-
-def grid_cell(row: int, col: int, text: str, line: int | None, header: bool = False, origin: bool = True) -> Cell:
-    return Cell(row=row, col=col, text=text, line=line, is_header=header, origin=origin)

@@ -10,7 +10,8 @@ A manifest row (path, url, title, published, organ) fills page_meta where the do
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ingest.assemble import Block, Source, assemble
@@ -40,6 +41,7 @@ UNSUPPORTED = {
     ".gz", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".mp4", ".exe", ".ofd",
 }  # fmt: skip
 MANIFEST_KEYS = ("title", "published", "organ", "url")
+_READERS = ("text", "html", "markdown", "docx", "pdf")
 MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -84,21 +86,13 @@ def document_from_bytes(data: bytes, path: Path, manifest_row: Mapping[str, str]
     return doc
 
 
-def _reader(fmt: str):  # noqa: ANN202 - returns a reader function
-    if fmt == "html":
-        from ingest.readers import html as reader
-    elif fmt == "markdown":
-        from ingest.readers import markdown as reader
-    elif fmt == "docx":
-        from ingest.readers import docx as reader
-    elif fmt == "pdf":
-        from ingest.readers import pdf as reader
-    else:
-        from ingest.readers import text as reader
-    return _guarded(reader.read)
+def _reader(fmt: str) -> Callable[[bytes, Source], list[Block]]:
+    """The reader module's `read`, imported on first use (lxml, python-docx, pypdf are heavy)."""
+    module = importlib.import_module(f"ingest.readers.{fmt if fmt in _READERS else 'text'}")
+    return _guarded(module.read)
 
 
-def _guarded(read):  # noqa: ANN001, ANN202
+def _guarded(read: Callable[[bytes, Source], list[Block]]) -> Callable[[bytes, Source], list[Block]]:
     def run(data: bytes, src: Source) -> list[Block]:
         try:
             return read(data, src)
