@@ -1,14 +1,19 @@
 """Real area chains and realistic organ names for synthetic reports.
 
-A small built-in list of real administrative areas (province > prefecture > county > township, with
-the 6-digit code of the county). When the gazetteer seed `seeds/areas.csv` exists it is not needed:
-the generator only needs plausible, real names, not full coverage.
+Areas come from the gazetteer seed `seeds/areas.csv` (every current county with its townships,
+12-digit codes) when it exists, else from a small built-in list of real areas (county codes only).
+The corpus therefore follows the gazetteer: a changed seed file changes which places are drawn.
 """
 
 from __future__ import annotations
 
+import csv
 import random
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+AREAS_CSV = Path(__file__).resolve().parents[2] / "seeds" / "areas.csv"
 
 # (province, prefecture, county, county_code, townships)
 _AREAS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
@@ -39,9 +44,42 @@ _AREAS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
 )
 
 # Province-level codes of the provinces above (first two digits + 0000).
-PROVINCE_CODES = {
-    a[0]: a[3][:2] + "0000" for a in _AREAS
-}
+PROVINCE_CODES = {a[0]: a[3][:2] + "0000" for a in _AREAS}
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    province: str
+    prefecture: str | None
+    county: str
+    codes: tuple[str, str, str]  # province, prefecture (or ''), county codes
+    townships: tuple[tuple[str, str], ...]  # (name, code)
+
+
+def _builtin() -> list[County]:
+    return [County(p, f, c, (code[:2] + "0000", code[:4] + "00", code), tuple((t, code) for t in towns))
+            for p, f, c, code, towns in _AREAS]
+
+
+@lru_cache(maxsize=2)
+def counties(path: Path = AREAS_CSV) -> tuple[County, ...]:
+    """Every current county with townships, from the gazetteer seed; the built-in list without it."""
+    if not path.exists():
+        return tuple(_builtin())
+    towns: dict[str, list[tuple[str, str]]] = {}
+    rows = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            if r.get("abolished") == "true":
+                continue
+            if r["level"] == "township" and r["county_code12"]:
+                towns.setdefault(r["county_code12"], []).append((r["name"], r["code12"]))
+            elif r["level"] == "county":
+                rows.append(r)
+    out = [County(r["province"], r["prefecture"] or None, r["name"],
+                  (r["province_code12"], r["prefecture_code12"], r["code12"]), tuple(towns[r["code12"]]))
+           for r in rows if towns.get(r["code12"])]
+    return tuple(out) if out else tuple(_builtin())
 
 DEPARTMENTS = (
     "人民政府办公室", "发展和改革委员会", "教育局", "公安局", "民政局", "司法局", "财政局",
@@ -76,30 +114,36 @@ class Organ:
 
 
 def _dept_name(place: str, dept: str, level: str) -> str:
-    if level == "province":
-        dept = dept.replace("局", "厅") if dept not in ("统计局", "审计局", "信访局") else dept
-        return place.removesuffix("省") + "省" + dept if not place.endswith("市") else place + dept
+    """A department's name: provinces and autonomous regions have 厅 where cities have 局."""
+    if level == "province" and not place.endswith("市") and dept not in ("统计局", "审计局", "信访局"):
+        dept = dept.replace("局", "厅")
     return place + dept
 
 
 def pick_organ(rng: random.Random) -> Organ:
     """A real area and an organ in it. Most organs are county/township ones, as in reality."""
-    prov, pref, county, code, towns = rng.choice(_AREAS)
+    chosen = rng.choice(counties())
+    prov, pref, county, towns = chosen.province, chosen.prefecture, chosen.county, chosen.townships
+    prov_code, pref_code, code = chosen.codes
     level = rng.choices(("province", "prefecture", "county", "township"), weights=(3, 12, 45, 40))[0]
     kind = "government" if level == "township" else rng.choices(("government", "department"), (25, 75))[0]
     dept = rng.choice(DEPARTMENTS) if kind == "department" else None
+    if level == "prefecture" and pref is None:
+        level = "county"  # municipalities: no prefecture between the province and its districts
     if level == "province":
-        code = PROVINCE_CODES[prov]
+        code = prov_code
         name = prov + "人民政府" if dept is None else _dept_name(prov, dept, level)
         return Organ(name, kind, level, prov, None, None, None, code, dept)
     if level == "prefecture":
-        code = code[:4] + "00"
-        name = pref + "人民政府" if dept is None else pref + dept
+        assert pref is not None
+        code = pref_code
+        gov = "行政公署" if pref.endswith("地区") else "人民政府"
+        name = pref + gov if dept is None else pref + dept
         return Organ(name, kind, level, prov, pref, None, None, code, dept)
     if level == "county":
-        prefix = "" if pref in MUNICIPALITIES else pref
+        prefix = "" if pref is None or pref in MUNICIPALITIES else pref
         name = prefix + county + ("人民政府" if dept is None else dept)
         return Organ(name, kind, level, prov, pref, county, None, code, dept)
-    town = rng.choice(towns)
+    town, town_code = rng.choice(towns)
     name = county + town + ("办事处" if town.endswith("街道") else "人民政府")
-    return Organ(name, "government", "township", prov, pref, county, town, code, None)
+    return Organ(name, "government", "township", prov, pref, county, town, town_code, None)
