@@ -29,9 +29,39 @@ _HEADER_RE = re.compile(
     rf"(?P<cols>(?:(?:{_COL_WORDS})\s*)+)"
 )
 _UNITS = "万元|人次|件次|条|件|个|次|元|人|项|篇|份"
-_ROW_RE = re.compile(
-    rf"(?P<label>[^\d\s][^\d]{0,60}?)\s*[(（]?(?:单位[:：])?(?P<unit>{_UNITS})[)）]?\s*(?P<nums>\d(?:\d|[ \t]|,(?=\d)|\.(?=\d))*)"
+# A unit directly followed by digits ends a row label: "…申请数条00", "…公开数 条 1630 20080".
+_ANCHOR_RE = re.compile(
+    rf"[(（]?(?:单位[:：])?(?P<unit>{_UNITS})[)）]?\s*(?P<nums>\d(?:\d|[ \t]|,(?=\d)|\.(?=\d))*)"
 )
+_MAX_LABEL = 60
+
+
+@dataclass(frozen=True, slots=True)
+class RowMatch:
+    label: str  # the text since the previous row's digits, up to the unit
+    unit: str
+    nums: str
+    start: int  # where the label starts
+    end: int  # where the digits end
+
+
+def _row_matches(body: str) -> list[RowMatch]:
+    """Rows of a flattened table: every unit followed by digits, with the digit-free label before it."""
+    out = []
+    prev_end = 0
+    for a in _ANCHOR_RE.finditer(body):
+        gap = body[prev_end : a.start()]
+        cut = max((i for i, ch in enumerate(gap) if ch.isdigit()), default=-1) + 1
+        cut = max(cut, len(gap) - _MAX_LABEL)
+        label = gap[cut:]
+        stripped = label.lstrip()
+        if stripped:
+            start = prev_end + cut + (len(label) - len(stripped))
+            out.append(RowMatch(stripped, a.group("unit"), a.group("nums"), start, a.end()))
+        prev_end = a.end()
+    return out
+
+
 _ENUM_START_RE = re.compile(r"^[.、．]")
 # A note in brackets inside a label: "(不同渠道和方式公开相同信息计1条)" - its digits are not values.
 _NOTE_RE = re.compile(r"[(（](?!单位)[^()（）]{3,40}[)）]")
@@ -97,19 +127,19 @@ def _rows(
 ) -> list[Row]:
     rows: list[Row] = []
     body = _NOTE_RE.sub(lambda n: " " * len(n.group()), body)  # keep offsets for line numbers
-    matches = list(_ROW_RE.finditer(body))
+    matches = _row_matches(body)
     enum = 0  # the enumerator ("1." "2、") of the current row, 0 when it has none
     context: tuple[str, str] | None = None  # (section, item) of the latest parent row
     for i, m in enumerate(matches):
-        raw_label = m.group("label").strip()
+        raw_label = m.label.strip()
         enumerated = bool(_ENUM_START_RE.match(raw_label)) or raw_label.startswith("其中")
         enum = (enum + 1 if enum else 1) if enumerated else 0
         label = re.sub(r"^[.、．]\s*", "", raw_label)
         label = re.sub(r"^其中\s*[:：]?\s*", "", label)
-        nums = m.group("nums").strip()
+        nums = m.nums.strip()
         nxt = matches[i + 1] if i + 1 < len(matches) else None
         # "…41815092.政府公报公开": the next row's enumerator is glued to this row's digits.
-        if nxt is not None and nxt.start() == m.end() and _ENUM_START_RE.match(nxt.group("label")):
+        if nxt is not None and nxt.start == m.end and _ENUM_START_RE.match(nxt.label):
             nums = _drop_enumerator(nums, enum + 1 if enum else 1)
         tokens = nums.split()
         if has_code and len(tokens) > ncols:
@@ -118,9 +148,7 @@ def _rows(
         key = map_label(label, context if enumerated else None)
         if not enumerated:
             context = (key[0], key[1]) if key else None
-        row = Row(
-            len(rows), label, m.group("unit"), tokens, _line_at(marks, base + m.start()), enumerated, key
-        )
+        row = Row(len(rows), label, m.unit, tokens, _line_at(marks, base + m.start), enumerated, key)
         row.candidates = _candidates(tokens, ncols)
         rows.append(row)
     _distrust_glued_runs_when_cells_are_missing(rows, ncols)
