@@ -80,6 +80,14 @@ def test_sql_block_runs_and_returns_its_columns(sql: str, example: Path) -> None
     assert frame.columns == tree.named_selects, "the query's columns changed"
     assert frame.height > 0, "the query returns no rows on the example warehouse"
     assert any(frame[column].null_count() < frame.height for column in frame.columns)
+    for column in frame.columns:  # shares are shares
+        if column.endswith("_rate"):
+            values = [float(v) for v in frame[column].drop_nulls().to_list()]
+            assert all(0 <= v <= 1 for v in values), f"{column} outside [0, 1]: {values}"
+    order = tree.args.get("order")
+    if order and tree.args.get("limit") and len(order.expressions) == 1 and order.expressions[0].args.get("desc"):
+        key = frame[order.expressions[0].this.name].drop_nulls().to_list()
+        assert key == sorted(key, reverse=True)
 
 
 def test_sh_blocks_run_in_order(workspace: Path) -> None:
