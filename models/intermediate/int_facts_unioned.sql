@@ -54,34 +54,32 @@ prose_facts as (
     where section is not null and item is not null and measure is not null
 ),
 
-unioned as (
-    select * from table_facts
+unioned as not materialized (
+    -- read again by each step below rather than copied
+    select *, hash(report_id, section, item, measure) as key_hash from table_facts
     union all
-    select * from prose_facts
+    select *, hash(report_id, section, item, measure) as key_hash from prose_facts
 ),
 
 keys_stated_twice as (
-    -- the few keys more than one cell or figure states; every other key needs no ranking
-    select report_id, section, item, measure
+    -- the few keys more than one cell or figure states (by hash: a collision only sends a key
+    -- through the ranking below, which compares the real columns); every other key needs no ranking
+    select key_hash
     from unioned
-    group by report_id, section, item, measure
+    group by key_hash
     having count(*) > 1
 ),
 
 uncontested as (
     select u.*, 1 as n_candidates
     from unioned as u
-    anti join keys_stated_twice as k
-        on k.report_id = u.report_id and k.section = u.section
-       and k.item = u.item and k.measure = u.measure
+    anti join keys_stated_twice as k on k.key_hash = u.key_hash
 ),
 
 contested as (
     select u.*
     from unioned as u
-    semi join keys_stated_twice as k
-        on k.report_id = u.report_id and k.section = u.section
-       and k.item = u.item and k.measure = u.measure
+    semi join keys_stated_twice as k on k.key_hash = u.key_hash
 ),
 
 contested_preferred as (
