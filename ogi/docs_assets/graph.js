@@ -133,6 +133,21 @@
     });
     box.appendChild(svg);
     box.setAttribute("data-rendered", String(data.nodes.length));
+    if (width > box.clientWidth) addFitToggle(box, svg, width, height);
+  }
+
+  function addFitToggle(box, svg, width, height) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "fit";
+    button.textContent = "fit to width";
+    button.addEventListener("click", function () {
+      var fitted = svg.getAttribute("width") === "100%";
+      svg.setAttribute("width", fitted ? width : "100%");
+      svg.setAttribute("height", fitted ? height : "");
+      button.textContent = fitted ? "fit to width" : "actual size";
+    });
+    box.parentNode.insertBefore(button, box);
   }
 
   function filterList() {
