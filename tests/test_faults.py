@@ -101,8 +101,11 @@ def _killed_ingest(corpus: Path, tmp: Path, when: str) -> Path:
     if when in _KILLED:
         return _KILLED[when][0]
     raw = tmp / f"raw-{when}"
-    first = run_ogi(["ingest", str(corpus / "a"), "--raw", str(raw), "--workers", "1"])
-    assert first.returncode == 0, first.stderr
+    half = tmp / "raw-half"  # the first half ingested once, copied for each kill
+    if not half.exists():
+        first = run_ogi(["ingest", str(corpus / "a"), "--raw", str(half), "--workers", "1"])
+        assert first.returncode == 0, first.stderr
+    shutil.copytree(half, raw)
     args = ["ingest", str(corpus), "--raw", str(raw), "--workers", "1"]
     if when.startswith("write-"):
         res = run_ogi(args, KILL_AT_WRITE.replace("{n}", when.removeprefix("write-")))
