@@ -53,8 +53,9 @@ def key_area_label(raw: str, unit: str | None) -> str | None:
     label = label.replace("方面的", "").replace("方面", "")
     label = re.sub(r"(?:情况|共|共计|合计|数)+$", "", label)
     if "等" in label:
+        # 'A、B等C信息' names the kind C (A, B are examples); 'A等C信息' and 'A等信息' keep A
         head, _, tail = label.rpartition("等")
-        label = head + tail if tail in ("信息", "") else tail
+        label = tail if "、" in head and tail not in ("信息", "") else head + tail
     return _checked(with_unit(label, unit))
 
 
