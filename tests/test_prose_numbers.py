@@ -41,6 +41,9 @@ def test_quantity(text: str, value: float, approx: bool, unit: str) -> None:
         "〔2019〕60号",
         "率100%",
         "第二十条",
+        "数十条",
+        "上千件",
+        "几百条",
     ],
 )
 def test_no_quantity_without_a_unit(text: str) -> None:
