@@ -43,7 +43,10 @@ _UNIT_ALT = "|".join(UNITS)
 
 ARABIC = r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?"  # never the tail of a longer digit run
 # not after 数/几/上 ('数十条' = dozens, '上千条' = a thousand or so: no number is printed)
-CHINESE = r"(?<![零〇○一二两三四五六七八九十百千万数几上])[零〇○一二两三四五六七八九十百千万]+"
+CHINESE = (
+    r"(?<![零〇○一二两三四五六七八九十百千万])"
+    r"(?:[零〇○一二两三四五六七八九]|(?<![数几上])[十百千万])[零〇○一二两三四五六七八九十百千万]*"
+)
 _APPROX_BEFORE = r"近|约|逾|超过|将近|大约"
 _APPROX_AFTER = r"余|多"
 _APPROX_TAIL = r"左右|以上|多"
