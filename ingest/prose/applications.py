@@ -91,6 +91,7 @@ _PLAIN_RESPONSES = tuple(
         (r"(?:非|不属于|不是)(?:《条例》所指)?政府信息", "not_government_information"),
         (r"(?:属于)?已主动公开(?:范围)?", "already_public"),
         (r"告知(?:通过)?其他途径(?:办理)?", "referred_elsewhere"),
+        (r"(?:申请内容)?不明确", "unclear_request"),
         (r"其[他它](?:类型|情形|情况|原因)?(?:答复|处理)?", "other"),
     )
 )
