@@ -100,6 +100,7 @@ def generate(n_reports: int, out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     organs = max(1, int(n_reports * 0.8))
     prefixes = "[" + ", ".join(f"'{p}'" for p in PROVINCES) + "]"
     con.execute(f"""
@@ -155,6 +156,7 @@ BARE_RUNNER = """
 import json, sys, duckdb
 plan = json.load(open(sys.argv[1], encoding="utf-8"))
 con = duckdb.connect(sys.argv[2])
+con.execute("set enable_progress_bar = false")
 for statement in plan:
     con.execute(statement).fetchall()
 con.close()

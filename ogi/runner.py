@@ -244,6 +244,7 @@ class Session:
         with Publication(self.warehouse) as publication:
             try:
                 con = duckdb.connect(str(publication.path))
+                con.execute("set enable_progress_bar = false")
             except duckdb.Error as exc:
                 if is_lock_error(exc):
                     raise WarehouseLockedError(lock_message(publication.path, exc)) from exc
@@ -278,6 +279,7 @@ class Session:
             raise OgiError(f"{self.warehouse} does not exist yet; run `ogi build` first")
         try:
             con = duckdb.connect(str(self.warehouse), read_only=True)
+            con.execute("set enable_progress_bar = false")
         except duckdb.Error as exc:
             if is_lock_error(exc):
                 raise WarehouseLockedError(lock_message(self.warehouse, exc)) from exc
