@@ -37,41 +37,56 @@ known_names as (
     select name from history where name not in ('市辖区', '县')
 ),
 
--- every substring of the organ name that is an area name, with its span
-organ_spans as (
-    select report_id, organ_name, unnest(range(1, length(organ_name) + 1)) as start_pos
-    from reports
-    where organ_name is not null
+-- every substring of the organ name that is an area name, with its span: only substrings that end
+-- in a character some area name ends in (市, 区, 县, 镇, 街道 …) are looked up
+name_tails as (
+    select distinct right(name, 1) as tail_char from known_names
+),
+
+-- tokens depend on the organ name only: find them once per distinct name
+organ_names as (
+    select distinct organ_name from reports where organ_name is not null
+),
+
+organ_ends as (
+    select organ_name, unnest(range(2, length(organ_name) + 1)) as end_pos
+    from organ_names
 ),
 
 organ_substrings as (
-    select report_id, organ_name, start_pos, unnest(range(2, 17)) as n_chars
-    from organ_spans
+    select e.organ_name, e.end_pos, unnest(range(2, least(e.end_pos, 16) + 1)) as n_chars
+    from organ_ends as e
+    where substr(e.organ_name, e.end_pos, 1) in (select tail_char from name_tails)
 ),
 
-organ_tokens_all as (
-    select s.report_id, s.start_pos, s.start_pos + s.n_chars - 1 as end_pos, k.name as token
+name_tokens_all as (
+    select s.organ_name, s.end_pos - s.n_chars + 1 as start_pos, s.end_pos, k.name as token
     from organ_substrings as s
     inner join known_names as k
-        on k.name = substr(s.organ_name, s.start_pos, s.n_chars)
-    where s.start_pos + s.n_chars - 1 <= length(s.organ_name)
+        on k.name = substr(s.organ_name, s.end_pos - s.n_chars + 1, s.n_chars)
 ),
 
-organ_tokens as (
+name_tokens as (
     -- drop names inside a longer one (东洲区 is not also 洲区); rank 1 = the organ's own area
     select
         t.*,
         row_number() over (
-            partition by t.report_id order by t.end_pos desc, t.end_pos - t.start_pos desc
+            partition by t.organ_name order by t.end_pos desc, t.end_pos - t.start_pos desc
         )                                                   as token_rank,
         t.token in (select alias from aliases)              as is_current
-    from organ_tokens_all as t
+    from name_tokens_all as t
     where not exists (
-        select 1 from organ_tokens_all as o
-        where o.report_id = t.report_id
+        select 1 from name_tokens_all as o
+        where o.organ_name = t.organ_name
           and o.start_pos <= t.start_pos and o.end_pos >= t.end_pos
           and (o.end_pos - o.start_pos) > (t.end_pos - t.start_pos)
     )
+),
+
+organ_tokens as (
+    select r.report_id, t.start_pos, t.end_pos, t.token, t.token_rank, t.is_current
+    from reports as r
+    inner join name_tokens as t using (organ_name)
 ),
 
 -- a parent the organ writes that is no longer a current name (宣武区 in 北京市宣武区大栅栏街道办事处):
@@ -91,10 +106,16 @@ subjects as (
     where t.token_rank = 1
 ),
 
+mentions_all as (
+    select report_id, unnest(area_mentions).name as name
+    from reports
+),
+
 mentions as (
-    select distinct r.report_id, m.name
-    from reports as r, unnest(r.area_mentions) as u(m)
-    where m.name is not null
+    -- only names of areas above township can support a candidate: keep just the known ones
+    select distinct m.report_id, m.name
+    from mentions_all as m
+    where m.name in (select alias from aliases)
 ),
 
 -- every organ token is a possible answer: rank 1 first, a parent (rank > 1) only as a fallback
