@@ -53,13 +53,16 @@ def split_sentences(doc: Document) -> list[Sentence]:
     subs: dict[int, str] = {}  # heading level (2: （一）, 3: 1., 4: (1)) -> its text
     in_table = False
     for line in doc.lines:
-        if _PIPE_CELL_RE.search(line.text) or line.text.rstrip().endswith("|"):
-            in_table = TABLE_START_RE.search(line.text) is not None or in_table
-            continue
-        if in_table and not line.text.strip():
+        body = line.text
+        if _PIPE_CELL_RE.search(body) or body.rstrip().endswith("|"):
+            body = re.sub(r"[\s|]+$", "", body)
+            if not _is_prose_cell(body):  # a table cell; a page laid out in a table cell is prose
+                in_table = TABLE_START_RE.search(body) is not None or in_table
+                continue
+        if in_table and not body.strip():
             continue
         in_table = False
-        for raw in _SPLIT_RE.split(_prose_part(line.text)):
+        for raw in _SPLIT_RE.split(_prose_part(body)):
             text = squash(raw)
             if not text:
                 continue
@@ -71,6 +74,11 @@ def split_sentences(doc: Document) -> list[Sentence]:
             sub = " / ".join(subs[k] for k in sorted(subs))
             out.append(Sentence(text, raw.strip(), line.no, top, sub))
     return out
+
+
+def _is_prose_cell(text: str) -> bool:
+    """Sentences, not a label or a number: long, with sentence punctuation."""
+    return len(text) >= 30 and re.search(r"[。；;，,]", text) is not None
 
 
 def _sub_level(text: str) -> int | None:
