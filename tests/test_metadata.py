@@ -217,3 +217,15 @@ def test_year_in_chinese_numerals() -> None:
 )
 def test_organ_from_title_variants(title: str, part: str) -> None:
     assert organ.organ_from_title(title) == part
+
+
+def test_department_from_body_self_reference() -> None:
+    text = ("我局认真贯彻…请与平潭综合实验区市场监督管理局办公室联系。我局…平潭综合实验区市场监督管理局"
+            "…我区经济…我局")
+    o = build(None, text)
+    assert (o.name, o.kind, o.level, o.source) == ("平潭综合实验区市场监督管理局", "department", "prefecture", "body")
+
+
+def test_department_self_reference_never_becomes_the_government() -> None:
+    o = build(None, "我局…我局…我区…晋安区…晋安区")
+    assert o.name is None

@@ -173,25 +173,47 @@ def government_word(core: str, given: str, text: str) -> str:
     return best if counts[best] else "人民政府"
 
 
-def from_body(text: str, mention_counts: Counter[str], gaz: Gazetteer) -> str | None:
-    """The area a report calls itself by (我区 → its most-named 区), or None."""
-    refs = Counter(SELF_REF.findall(text))
-    wanted: list[str] = []
-    for ref, _ in refs.most_common():
-        if ref in ("办", "街道"):
-            wanted = ["街道"]
-        elif ref in ("区", "县", "市", "镇", "乡", "旗"):
-            wanted = [ref]
-        else:
+DEPARTMENT_REFS = {"局": "局", "委": "委员会|委", "厅": "厅", "中心": "中心", "办": "办公室|办"}
+NAME_CHARS = re.compile(r"[\u4e00-\u9fff]{1,14}")
+
+
+def department_in_text(text: str, ref: str, gaz: Gazetteer) -> str | None:
+    """The most-written "<area><words><局>" of the text, for a report that calls itself 我局."""
+    tail = re.compile(rf"^([\u4e00-\u9fff]*?(?:{DEPARTMENT_REFS[ref]}))")
+    found: Counter[str] = Counter()
+    for _, end, area in find_in(text, gaz):
+        words = NAME_CHARS.match(text, end)
+        if not words:
             continue
-        break
-    if not wanted:  # no self-reference: the most-named township, if named more than once
+        m = tail.match(words.group(0))
+        if m and len(m.group(1)) >= 2 and not any(True for _ in find_in(m.group(1), gaz)):
+            found[area + m.group(1)] += 1
+    if not found:
+        return None
+    name, count = found.most_common(1)[0]
+    return name if count >= 2 else None
+
+
+def from_body(text: str, mention_counts: Counter[str], gaz: Gazetteer) -> tuple[str, str] | None:
+    """(kind, name) of the organ a report calls itself by: 我区 → its most-named 区 (a government),
+    我局 → its most-written "<area>…局" (a department); None when it cannot be told."""
+    refs = Counter(SELF_REF.findall(text))
+    top = refs.most_common(1)[0][0] if refs else None
+    streets = [(n, c) for n, c in mention_counts.items() if unit_class(n) == "街道"]
+    if top in DEPARTMENT_REFS and not (top == "办" and streets):
+        name = department_in_text(text, top, gaz)
+        return ("department", name) if name else None
+    if top in ("办", "街道"):
+        wanted = ["街道"]
+    elif top:
+        wanted = [top]
+    else:  # no self-reference: the most-named township, if named more than once
         wanted = list(TOWNSHIP_CLASSES)
     names = [(n, c) for n, c in mention_counts.items() if unit_class(n) in wanted]
     if not names:
         return None
     name, count = max(names, key=lambda nc: nc[1])
-    return name if count >= 2 or refs else None
+    return ("government", name) if count >= 2 or refs else None
 
 
 def build(
@@ -202,9 +224,11 @@ def build(
             kind, areas, rest = classify(raw, gaz)
             if kind:
                 return _finish(raw, source, kind, areas, rest, text, mention_counts, gaz)
-    core = from_body(text, mention_counts, gaz)
-    if core:
-        return _finish(core, "body", "government", [core], "", text, mention_counts, gaz)
+    found = from_body(text, mention_counts, gaz)
+    if found:
+        kind, raw = found
+        _, areas, rest = classify(raw, gaz)
+        return _finish(raw, "body", kind, areas or [raw], rest if kind == "department" else "", text, mention_counts, gaz)
     return Organ(warnings=["organ not found"])
 
 
