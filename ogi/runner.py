@@ -228,6 +228,10 @@ class Session:
                 self._run_and_publish(report, command, select, exclude, full_refresh, fail_fast, on_result)
         except OgiError as exc:
             report.error = str(exc)
+        except OSError as exc:  # full disk, read-only folder, …: the last good warehouse is untouched
+            where = exc.filename or self.warehouse
+            report.error = (f"cannot write {where}: {exc.strerror or exc}; {self.warehouse} is unchanged "
+                            f"(free some space, or build with --warehouse in a writable folder)")
         report.elapsed = time.perf_counter() - started
         artifacts.write_run_results(self.manifest, report)
         return report

@@ -106,7 +106,11 @@ class Publication:
         if warehouse.exists():
             _checkpoint_wal(warehouse)
             if copy_current:
-                shutil.copyfile(warehouse, self.path)
+                try:
+                    shutil.copyfile(warehouse, self.path)
+                except BaseException:
+                    self.discard()
+                    raise
 
     def publish(self) -> None:
         os.replace(self.path, self.warehouse)

@@ -333,7 +333,6 @@ _sh.copyfile = _copy
 READ_ONLY_ON_COPY = DISK_FULL_ON_COPY.replace("ENOSPC", "EACCES")
 
 
-@pytest.mark.xfail(strict=True, reason=_TRACEBACK.format(cli="ogi/cli.py build (OSError from ogi.warehouse.Publication)"))
 @pytest.mark.parametrize(("inject", "message"), [(DISK_FULL_ON_COPY, "No space left on device"),
                                                  (READ_ONLY_ON_COPY, "Permission denied")],
                          ids=["full-disk", "read-only"])
