@@ -41,7 +41,8 @@ UNITS = (
 )
 _UNIT_ALT = "|".join(UNITS)
 
-ARABIC = r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?"  # never the tail of a longer digit run
+# never the tail of a longer digit run; '1.2万条' carries its 万 (but '0.5万元' is money in 万元)
+ARABIC = r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?:万(?!元))?"
 # not after 数/几/上 ('数十条' = dozens, '上千条' = a thousand or so: no number is printed)
 CHINESE = (
     r"(?<![零〇○一二两三四五六七八九十百千万])"
@@ -85,6 +86,8 @@ def parse_numeral(text: str) -> float | None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?", t):
         return float(t)
+    if re.fullmatch(r"\d+(?:\.\d+)?万", t):
+        return round(float(t[:-1]) * 10000, 2)
     t = t.replace("○", "零").replace("〇", "零")
     try:
         return float(cn2an.cn2an(t, "smart"))

@@ -24,6 +24,8 @@ from ingest.numbers import find_quantities, parse_numeral, to_yuan
         ("0.5万元", 0.5, False, "万元"),
         ("两千份", 2000, False, "份"),
         ("近 2000余件次", 2000, True, "件次"),
+        ("1.2万条", 12000, False, "条"),
+        ("12万余条", 120000, True, "条"),
     ],
 )
 def test_quantity(text: str, value: float, approx: bool, unit: str) -> None:

@@ -24,6 +24,7 @@ _SPLIT_RE = re.compile(
 )
 _QUOTES_RE = re.compile(r"[“”\"'‘’「」『』]")
 _SPACE_RE = re.compile(r"(?<![0-9A-Za-z])\s+|\s+(?![0-9A-Za-z])")
+_LABEL_COLON_RE = re.compile(r"(?<=[\u4e00-\u9fff])[:：](?=\d)")
 _PIPE_CELL_RE = re.compile(r"\s\|+\s*$")
 
 
@@ -38,7 +39,8 @@ class Sentence:
 
 def squash(text: str) -> str:
     """Drop quotes and the spaces Chinese text does not need (keep '12 34' apart)."""
-    return _SPACE_RE.sub("", _QUOTES_RE.sub("", text)).strip()
+    text = _SPACE_RE.sub("", _QUOTES_RE.sub("", text)).strip()
+    return _LABEL_COLON_RE.sub("", text)  # '申请数：12件' reads as '申请数12件'
 
 
 def _prose_part(text: str) -> str:
