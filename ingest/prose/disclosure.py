@@ -46,7 +46,7 @@ def proactive(s: Sentence, st: State) -> bool:
                 m.group("verb") == "公开"
                 and not (m.group("kind") or m.group("gov") or "主动公开" in s.top + s.sub)
             )
-            or (m.group("verb") == "发布" and not m.group("gov"))
+            or (m.group("verb") == "发布" and not (m.group("gov") or m.group("kind")))
         ):
             continue
         qty = quantity_from_match(m, "q")
@@ -59,9 +59,7 @@ def proactive(s: Sentence, st: State) -> bool:
         if st.breakdown_left and "各" not in subject:
             _category(s, st, "主动公开信息" if not subject else subject + "主动公开信息", qty)
             continue
-        if "各" in subject or (
-            st.proactive_total is not None and subject and not _SELF_SUBJECT_RE.match(subject)
-        ):
+        if st.proactive_total is not None and subject and not _SELF_SUBJECT_RE.match(subject):
             if not _UNIT_SUBJECT_RE.search(subject.split("，")[-1]):
                 continue
             _by_unit(s, st, before, qty)
@@ -70,17 +68,17 @@ def proactive(s: Sentence, st: State) -> bool:
         if "历年" in clause or ("累计" in clause and not re.search(r"全年|本年|今年|年度|\d{4}年", clause)):
             st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", qty)
             continue
-        if st.proactive_total is None:
-            st.emit_q(s, "disclosure", "proactive_items", "total", qty)
+        # a restatement keeps the first figure unless that one was approximate (see State.emit)
+        if st.emit_q(s, "disclosure", "proactive_items", "total", qty):
             st.proactive_total = qty.value
-            st.remember("disclosure", "proactive_items")
-            rest = s.text[m.end() :]
-            cm = CUMULATIVE_RE.match(re.sub(r"^[，,、]", "", rest))
-            if cm and (cq := quantity_from_match(cm, "q")) is not None:
-                st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", cq)
-            if "其中" in rest:
-                _open_breakdown(st, s)
-                _breakdown_items(s, st, rest[rest.index("其中") :])
+        st.remember("disclosure", "proactive_items")
+        rest = s.text[m.end() :]
+        cm = CUMULATIVE_RE.match(re.sub(r"^[，,、]", "", rest))
+        if cm and (cq := quantity_from_match(cm, "q")) is not None:
+            st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", cq)
+        if "其中" in rest:
+            _open_breakdown(st, s)
+            _breakdown_items(s, st, rest[rest.index("其中") :])
     return matched
 
 

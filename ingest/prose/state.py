@@ -52,6 +52,13 @@ class State:
     ) -> bool:
         key = (section, item, measure)
         if key in self.keys:
+            earlier = next(f for f in self.figures if (f.section, f.item, f.measure) == key)
+            if earlier.approx and not approx and status == earlier.status:  # '1000余条' then '1023条'
+                self.figures[self.figures.index(earlier)] = FigureRecord(
+                    section, item, measure, value, status, approx, unit, s.raw, s.line
+                )
+                self.keys[key] = value
+                return True
             if self.keys[key] != value:
                 self.warnings.append(
                     f"prose states {'/'.join(key)} twice: {self.keys[key]} and {value} (line {s.line}); kept the first"
