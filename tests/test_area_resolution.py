@@ -162,6 +162,12 @@ def test_township_under_an_old_county_is_placed_at_the_old_county(con) -> None:
     assert one(con, "北京市西城区大栅栏街道办事处", year=2020)["area_code"] == "110102013000"
 
 
+def test_a_unit_that_only_changed_its_code_stays_current(con) -> None:
+    # 江达县 was 542122 under 昌都地区 until 2013, the same county as today's 540321
+    row = one(con, "江达县人民政府", year=2010)
+    assert (row["resolution_status"], row["area_code"]) == ("resolved", "540321000000")
+
+
 def test_chaohu_is_a_prefecture_in_2009_and_a_county_city_now(con) -> None:
     assert one(con, "巢湖市人民政府", year=2009)["area_code"] == "341400000000"
     now = one(con, "巢湖市人民政府", year=2015)

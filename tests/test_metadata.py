@@ -229,3 +229,12 @@ def test_department_from_body_self_reference() -> None:
 def test_department_self_reference_never_becomes_the_government() -> None:
     o = build(None, "我局…我局…我区…晋安区…晋安区")
     assert o.name is None
+
+
+def test_longest_name_wins_over_a_shorter_one_inside_it() -> None:
+    assert names("溧阳市古县街道办事处") == ["溧阳市", "古县街道"]
+
+
+def test_two_character_county_in_a_chain_or_organ_name() -> None:
+    assert names("地址:盂县上社镇人民政府") == ["盂县", "上社镇"]
+    assert build("盂县上社镇人民政府", "盂县上社镇").name == "盂县上社镇人民政府"

@@ -72,7 +72,7 @@ def organ_from_title(title: str | None) -> str | None:
 def split_organ(raw: str, gaz: Gazetteer) -> tuple[list[str], str]:
     """(area names at the start, the rest): 靖远县三滩镇人民政府 → ([靖远县, 三滩镇], 人民政府)."""
     areas, pos = [], 0
-    for start, end, name in find_in(raw, gaz):
+    for start, end, name in find_in(raw, gaz, short_ok=True):
         gap = raw[pos:start]
         if gap not in ("", "政府"):  # 宣武区政府大栅栏街道办事处 keeps its chain
             break

@@ -37,7 +37,7 @@ class Place:
 @dataclass
 class Gazetteer:
     by_alias: dict[str, list[Place]]
-    tails: frozenset[str]  # last characters of every alias
+    heads: frozenset[str]  # first characters of every alias
 
     def places(self, name: str) -> list[Place]:
         return self.by_alias.get(name, [])
@@ -79,25 +79,39 @@ def gazetteer() -> Gazetteer:
         by_alias.setdefault(r["name"], []).append(Place(None, r["level"], host))
     for g in GENERIC_NAMES:
         by_alias.pop(g, None)
-    return Gazetteer(by_alias, frozenset(a[-1] for a in by_alias))
+    return Gazetteer(by_alias, frozenset(a[0] for a in by_alias))
 
 
-def find_in(text: str, gaz: Gazetteer | None = None) -> Iterator[tuple[int, int, str]]:
-    """(start, end, name) of every area name in `text`, longest match at each end, left to right."""
+def _longest_at(text: str, pos: int, gaz: Gazetteer) -> str | None:
+    if pos >= len(text) or text[pos] not in gaz.heads:
+        return None
+    for size in range(min(MAX_ALIAS, len(text) - pos), 1, -1):
+        name = text[pos : pos + size]
+        if name in gaz.by_alias:
+            return name
+    return None
+
+
+def find_in(text: str, gaz: Gazetteer | None = None, short_ok: bool = False) -> Iterator[tuple[int, int, str]]:
+    """(start, end, name) of every area name in `text`: leftmost-longest, left to right.
+
+    溧阳市古县街道 gives 溧阳市, 古县街道 (not the county 古县): at each position the longest name
+    starting there wins, and the scan resumes after it. A two-character name (盂县, 和县) counts
+    only inside a chain of names or before an organ word, unless `short_ok` (an organ's own name).
+    """
     gaz = gaz or gazetteer()
-    taken_until, chained_at = 0, -1
-    for end in range(1, len(text) + 1):
-        if text[end - 1] not in gaz.tails:
-            continue
-        for size in range(min(MAX_ALIAS, end), 1, -1):
-            start = end - size
-            name = text[start:end]
-            if name in gaz.by_alias and start >= taken_until:
-                if size == 2 and start != chained_at and not text.startswith(SHORT_NAME_NEXT, end):
-                    continue
-                yield start, end, name
-                taken_until = chained_at = end
-                break
+    pos, chained_at, n = 0, -1, len(text)
+    while pos < n - 1:
+        found = _longest_at(text, pos, gaz)
+        if found and len(found) == 2 and not short_ok:
+            end = pos + 2
+            if not (pos == chained_at or text.startswith(SHORT_NAME_NEXT, end) or _longest_at(text, end, gaz)):
+                found = None
+        if found:
+            yield pos, pos + len(found), found
+            pos = chained_at = pos + len(found)
+        else:
+            pos += 1
 
 
 def mentions(lines: list[Line]) -> list[AreaMention]:

