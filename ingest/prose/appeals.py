@@ -44,7 +44,10 @@ def appeals(s: Sentence, st: State) -> None:
         st.last_item is not None and st.last_item[0] == "appeals" and st.last_item_index == st.index - 1
     )
     if not (
-        "公开" in s.text or follows_appeal or APPEAL_WORDS_RE.search(s.top) or APPEAL_WORDS_RE.search(s.sub)
+        re.search(r"信息公开|政府信息|依申请|公开申请", s.text)
+        or follows_appeal
+        or APPEAL_WORDS_RE.search(s.top)
+        or APPEAL_WORDS_RE.search(s.sub)
     ):
         return
     if re.search(r"热线|12345|诉求", s.text):
