@@ -238,3 +238,9 @@ def test_longest_name_wins_over_a_shorter_one_inside_it() -> None:
 def test_two_character_county_in_a_chain_or_organ_name() -> None:
     assert names("地址:盂县上社镇人民政府") == ["盂县", "上社镇"]
     assert build("盂县上社镇人民政府", "盂县上社镇").name == "盂县上社镇人民政府"
+
+
+def test_site_name_in_the_page_title_is_dropped() -> None:
+    d = doc("正文", page_meta={"title": "2017年平山区政府信息公开年度报告_本溪市平山区人民政府"})
+    assert header.title(d, header.page_meta(d)) == "2017年平山区政府信息公开年度报告"
+    assert organ.organ_from_title("本溪市平山区人民政府门户网站") is None

@@ -75,7 +75,7 @@ def _fields(text: str) -> list[tuple[str, str]]:
 def title(doc: Document, meta: dict[str, str]) -> str | None:
     """The report's title: page metadata, else the first heading-like line naming a report year."""
     if meta.get("title"):
-        return _clean(meta["title"])
+        return _report_part(_clean(meta["title"]))
     lines = [ln.text.strip() for ln in _head_lines(doc.lines)]
     for i, text in enumerate(lines):
         if not (REPORT_WORDS.search(text) and TITLE_YEAR.search(text)) or len(text) > 60 or FIELD.search(text):
@@ -88,6 +88,18 @@ def title(doc: Document, meta: dict[str, str]) -> str | None:
                 text = prev + text
         return text
     return None
+
+
+SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|——|--|\s-\s)\s*")
+
+
+def _report_part(title: str) -> str:
+    """"平山区2017年…年度报告_本溪市平山区人民政府" → the part naming the report."""
+    parts = [p for p in SITE_SEPARATOR.split(title) if p]
+    for p in parts:
+        if REPORT_WORDS.search(p):
+            return p
+    return title
 
 
 def _clean(text: str) -> str:

@@ -60,8 +60,8 @@ def unit_class(name: str) -> str | None:
 
 def organ_from_title(title: str | None) -> str | None:
     """The organ part of a title: the text before the year or the 信息公开 phrase."""
-    if not title:
-        return None
+    if not title or not re.search(r"报告|年报", title):
+        return None  # a site name ("XX市人民政府门户网站") is not a report title
     parts = [TITLE_TAIL.sub("", p.strip(" :|")) for p in TITLE_SPLIT.split(title)]
     for p in parts:
         if len(p) >= 2:
