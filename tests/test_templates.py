@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from ingest.cellvalue import parse_cell
+from ingest.model import Document, Line
+from ingest.templates import extract_tables
 from ingest.templates.labels import LABELS_CSV, template_spec
 from ingest.templates.split import APPEALS_15, NO_RULE, ROW_TOTAL_7, ColumnRule, row_candidates, solve_table
 from ingest.templates.tokens import Token
@@ -119,3 +121,33 @@ def test_fm11_split_number_rejoined_only_when_arithmetic_proves_it() -> None:
     assert sol.rows[0].cells == ["12", "0", "0", "0", "0", "0", "12"]
     sol = solve_table({0: _runs("1", "2", "0", "0", "0", "0", "0", "0")}, 7, NO_RULE, (), {})
     assert sol.rows[0].cells is None
+
+
+def _doc(*lines: str) -> Document:
+    return Document("mem.txt", "text", "utf-8", "0" * 64, 0, [Line(i + 1, t) for i, t in enumerate(lines)])
+
+
+def test_template_is_read_from_the_headers_not_the_year() -> None:
+    assert extract_tables(_doc())[0] == "unknown"
+    assert extract_tables(_doc("2021年本镇未收到政府信息公开申请。"))[0] == "pre2019"
+    t, cells, _ = extract_tables(_doc("2018年报告", "第二十条第(一)项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章 1 2 3"))
+    assert t == "2021" and [c.value for c in cells if c.item == "regulations"] == [1, 2, 3]
+    t, _, _ = extract_tables(_doc("第二十条第(一)项 信息内容 本年新制作数量 本年新公开数量 对外公开总数量 规章 1 2 3"))
+    assert t == "2019"
+    # table 四 alone is the same in both templates: cells, but no template claimed
+    t, cells, _ = extract_tables(_doc("行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 " + "0 " * 15))
+    assert t == "unknown" and len([c for c in cells if c.status == "reported"]) == 15
+
+
+def test_odd_input_never_raises() -> None:
+    for lines in [("|",), (" | ||",), ("第二十条第(一)项",), ("三、收到和处理政府信息公开申请情况", "申请人情况"),
+                  ("一、本年新收政府信息公开申请数量" + "9" * 400,), ("行政复议行政诉讼结果维持" + "1" * 200,)]:
+        template, cells, warnings = extract_tables(_doc(*lines))
+        assert template in ("2019", "2021", "unknown", "pre2019")
+        assert all(c.status in ("reported", "blank", "na_marker", "text", "unplaced") for c in cells)
+
+
+def test_unit_written_in_a_cell_wins_over_the_header() -> None:
+    _, cells, _ = extract_tables(_doc("第二十条第(八)项", "信息内容 本年收费金额(单位:万元)", "行政事业性收费 3940元"))
+    fee = next(c for c in cells if c.item == "administrative_fees")
+    assert (fee.value, fee.unit) == (3940, "元")

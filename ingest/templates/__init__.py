@@ -21,7 +21,15 @@ __all__ = ["extract_tables"]
 
 
 def extract_tables(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
-    """Return (template, cells, warnings) for one document. Never raises on odd input."""
+    """Return (template, cells, warnings) for one document. Never raises on odd input: a parser
+    failure comes back as template `unknown`, no cells and a warning naming the error."""
+    try:
+        return _extract(doc)
+    except Exception as exc:  # a bad document must not stop a batch
+        return "unknown", [], [f"template tables: parser failed ({type(exc).__name__}: {exc}); no table cells"]
+
+
+def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
     stream = build_stream(doc)
     regions = find_regions(stream)
     template = detect_template(stream, regions)

@@ -27,6 +27,8 @@ from ingest.cellvalue import parse_cell
 from ingest.templates.tokens import Token, glued_digits
 
 MAX_ROW_CANDIDATES = 512
+MAX_ROW_NODES = 100_000  # search steps for one row before it is declared ambiguous
+MAX_CELL_DIGITS = 12  # no template cell holds more digits (money has decimals after them)
 MAX_TABLE_NODES = 200_000
 MAX_SOLUTIONS = 64
 
@@ -117,7 +119,8 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
     out: list[list[str]] = []
     cells: list[str] = []
     values: list[float | None] = []
-    overflow = False
+    overflow = sum(len(a.text) for a in atoms) > width * MAX_CELL_DIGITS
+    nodes = 0
 
     def push(piece: str) -> bool:
         cells.append(piece)
@@ -129,7 +132,10 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
         values.pop()
 
     def walk(ai: int, off: int) -> None:
-        nonlocal overflow
+        nonlocal overflow, nodes
+        nodes += 1
+        if nodes > MAX_ROW_NODES:
+            overflow = True
         if overflow:
             return
         left = width - len(cells)
@@ -149,8 +155,8 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
         dashes = atoms[ai].dashes
         for e in inner:
             piece = text[off:e]
-            if not dashes and _leading_zero(piece):
-                break  # every longer piece from here starts with 0 too
+            if not dashes and (_leading_zero(piece) or e - off > MAX_CELL_DIGITS):
+                break  # every longer piece from here fails too
             if push(piece):
                 walk(ai, e)
             pop()
@@ -174,6 +180,8 @@ def _ok_tail(piece: str, splittable: bool) -> bool:
     when the 2 belongs to the cell before: both are tried, this only rejects '0,758'/'1231,758')."""
     if not splittable:
         return True
+    if len(re.match(r"[+-]?(\d*)", piece).group(1)) > MAX_CELL_DIGITS:  # type: ignore[union-attr]
+        return False
     if "," in piece:
         head = re.match(r"[+-]?(\d+),", piece)
         if head is None or len(head.group(1)) > 3 or head.group(1).startswith("0"):
