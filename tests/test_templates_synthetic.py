@@ -25,6 +25,8 @@ from ingest.read import document_from_bytes
 from ingest.templates import extract_tables
 
 N_REPORTS = 150
+# .docx is slow to read (python-docx): a slice of the corpus is enough for its grid path
+PER_FORMAT = {"docx": 40}
 SEED = 20240401
 # damage after which free text can lose a blank cell without trace (or mistake '-' for a sign)
 _TRACELESS = {"blank_cells", "na_marker"}
@@ -80,7 +82,7 @@ def _check(fmt: str, r: SynthReport, cells: list[CellRecord], template: str, tal
 def test_every_cell_comes_back(fmt: str, reports: list[SynthReport]) -> None:
     tally: Counter[str] = Counter()
     problems: list[str] = []
-    for r in reports:
+    for r in reports[:PER_FORMAT.get(fmt, N_REPORTS)]:
         doc = document_from_bytes(r.render(fmt), Path(f"{r.id}{EXTENSIONS[fmt]}"))
         template, cells, _ = extract_tables(doc)
         problems += _check(fmt, r, cells, template, tally)
