@@ -151,3 +151,12 @@ def test_unit_written_in_a_cell_wins_over_the_header() -> None:
     _, cells, _ = extract_tables(_doc("第二十条第(八)项", "信息内容 本年收费金额(单位:万元)", "行政事业性收费 3940元"))
     fee = next(c for c in cells if c.item == "administrative_fees")
     assert (fee.value, fee.unit) == (3940, "元")
+
+
+def test_mixed_report_keeps_table_three_rows_of_its_own_layout() -> None:
+    rows = ["一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1", "(六)其他处理 1 0 0 0 0 0 1", "(七)总计 1 0 0 0 0 0 1"]
+    t, cells, warnings = extract_tables(_doc("第二十条第(一)项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章 0 0 0",
+                                             "三、收到和处理政府信息公开申请情况", "申请人情况", *rows))
+    assert t == "2021"
+    assert [c.value for c in cells if c.item == "other_handling"] == [1, 0, 0, 0, 0, 0, 1]
+    assert any("2019 layout" in w for w in warnings)

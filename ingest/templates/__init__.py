@@ -14,7 +14,7 @@ from __future__ import annotations
 from ingest.model import CellRecord, Document
 from ingest.templates.labels import template_spec
 from ingest.templates.parse import read_appeals, read_template_tables
-from ingest.templates.regions import detect_template, find_regions
+from ingest.templates.regions import applications_template, detect_template, find_regions
 from ingest.templates.stream import build_stream
 
 __all__ = ["extract_tables"]
@@ -37,7 +37,10 @@ def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
         return template, [], []
     spec = template_spec(template if template in ("2019", "2021") else "2021")
     warnings: list[str] = []
-    cells = read_template_tables(stream, spec, regions.disclosure, regions.applications, warnings)
+    apps_spec = template_spec(applications_template(stream, regions, template))
+    if apps_spec.template != spec.template:
+        warnings.append(f"table 三 follows the {apps_spec.template} layout inside a {spec.template} report")
+    cells = read_template_tables(stream, spec, apps_spec, regions.disclosure, regions.applications, warnings)
     if regions.disclosure is None:
         warnings.append("table 二 (第二十条 主动公开) not found: no disclosure facts")
     if regions.applications is None:

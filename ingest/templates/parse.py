@@ -294,7 +294,8 @@ def applications_rules(spec: TableSpec) -> list[ColumnRule]:
     ]
 
 
-def read_template_tables(stream: Stream, template: TemplateSpec, regions_disclosure: tuple[int, int] | None,
+def read_template_tables(stream: Stream, template: TemplateSpec, apps_template: TemplateSpec,
+                         regions_disclosure: tuple[int, int] | None,
                          regions_apps: tuple[int, int] | None, warnings: list[str]) -> list[CellRecord]:
     d_specs = template.disclosure_tables()
     d_reads: list[RowRead] = []
@@ -303,7 +304,7 @@ def read_template_tables(stream: Stream, template: TemplateSpec, regions_disclos
     if regions_disclosure is not None:
         signed = template.template == "2019"  # 本年增/减 is a signed change
         d_reads, _ = read_rows(stream, regions_disclosure, d_specs, keep_extra=False, warnings=warnings, signed=signed)
-    apps = template.tables["applications"]
+    apps = apps_template.tables["applications"]
     if regions_apps is not None:
         a_reads, extras = read_rows(stream, regions_apps, [apps], keep_extra=True, warnings=warnings)
     vanish = _blanks_vanish(d_reads + a_reads, template)

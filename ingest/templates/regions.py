@@ -97,3 +97,19 @@ def detect_template(stream: Stream, regions: Regions) -> str:
     if regions.appeals is not None:
         return "unknown"  # table 四 is the same in both templates: it cannot tell them apart
     return "pre2019" if key.strip() else "unknown"
+
+
+def applications_template(stream: Stream, regions: Regions, template: str) -> str:
+    """Table 三's own layout: the 2021 one has three (六) sub-rows (逾期不补正 …), the 2019 one a
+    single (六)其他处理 row. Read from the table itself, so a report mixing a 2021 table 二 with a
+    2019 table 三 (or the reverse) keeps every row."""
+    fallback = template if template in ("2019", "2021") else "2021"
+    if regions.applications is None:
+        return fallback
+    a, b = regions.applications
+    part = stream.key[a:b]
+    if any(fold_key(m) in part for m in APPS_2021):
+        return "2021"
+    if fold_key("(六)其他处理") in part:
+        return "2019"
+    return fallback
