@@ -160,3 +160,13 @@ def test_mixed_report_keeps_table_three_rows_of_its_own_layout() -> None:
     assert t == "2021"
     assert [c.value for c in cells if c.item == "other_handling"] == [1, 0, 0, 0, 0, 0, 1]
     assert any("2019 layout" in w for w in warnings)
+
+
+def test_row_labels_match_without_their_enumeration() -> None:
+    _, cells, _ = extract_tables(_doc("三、收到和处理政府信息公开申请情况", "申请人情况",
+                                      "本年新收政府信息公开申请数量 2 0 0 0 0 0 2", "属于国家秘密 1 0 0 0 0 0 1",
+                                      "信访举报投诉类申请 1 0 0 0 0 0 1"))
+    got = {(c.item, c.measure): c.value for c in cells if c.status == "reported"}
+    assert got[("new_received", "total")] == 2
+    assert got[("denied_state_secret", "natural_person")] == 1
+    assert got[("not_processed_petition_complaint", "total")] == 1

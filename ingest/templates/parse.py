@@ -34,6 +34,7 @@ from ingest.templates.split import (
 from ingest.templates.stream import CELL_END, ROW_END, Stream, fold_key
 from ingest.templates.tokens import Token, tokens_between
 
+_ENUM = re.compile(r"^(?:\d{1,2}\.|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\.)")
 # An unknown row in the applications table is kept (raw label, no key) when its label says so.
 _EXTRA_ROW_WORDS = re.compile(r"小计|合计|其中|其他|其它|无法联系")
 
@@ -59,6 +60,9 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
             cands += [("column", fold_key(v), c.label, spec.name, None) for v in c.labels]
         for r in spec.rows:
             cands += [("row", fold_key(v), r.label, spec.name, r) for v in r.labels]
+            # the label without its enumeration (属于国家秘密 for 1.属于国家秘密), when still distinctive
+            cands += [("row", bare, r.label, spec.name, r) for v in r.labels
+                      if len(bare := _ENUM.sub("", fold_key(v))) >= 4 and bare != fold_key(v)]
     cands.sort(key=lambda c: -len(c[1]))
     a, b = region
     taken = [False] * (b - a)

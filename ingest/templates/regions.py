@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.templates.labels import template_spec
 from ingest.templates.stream import Stream, fold_key
 
 _BANNER = re.compile(r"第二十条第\((?:一|五|六|八|九)\)项")
@@ -26,6 +25,7 @@ MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数"
 MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
                 "其他对外管理服务事项", "采购项目数量", "政府集中采购")
 APPS_2021 = ("逾期不补正", "逾期未按收费通知")
+_APPS_CORES = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理", "本年度办理结果")
 
 
 @dataclass
@@ -92,8 +92,8 @@ def detect_template(stream: Stream, regions: Regions) -> str:
         part = key[a:b]
         if any(fold_key(m) in part for m in APPS_2021):
             return "2021"
-        if any(fold_key(r.label) in part for r in template_spec("2019").tables["applications"].rows):
-            return "2019"
+        if any(core in part for core in _APPS_CORES):
+            return "2019"  # table 三 without the 2021 (六) sub-rows
     if regions.appeals is not None:
         return "unknown"  # table 四 is the same in both templates: it cannot tell them apart
     return "pre2019" if key.strip() else "unknown"
