@@ -122,3 +122,9 @@ def test_small_template_fixture(path: Path) -> None:
         assert sum(1 for c in cells if c.status != "unplaced" and not (c.item and c.measure)) == want["unkeyed_cells"]
     for text in want["warnings"]:
         assert any(text in w for w in warnings), f"no warning mentions {text!r}: {warnings}"
+
+
+def test_cells_point_at_their_physical_table() -> None:
+    _, cells, _ = extract_tables(load_document(SMALL / "shanghai_2019_blanks.html"))
+    index = {c.table: c.table_index for c in cells}
+    assert index["disclosure_art20_9"] == 0 and index["applications"] == 1 and index["appeals"] == 2

@@ -50,4 +50,16 @@ def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
     else:
         where = "its heading is present but the table is missing" if regions.appeals_heading is not None else "not found"
         warnings.append(f"table 四 (行政复议、行政诉讼): {where}; no appeals facts")
+    _set_table_index(doc, cells)
     return template, cells, warnings
+
+
+def _set_table_index(doc: Document, cells: list[CellRecord]) -> None:
+    """Point each cell at the physical table of doc.tables its line falls in, when there is one."""
+    spans = [(t.start_line, t.end_line, i) for i, t in enumerate(doc.tables)
+             if t.start_line is not None and t.end_line is not None]
+    if not spans:
+        return
+    for c in cells:
+        if c.line is not None:
+            c.table_index = next((i for a, b, i in spans if a <= c.line <= b), None)
