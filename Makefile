@@ -25,6 +25,7 @@ warehouse: $(STAMP)
 build: ingest warehouse
 
 test: $(STAMP)
+	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
