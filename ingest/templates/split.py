@@ -291,8 +291,8 @@ def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans:
 
 
 def _needs_cut(tokens: Sequence[Token], width: int) -> bool:
-    return all(len(v) < width and any(t.kind == "run" and glued_digits(t.text) for t in v)
-               for v in sign_variants(tokens))
+    """Fewer tokens than cells: any reading must cut a run or split a '-5' into '-' and 5."""
+    return len(tokens) < width
 
 
 def capacity_short(tokens: Sequence[Token], width: int) -> bool:
