@@ -281,6 +281,19 @@ def ingest_paths(
     return summary
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the ingest process dies (kill -9 leaves pool workers blocked forever)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="ogi-parent-watch").start()
+
+
 def _done(table: pa.Table, key: str, full: bool) -> set[str]:
     if full or table.num_rows == 0:
         return set()
@@ -320,7 +333,7 @@ def _run(todo: list, workers: int | None, progress: Callable[[int, int], None] |
                 progress(i + 1, n)
         return out
     chunk = max(1, min(64, n // (workers * 8) or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
         for i, res in enumerate(pool.map(_process_item, todo, chunksize=chunk)):
             out.append(res)
             if progress:
