@@ -170,3 +170,11 @@ def test_row_labels_match_without_their_enumeration() -> None:
     assert got[("new_received", "total")] == 2
     assert got[("denied_state_secret", "natural_person")] == 1
     assert got[("not_processed_petition_complaint", "total")] == 1
+
+
+def test_dash_before_a_number_in_a_signed_column_is_not_guessed() -> None:
+    # 2019 行政强制 '--2-': '-' | -2 | '-'  or  '--' | 2 | '-': both fit three cells
+    row = [Token("na", "--", 1), Token("run", "2", 1), Token("na", "-", 1)]
+    assert solve_table({0: row}, 3, signed=True).rows[0].cells is None
+    # an applications row has no signed cells: '-' is a marker
+    assert solve_table({0: row}, 3).rows[0].cells == ["--", "2", "-"]

@@ -234,13 +234,13 @@ def _glued(t: Token) -> bool:
 
 def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_rules: Sequence[ColumnRule],
                   warnings: list[str], *, label_spans: bool = False, blanks_vanish: bool = False,
-                  layout: Layout | None = None) -> list[CellRecord]:
+                  layout: Layout | None = None, signed: bool = False) -> list[CellRecord]:
     cols: Layout = layout if layout is not None else spec.columns
     width = len(cols)
     with_values = {r.row.position: r for r in reads if r.values}
     names = {p: f"{spec.name} '{r.row.label}'" for p, r in with_values.items()}
     sol: TableSolution = solve_table({p: r.values for p, r in with_values.items()}, width, rule, column_rules, names,
-                                     label_spans=label_spans, cuts_need_identity=blanks_vanish)
+                                     label_spans=label_spans, cuts_need_identity=blanks_vanish, signed=signed)
     warnings.extend(sol.warnings)
     out: list[CellRecord] = []
     for read in reads:
@@ -275,14 +275,14 @@ def applications_layout(stream: Stream, region: tuple[int, int], spec: TableSpec
     return cols, rule
 
 
-def _blanks_vanish(reads: list[RowRead], template: TemplateSpec) -> bool:
+def _blanks_vanish(reads: list[RowRead], template: TemplateSpec, signed: bool) -> bool:
     """Evidence in free text that empty cells leave no trace: a row label followed directly by
     the next label, or fewer digits than cells."""
     for r in reads:
         width = len(template.tables[r.row.table].columns)
         if not r.values and r.free_text:
             return True
-        if capacity_short(r.values, width):
+        if capacity_short(r.values, width, signed):
             return True
     return False
 
@@ -302,22 +302,22 @@ def read_template_tables(stream: Stream, template: TemplateSpec, apps_template: 
                          regions_disclosure: tuple[int, int] | None,
                          regions_apps: tuple[int, int] | None, warnings: list[str]) -> list[CellRecord]:
     d_specs = template.disclosure_tables()
+    signed = template.template == "2019"  # 本年增/减 is a signed change
     d_reads: list[RowRead] = []
     a_reads: list[RowRead] = []
     extras: list[ExtraRow] = []
     if regions_disclosure is not None:
-        signed = template.template == "2019"  # 本年增/减 is a signed change
         d_reads, _ = read_rows(stream, regions_disclosure, d_specs, keep_extra=False, warnings=warnings, signed=signed)
     apps = apps_template.tables["applications"]
     if regions_apps is not None:
         a_reads, extras = read_rows(stream, regions_apps, [apps], keep_extra=True, warnings=warnings)
-    vanish = _blanks_vanish(d_reads + a_reads, template)
+    vanish = _blanks_vanish(d_reads, template, signed) or _blanks_vanish(a_reads, template, False)
     if vanish:
         warnings.append("blank cells leave no trace in this text: glued runs are cut only where an identity checks them")
     out: list[CellRecord] = []
     for spec in d_specs:
         mine = [r for r in d_reads if r.row.table == spec.name]
-        out += table_records(spec, mine, NO_RULE, (), warnings, blanks_vanish=vanish)
+        out += table_records(spec, mine, NO_RULE, (), warnings, blanks_vanish=vanish, signed=signed)
     if regions_apps is not None:
         layout, rule = applications_layout(stream, regions_apps, apps)
         if len(layout) != len(apps.columns):

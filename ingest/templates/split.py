@@ -260,29 +260,38 @@ def without_span_fillers(tokens: Sequence[Token], width: int, label_spans: bool 
     return list(seen.values())
 
 
-def sign_variants(tokens: Sequence[Token], limit: int = 64) -> list[list[Token]]:
-    """In glued text '5-3' is 5 then -3, or 5, a '-' marker, then 3: every reading of each
-    '-'-led run (capped at `limit` readings; '+' is never a marker)."""
+def sign_variants(tokens: Sequence[Token], signed: bool = False, limit: int = 64) -> list[list[Token]]:
+    """In glued text '5-3' is 5 then -3, or 5, a '-' marker, then 3; in a signed column '--2'
+    is '-' then -2 as well as '--' (or '-', '-') then 2. Every reading (capped at `limit`;
+    '+' is never a marker)."""
     out: list[list[Token]] = [[]]
     for t in tokens:
         alts = [[t]]
         if t.kind == "run" and t.text.startswith("-") and len(t.text) > 1:
             alts.append([Token("na", "-", t.line), Token("run", t.text[1:], t.line)])
-        out = [[*o, *a] for o in out for a in alts]
+        grown = [[*o, *a] for o in out for a in alts]
+        if signed and t.kind == "run" and t.text[:1].isdigit():
+            for o in out:  # the last dash of a marker run before the number may be its sign
+                if o and o[-1].kind == "na" and set(o[-1].text) == {"-"}:
+                    rest = [Token("na", o[-1].text[1:], o[-1].line)] if len(o[-1].text) > 1 else []
+                    grown.append([*o[:-1], *rest, Token("run", "-" + t.text, t.line)])
+        out = grown
         if len(out) > limit:
             return [list(tokens)]
     return out
 
 
-def row_options(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool = False) -> tuple[list[list[str]], bool]:
+def row_options(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool = False,
+                signed: bool = False) -> tuple[list[list[str]], bool]:
     """Every reading of a row (sign readings, span fillers and cuts) that satisfies `rule`."""
-    return _candidates(tokens, width, rule, label_spans)
+    return _candidates(tokens, width, rule, label_spans, signed)
 
 
-def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool) -> tuple[list[list[str]], bool]:
+def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool,
+                signed: bool = False) -> tuple[list[list[str]], bool]:
     out: list[list[str]] = []
     overflow = False
-    variants = [v for sv in sign_variants(tokens) for v in without_span_fillers(sv, width, label_spans)]
+    variants = [v for sv in sign_variants(tokens, signed) for v in without_span_fillers(sv, width, label_spans)]
     for variant in variants:
         cands, over = row_candidates(variant, width, rule)
         overflow = overflow or over
@@ -295,12 +304,12 @@ def _needs_cut(tokens: Sequence[Token], width: int) -> bool:
     return len(tokens) < width
 
 
-def capacity_short(tokens: Sequence[Token], width: int) -> bool:
+def capacity_short(tokens: Sequence[Token], width: int, signed: bool = False) -> bool:
     """True when free-text tokens cannot give `width` cells however the runs are cut: cells
     vanished (blanks) from the text."""
     if not tokens or any(t.kind == "cell" for t in tokens):
         return False
-    return all(sum(1 + len(_cuts(a)) for a in _atoms(v, merge_spaces=False)) < width for v in sign_variants(tokens))
+    return all(sum(1 + len(_cuts(a)) for a in _atoms(v, merge_spaces=False)) < width for v in sign_variants(tokens, signed))
 
 
 def _printed_as_is(tokens: Sequence[Token], width: int, label_spans: bool) -> tuple[list[list[str]], bool]:
@@ -316,7 +325,7 @@ def _printed_as_is(tokens: Sequence[Token], width: int, label_spans: bool) -> tu
 
 def solve_table(rows: dict[int, Sequence[Token]], width: int, rule: RowRule = NO_RULE,
                 column_rules: Sequence[ColumnRule] = (), names: dict[int, str] | None = None,
-                label_spans: bool = False, cuts_need_identity: bool = False) -> TableSolution:
+                label_spans: bool = False, cuts_need_identity: bool = False, signed: bool = False) -> TableSolution:
     """Settle each row's cells; rows are keyed by position, `names` label them in warnings.
 
     `cuts_need_identity`: the report shows that blank cells vanish from its text (a row with no
@@ -334,7 +343,7 @@ def solve_table(rows: dict[int, Sequence[Token]], width: int, rule: RowRule = NO
             sol.rows[pos] = RowResult(None, reason, 0)
             sol.warnings.append(f"{name}: run left unplaced ({reason})")
             continue
-        cands, overflow = _candidates(toks, width, rule, label_spans)
+        cands, overflow = _candidates(toks, width, rule, label_spans, signed)
         if not cands and not overflow and rule.sums:
             # Printed one value per cell but the identity fails (FM-25): keep what was printed.
             # Never when a run had to be cut: a vanished blank can fake any cut.
