@@ -44,16 +44,16 @@ select
          else 'sum_of_own_reports' end                      as basis,
     cast(count(*) as integer)                               as n_reports,
     cast(count(*) filter (where is_counted) as integer)     as n_reports_counted,
-    sum(applications_received) filter (where is_counted)    as applications_received,
-    sum(granted) filter (where is_counted)                  as granted,
-    sum(partially_granted) filter (where is_counted)        as partially_granted,
-    sum(denied) filter (where is_counted)                   as denied,
-    sum(unable) filter (where is_counted)                   as unable,
-    sum(not_processed) filter (where is_counted)            as not_processed,
-    sum(other_outcome) filter (where is_counted)            as other_outcome,
-    sum(applications_processed) filter (where is_counted)   as applications_processed,
-    sum(reconsiderations) filter (where is_counted)         as reconsiderations,
-    sum(lawsuits) filter (where is_counted)                 as lawsuits,
-    sum(proactive_items_published) filter (where is_counted) as proactive_items_published
+    cast(sum(applications_received) filter (where is_counted) as bigint) as applications_received,
+    cast(sum(granted) filter (where is_counted) as bigint) as granted,
+    cast(sum(partially_granted) filter (where is_counted) as bigint) as partially_granted,
+    cast(sum(denied) filter (where is_counted) as bigint) as denied,
+    cast(sum(unable) filter (where is_counted) as bigint) as unable,
+    cast(sum(not_processed) filter (where is_counted) as bigint) as not_processed,
+    cast(sum(other_outcome) filter (where is_counted) as bigint) as other_outcome,
+    cast(sum(applications_processed) filter (where is_counted) as bigint) as applications_processed,
+    cast(sum(reconsiderations) filter (where is_counted) as bigint) as reconsiderations,
+    cast(sum(lawsuits) filter (where is_counted) as bigint) as lawsuits,
+    cast(sum(proactive_items_published) filter (where is_counted) as bigint) as proactive_items_published
 from counted
 group by area_code, report_year
