@@ -217,3 +217,42 @@ def test_dim_area_chain_and_counts(con) -> None:
 def test_codes_keep_their_leading_digits_and_length(con) -> None:
     bad = con.execute("select count(*) from areas where length(code12) <> 12 or code6 <> substr(code12, 1, 6)").fetchone()[0]
     assert bad == 0
+
+
+# --- the seed builder's naming rules (scripts/build_gazetteer.py) ----------------------------
+
+
+def _builder():
+    import importlib.util
+    import sys
+
+    from tests.area_sql import ROOT
+
+    spec = importlib.util.spec_from_file_location("build_gazetteer", ROOT / "scripts" / "build_gazetteer.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("name", "short", "cls"),
+    [
+        ("关岭布依族苗族自治县", "关岭", "县"),
+        ("东乡族自治县", "东乡", "县"),
+        ("龙胜各族自治县", "龙胜", "县"),
+        ("黔南布依族苗族自治州", "黔南", "州"),
+        ("新疆维吾尔自治区", "新疆", "区"),
+        ("晋安区", "晋安", "区"),
+        ("搭连街道", "搭连", "街道"),
+        ("和县", None, "县"),  # a one-character stem is no short name
+    ],
+)
+def test_short_names(name: str, short: str | None, cls: str) -> None:
+    assert _builder().split_name(name) == (short, cls)
+
+
+def test_aliases_are_distinct_and_provinces_keep_full_forms() -> None:
+    b = _builder()
+    assert [a for a, _ in b.aliases("关岭布依族苗族自治县", "county")] == ["关岭布依族苗族自治县", "关岭县", "关岭自治县"]
+    assert [a for a, _ in b.aliases("内蒙古自治区", "province")] == ["内蒙古自治区"]
