@@ -334,7 +334,6 @@ def _apply_properties(manifest: Manifest, path: Path, data: dict[str, Any]) -> N
             node.description = str(spec.get("description") or "")
             node.columns = _columns(spec.get("columns"), rel)
             merge_config(node.config, dict(spec.get("config") or {}))
-            node.yaml_line = None
             node.meta["_properties"] = f"{rel}:{line_of(spec)}"
 
 
