@@ -37,7 +37,8 @@ class Place:
 @dataclass
 class Gazetteer:
     by_alias: dict[str, list[Place]]
-    heads: frozenset[str]  # first characters of every alias
+    # first character of every alias -> the lengths of the aliases starting with it, longest first
+    heads: dict[str, tuple[int, ...]]
 
     def places(self, name: str) -> list[Place]:
         return self.by_alias.get(name, [])
@@ -79,15 +80,19 @@ def gazetteer() -> Gazetteer:
         by_alias.setdefault(r["name"], []).append(Place(None, r["level"], host))
     for g in GENERIC_NAMES:
         by_alias.pop(g, None)
-    return Gazetteer(by_alias, frozenset(a[0] for a in by_alias))
+    lengths: dict[str, set[int]] = {}
+    for a in by_alias:
+        lengths.setdefault(a[0], set()).add(len(a))
+    return Gazetteer(by_alias, {h: tuple(sorted(ls, reverse=True)) for h, ls in lengths.items()})
 
 
 def _longest_at(text: str, pos: int, gaz: Gazetteer) -> str | None:
-    if pos >= len(text) or text[pos] not in gaz.heads:
+    sizes = gaz.heads.get(text[pos]) if pos < len(text) else None
+    if not sizes:
         return None
-    for size in range(min(MAX_ALIAS, len(text) - pos), 1, -1):
-        name = text[pos : pos + size]
-        if name in gaz.by_alias:
+    room = min(len(text) - pos, MAX_ALIAS)
+    for size in sizes:
+        if 1 < size <= room and (name := text[pos : pos + size]) in gaz.by_alias:
             return name
     return None
 
