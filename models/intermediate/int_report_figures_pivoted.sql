@@ -22,7 +22,7 @@ appeal_kinds as (
 with_era as (
     select
         report_id,
-        case when template in ('2019', '2021') then '2019+' else 'pre2019' end as era
+        {{ template_era('template') }} as era
     from reports
 ),
 
