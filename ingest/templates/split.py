@@ -218,13 +218,14 @@ class TableSolution:
     warnings: list[str] = field(default_factory=list)
 
 
-def _column_ok(assign: dict[int, list[str]], rule: ColumnRule, width: int) -> bool:
+def _column_values_ok(values: dict[int, list[float | None]], rule: ColumnRule, width: int) -> bool:
+    """The column identity on parsed cell numbers; a column with a blank or marker is unchecked."""
     for c in range(width):
-        lhs = [cell_number(assign[r][c]) for r in rule.plus]
-        rhs = [cell_number(assign[r][c]) for r in rule.minus]
-        if any(v is None for v in lhs + rhs):
+        lhs = [values[r][c] for r in rule.plus]
+        rhs = [values[r][c] for r in rule.minus]
+        if None in lhs or None in rhs:
             continue
-        if abs(sum(v for v in lhs if v is not None) - sum(v for v in rhs if v is not None)) > 1e-6:
+        if abs(sum(lhs) - sum(rhs)) > 1e-6:  # type: ignore[arg-type]
             return False
     return True
 
@@ -388,11 +389,15 @@ def _settle_with_columns(sol: TableSolution, options: dict[int, list[list[str]]]
     seen: dict[int, set[int]] = {p: set() for p in order}
     solutions = 0
     nodes = 0
-    assign: dict[int, list[str]] = dict(fixed)  # type: ignore[arg-type]
+    # Cell numbers of every row option, parsed once; the column identities are checked on them.
+    values: dict[int, list[float | None]] = {r: [cell_number(x) for x in cells] for r, cells in fixed.items()}
+    option_values = {p: [[cell_number(x) for x in cand] for cand in options[p]] for p in order}
+    # The rules to check once order[i] is chosen: those on it whose rows are all assigned by then.
+    checks: list[list[ColumnRule]] = []
+    for i, p in enumerate(order):
+        assigned = set(fixed) | set(order[: i + 1])
+        checks.append([cr for cr in useful if p in cr.rows and all(r in assigned for r in cr.rows)])
     exhausted = False
-
-    def ready(cr: ColumnRule) -> bool:
-        return all(r in assign for r in cr.rows)
 
     def dfs(i: int, chosen: list[int]) -> None:
         nonlocal solutions, nodes, exhausted
@@ -408,11 +413,12 @@ def _settle_with_columns(sol: TableSolution, options: dict[int, list[list[str]]]
                 seen[p].add(k)
             return
         p = order[i]
-        for k, cand in enumerate(options[p]):
-            assign[p] = cand
-            if all(_column_ok(assign, cr, width) for cr in useful if p in cr.rows and ready(cr)):
+        rules = checks[i]
+        for k, vals in enumerate(option_values[p]):
+            values[p] = vals
+            if all(_column_values_ok(values, cr, width) for cr in rules):
                 dfs(i + 1, [*chosen, k])
-            del assign[p]
+            del values[p]
 
     dfs(0, [])
     for p in order:
