@@ -3,6 +3,7 @@ and descriptions persisted as COMMENT ON."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,41 @@ def seed_sql(node: Node) -> str:
     return f"create or replace table {node.relation().render()} as select * from {source}"
 
 
+SEED_STATE_PREFIX = "_ogi_seed_state__"
+
+
+def seed_fingerprint(node: Node) -> str:
+    """A hash of everything a seed's table is made from: the load statement (relation, column_types,
+    delimiter, file path) and the CSV's bytes."""
+    digest = hashlib.blake2b(seed_sql(node).encode("utf-8"), digest_size=16)
+    with open(node.path, "rb") as csv:
+        while chunk := csv.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def seed_state_macro(node: Node) -> str:
+    """Where the fingerprint of a loaded seed is kept: a constant macro next to the table. A macro (not a
+    table) so the warehouse's table listing stays the project's; it commits and rolls back with the seed."""
+    rel = node.relation()
+    return f"{quote(str(rel.schema))}.{quote(SEED_STATE_PREFIX + rel.identifier)}"
+
+
+def loaded_seed_states(con: Any) -> dict[str, str]:
+    """Lower-cased "schema.seed" → fingerprint recorded when the seed was last loaded into this file."""
+    rows = con.execute(
+        "select schema_name, function_name from duckdb_functions() "
+        "where database_name = current_database() and function_type = 'macro' "
+        f"and starts_with(function_name, '{SEED_STATE_PREFIX}')"
+    ).fetchall()
+    if not rows:
+        return {}
+    calls = ", ".join(f"{quote(schema)}.{quote(name)}()" for schema, name in rows)
+    values = con.execute(f"select {calls}").fetchone()
+    return {f"{schema}.{name[len(SEED_STATE_PREFIX):]}".lower(): str(value)
+            for (schema, name), value in zip(rows, values, strict=True)}
+
+
 @dataclass
 class Outcome:
     status: str  # success | error | fail | warn | pass
@@ -56,6 +92,7 @@ class Materializer:
         self.pending_docs: list[Node] = []
         self.full_refresh = full_refresh
         self.relations = existing_relations(con)
+        self.seed_states = loaded_seed_states(con)
         self.schemas: set[str] = set()
 
     def _ensure_schema(self, schema: str) -> None:
@@ -109,14 +146,25 @@ class Materializer:
         self.batch = False
         self.pending_docs = []
         self.relations = existing_relations(self.con)
+        self.seed_states = loaded_seed_states(self.con)
         self.schemas = set()
         return lost_batch
 
     def seed(self, node: Node) -> Outcome:
+        """Load the CSV; skipped when this file already holds the table loaded from the same bytes with
+        the same settings (its recorded fingerprint matches), unless --full-refresh."""
+        rel = node.relation()
+        key = f"{rel.schema}.{rel.identifier}".lower()
+        fingerprint = seed_fingerprint(node)
+        if (not self.full_refresh and self.relations.get(key) == "table"
+                and self.seed_states.get(key) == fingerprint):
+            return Outcome("success", "unchanged")
         self._ensure_schema(node.schema)
         self._drop_if_kind(node, "table")
         self.con.execute(seed_sql(node))
+        self.con.execute(f"create or replace macro {seed_state_macro(node)}() as {sql_string(fingerprint)}")
         self._record(node, "table")
+        self.seed_states[key] = fingerprint
         return Outcome("success")
 
     def model(self, node: Node, incremental: bool) -> Outcome:
