@@ -239,24 +239,31 @@ class Materializer:
         nodes, self.pending_docs = self.pending_docs, []
         if not nodes:
             return
-        present: dict[tuple[str, str], list[str]] = {}
-        for schema, table, column in self.con.execute(
-            "select schema_name, table_name, column_name from duckdb_columns() "
+        # Comments already in place (a reused seed keeps its own) are not written again.
+        present: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+        for schema, table, column, comment in self.con.execute(
+            "select schema_name, table_name, column_name, comment from duckdb_columns() "
             "where database_name = current_database()"
         ).fetchall():
-            present.setdefault((schema, table), []).append(column)
+            present.setdefault((schema, table), []).append((column, comment))
+        current = dict(((schema, name), comment) for schema, name, comment in self.con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() where database_name = current_database() "
+            "union all select schema_name, view_name, comment from duckdb_views() "
+            "where database_name = current_database() and not internal"
+        ).fetchall())
         statements = []
         for node in nodes:
             rel = node.relation()
             kind = self.relations.get(f"{rel.schema}.{rel.identifier}".lower())
             if not kind:
                 continue
-            if node.description:
+            where = (str(rel.schema), rel.identifier)
+            if node.description and current.get(where) != node.description:
                 statements.append(f"comment on {kind} {rel.render()} is {sql_string(node.description)}")
             described = {c.name.lower(): c for c in node.columns.values() if c.description}
-            for column in present.get((str(rel.schema), rel.identifier), []):
+            for column, comment in present.get(where, []):
                 col = described.get(column.lower())
-                if col:
+                if col and comment != col.description:
                     statements.append(
                         f"comment on column {rel.render()}.{quote(column)} is {sql_string(col.description)}"
                     )

@@ -38,20 +38,24 @@ def missing_files(node: Node) -> str | None:
     return None
 
 
-def source_columns(node: Node) -> dict[str, str] | None:
+def source_columns(node: Node, con: Any = None) -> dict[str, str] | None:
     """Columns of an external source, as DuckDB reads its external_location (in memory, never the
-    warehouse); None when unknown (no files yet, or not a file reader)."""
+    warehouse; pass `con`, an in-memory connection, to share one across sources); None when unknown
+    (no files yet, or not a file reader)."""
     match = _READ_PATH.search(node.external_location or "")
     if match and not glob.glob(match.group(1), recursive=True):
         return None
     import duckdb
 
+    own = con is None
     try:
-        con = duckdb.connect()
+        if own:
+            con = duckdb.connect()
         try:
             rows = con.execute(f"describe select * from {node.external_location}").fetchall()
         finally:
-            con.close()
+            if own:
+                con.close()
     except duckdb.Error:
         return None
     return {str(row[0]): str(row[1]) for row in rows}
@@ -83,23 +87,36 @@ class Validator:
         self.prefix_lines = prefix_lines or {}
         self.schema: dict[str, dict[str, dict[str, str]]] = {}
         self.replacements: list[tuple[str, str]] = []
+        self._read_sources(manifest)
+        self.replacements.sort(key=lambda pair: -len(pair[0]))
+        self._mapping: Any = None
+        self.ephemeral_columns: dict[str, list[str]] = {}
+        self.cache: dict[str, Any] = {}
+        self.fresh_cache: dict[str, Any] = {}
+
+    def _read_sources(self, manifest: Manifest) -> None:
+        """Source columns: external files as DuckDB reads them (one in-memory connection), else YAML."""
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            self._add_sources(manifest, con)
+        finally:
+            con.close()
+
+    def _add_sources(self, manifest: Manifest, con: Any) -> None:
         for node in manifest.sources.values():
             rel = node.relation()
             if node.external_location:
                 name = f"{node.source_name}__{node.name}"
                 self.replacements.append((node.external_location, f"{quote(SOURCE_SCHEMA)}.{quote(name)}"))
-                columns = source_columns(node)
+                columns = source_columns(node, con)
                 if columns is not None:
                     self.schema.setdefault(SOURCE_SCHEMA, {})[name] = columns
             elif node.columns:
                 self.schema.setdefault(str(rel.schema), {})[rel.identifier] = {
                     c: (col.data_type or "VARCHAR") for c, col in node.columns.items()
                 }
-        self.replacements.sort(key=lambda pair: -len(pair[0]))
-        self._mapping: Any = None
-        self.ephemeral_columns: dict[str, list[str]] = {}
-        self.cache: dict[str, Any] = {}
-        self.fresh_cache: dict[str, Any] = {}
 
     def mapping(self) -> Any:
         """One sqlglot MappingSchema, grown table by table (building it is the slow part)."""
