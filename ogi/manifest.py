@@ -61,7 +61,7 @@ def load_manifest(
 ) -> Manifest:
     """Read the whole project (dbt_project.yml, profiles.yml, macros, models, YAML, seeds, tests)."""
     project = load_project(root)
-    templates = Templates()
+    templates = Templates(project.target_dir / "ogi_jinja_code.marshal")
     target = load_target(project, target_name, render=lambda s, path: templates.render(s, str(path), {}))
     manifest = Manifest(project, target, templates)
     manifest.vars = _resolve_vars(project, cli_vars or {})

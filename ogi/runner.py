@@ -156,6 +156,7 @@ class Session:
             compiler.compile_all([u for u in every if self.manifest.nodes[u].resource_type == "model"])
             self._validate(every, set(order), compiler.prefix_lines)
         nodes = [self.manifest.nodes[u] for u in order]
+        self.manifest.templates.code_cache.save()
         if not quiet:
             artifacts.write_compiled(self.manifest, nodes)
             artifacts.write_manifest(self.manifest)

@@ -9,10 +9,14 @@ Unsupported dbt objects (adapter, run_query, graph, statement, …) raise a Comp
 from __future__ import annotations
 
 import datetime
+import hashlib
+import marshal
 import os
 import re
+import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -100,13 +104,63 @@ def env_var(name: str, default: Any = None) -> str:
     raise CompilationError(f"env_var('{name}') is not set and has no default")
 
 
+class CodeCache:
+    """Jinja's compiled Python code of each template, kept in one marshal file between runs (keyed by
+    file name and source, for this Python and Jinja version), so an unchanged project skips Jinja's
+    parser and code generator. An unreadable or stale file is ignored and rewritten."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.tag = f"{sys.version}|{jinja2.__version__}"
+        self.codes: dict[str, Any] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        if path is None:
+            return
+        try:
+            data = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        if isinstance(data, dict) and data.get("tag") == self.tag and isinstance(data.get("codes"), dict):
+            self.codes = data["codes"]
+
+    @staticmethod
+    def _key(filename: str, text: str) -> str:
+        return hashlib.blake2b(f"{filename}\0{text}".encode(), digest_size=16).hexdigest()
+
+    def get(self, filename: str, text: str) -> Any:
+        key = self._key(filename, text)
+        self.used.add(key)
+        return self.codes.get(key)
+
+    def put(self, filename: str, text: str, code: Any) -> None:
+        if self.path is not None:
+            self.codes[self._key(filename, text)] = code
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the file when templates were compiled this run (best effort: a cache is optional)."""
+        if self.path is None or not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f"{self.path.name}.{os.getpid()}")
+            codes = {key: code for key, code in self.codes.items() if key in self.used}  # drop stale sources
+            temp.write_bytes(marshal.dumps({"tag": self.tag, "codes": codes}))
+            os.replace(temp, self.path)
+            self.dirty = False
+        except OSError:
+            pass
+
+
 class Templates:
     """One Jinja environment per project: macros live in a shared namespace that nodes update."""
 
-    def __init__(self) -> None:
+    def __init__(self, code_cache: Path | None = None) -> None:
         self.env = jinja2.Environment(undefined=OgiUndefined, extensions=[jinja2.ext.do], autoescape=False)
         self.filenames: set[str] = set()
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
+        self.code_cache = CodeCache(code_cache)
         self.macro_files: dict[str, str] = {}  # macro name → file
         self.docs: dict[str, str] = {}
         self.ns: dict[str, Any] = {
@@ -138,10 +192,14 @@ class Templates:
 
     def _compile_template(self, source: str, filename: str) -> jinja2.Template:
         self.filenames.add(filename)
-        try:
-            code = self.env.compile(preprocess(source, filename), name=filename, filename=filename)
-        except jinja2.TemplateSyntaxError as exc:
-            raise CompilationError(f"Jinja syntax error: {exc.message}", filename, exc.lineno) from exc
+        text = preprocess(source, filename)
+        code = self.code_cache.get(filename, text)
+        if code is None:
+            try:
+                code = self.env.compile(text, name=filename, filename=filename)
+            except jinja2.TemplateSyntaxError as exc:
+                raise CompilationError(f"Jinja syntax error: {exc.message}", filename, exc.lineno) from exc
+            self.code_cache.put(filename, text, code)
         return self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
 
     def load_macro_file(self, source: str, filename: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""A rebuild reuses a seed table only while its CSV and settings are unchanged (fingerprint kept in the warehouse)."""
+"""Work a rebuild reuses: seed tables whose CSV and settings are unchanged (fingerprint kept in the
+warehouse) and Jinja code of unchanged templates (kept in target/)."""
 
 from __future__ import annotations
 
@@ -69,3 +70,18 @@ def test_seed_dropped_from_the_warehouse_is_reloaded(shop: dict[str, Path]) -> N
     build(shop)
     assert seed_message(shop) != "unchanged"
     assert query(shop["warehouse"], "select count(*) from countries") == [(3,)]
+
+
+def test_jinja_code_cache_follows_the_source(tmp_path: Path) -> None:
+    from ogi.templating import Templates
+
+    cache = tmp_path / "target" / "jinja.marshal"
+    first = Templates(cache)
+    assert first.render("{{ 1 + 1 }} a", "m.sql", {}) == "2 a"
+    first.code_cache.save()
+    second = Templates(cache)
+    assert second.code_cache.codes  # reused from the file
+    assert second.render("{{ 1 + 1 }} a", "m.sql", {}) == "2 a"
+    assert second.render("{{ 2 + 2 }} b", "m.sql", {}) == "4 b"  # an edited file is compiled afresh
+    cache.write_bytes(b"not marshal data")
+    assert Templates(cache).render("{{ 3 }}", "m.sql", {}) == "3"
