@@ -41,7 +41,7 @@ def seed_sql(node: Node) -> str:
     return f"create or replace table {node.relation().render()} as select * from {source}"
 
 
-SEED_STATE_PREFIX = "_ogi_seed_state__"
+SEED_STATES = '"main"."_ogi_seed_states"'
 
 
 def seed_fingerprint(node: Node) -> str:
@@ -54,26 +54,24 @@ def seed_fingerprint(node: Node) -> str:
     return digest.hexdigest()
 
 
-def seed_state_macro(node: Node) -> str:
-    """Where the fingerprint of a loaded seed is kept: a constant macro next to the table. A macro (not a
-    table) so the warehouse's table listing stays the project's; it commits and rolls back with the seed."""
-    rel = node.relation()
-    return f"{quote(str(rel.schema))}.{quote(SEED_STATE_PREFIX + rel.identifier)}"
+def seed_states_sql(states: dict[str, str]) -> str:
+    """Where the fingerprints of loaded seeds are kept: a table macro in the warehouse. A macro (not a
+    table) so the warehouse's table listing stays the project's; it commits and rolls back with the seeds."""
+    rows = ", ".join(f"({sql_string(key)}, {sql_string(value)})" for key, value in sorted(states.items()))
+    return (f"create or replace macro {SEED_STATES}() as table "
+            f"select * from (values {rows}) states(relation, fingerprint)")
 
 
 def loaded_seed_states(con: Any) -> dict[str, str]:
-    """Lower-cased "schema.seed" → fingerprint recorded when the seed was last loaded into this file."""
-    rows = con.execute(
-        "select schema_name, function_name from duckdb_functions() "
-        "where database_name = current_database() and function_type = 'macro' "
-        f"and starts_with(function_name, '{SEED_STATE_PREFIX}')"
-    ).fetchall()
-    if not rows:
+    """Lower-cased "schema.seed" → fingerprint recorded when the seed was last loaded into this file.
+    Call outside a transaction (a warehouse without the macro raises, which would abort one)."""
+    import duckdb
+
+    try:
+        rows = con.execute(f"select relation, fingerprint from {SEED_STATES}()").fetchall()
+    except duckdb.Error:
         return {}
-    calls = ", ".join(f"{quote(schema)}.{quote(name)}()" for schema, name in rows)
-    values = con.execute(f"select {calls}").fetchone()
-    return {f"{schema}.{name[len(SEED_STATE_PREFIX):]}".lower(): str(value)
-            for (schema, name), value in zip(rows, values, strict=True)}
+    return {str(key): str(value) for key, value in rows}
 
 
 @dataclass
@@ -162,9 +160,9 @@ class Materializer:
         self._ensure_schema(node.schema)
         self._drop_if_kind(node, "table")
         self.con.execute(seed_sql(node))
-        self.con.execute(f"create or replace macro {seed_state_macro(node)}() as {sql_string(fingerprint)}")
         self._record(node, "table")
         self.seed_states[key] = fingerprint
+        self.con.execute(seed_states_sql(self.seed_states))
         return Outcome("success")
 
     def model(self, node: Node, incremental: bool) -> Outcome:
