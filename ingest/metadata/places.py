@@ -37,7 +37,8 @@ class Place:
 @dataclass
 class Gazetteer:
     by_alias: dict[str, list[Place]]
-    # first character of every alias -> the lengths of the aliases starting with it, longest first
+    # first two characters of every alias -> the lengths of the aliases starting with them, longest
+    # first (a one-character alias is never taken)
     heads: dict[str, tuple[int, ...]]
 
     def places(self, name: str) -> list[Place]:
@@ -82,17 +83,18 @@ def gazetteer() -> Gazetteer:
         by_alias.pop(g, None)
     lengths: dict[str, set[int]] = {}
     for a in by_alias:
-        lengths.setdefault(a[0], set()).add(len(a))
+        if len(a) > 1:
+            lengths.setdefault(a[:2], set()).add(len(a))
     return Gazetteer(by_alias, {h: tuple(sorted(ls, reverse=True)) for h, ls in lengths.items()})
 
 
 def _longest_at(text: str, pos: int, gaz: Gazetteer) -> str | None:
-    sizes = gaz.heads.get(text[pos]) if pos < len(text) else None
+    sizes = gaz.heads.get(text[pos : pos + 2])
     if not sizes:
         return None
     room = min(len(text) - pos, MAX_ALIAS)
     for size in sizes:
-        if 1 < size <= room and (name := text[pos : pos + size]) in gaz.by_alias:
+        if size <= room and (name := text[pos : pos + size]) in gaz.by_alias:
             return name
     return None
 
@@ -106,7 +108,11 @@ def find_in(text: str, gaz: Gazetteer | None = None, short_ok: bool = False) -> 
     """
     gaz = gaz or gazetteer()
     pos, chained_at, n = 0, -1, len(text)
+    heads = gaz.heads
     while pos < n - 1:
+        if text[pos : pos + 2] not in heads:  # the common case, without a call
+            pos += 1
+            continue
         found = _longest_at(text, pos, gaz)
         if found and len(found) == 2 and not short_ok:
             end = pos + 2
