@@ -43,12 +43,22 @@ def compiled_path(manifest: Manifest, node: Node, kind: str = "compiled") -> Pat
 
 
 def write_compiled(manifest: Manifest, nodes: list[Node]) -> None:
+    """target/compiled/…: a file whose content is already right is left alone (no rewrite)."""
+    made: set[Path] = set()
     for node in nodes:
         if node.compiled_code is None or node.resource_type == "seed":
             continue
         path = compiled_path(manifest, node)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(node.compiled_code + "\n", encoding="utf-8")
+        text = node.compiled_code + "\n"
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except (OSError, UnicodeDecodeError):
+            pass
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(text, encoding="utf-8")
 
 
 def node_dict(manifest: Manifest, node: Node) -> dict[str, Any]:
