@@ -27,6 +27,8 @@ TABLE_END = "\x1e"
 _DROP = set(" \t\r\n\u00a0\u3000\u200b" + CELL_END + ROW_END + TABLE_END + "“”\"'‘’「」『』")
 _FOLD = str.maketrans({"、": ".", "．": ".", "【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")",
                        "[": "(", "]": ")", "，": ",", "：": ":", "；": ";", "钩": "勾"})
+_KEPT_RUN = re.compile("[^" + re.escape("".join(sorted(_DROP))) + "]+")
+assert all(len(v) == 1 for v in _FOLD.values())  # folding keeps positions (Stream.build relies on it)
 # `text |` or `text | |||` (padding k pipes), `|` alone: one flattened cell (REPORT_FORMATS §8).
 _PIPE_LINE = re.compile(r"^(?P<body>.*?)\s?\|(?: \|+)?\s*$")
 # Template tables are what we read from grids; other grids (page layout, 附表) stay as text lines.
@@ -76,10 +78,12 @@ class _Builder:
     def build(self) -> Stream:
         raw = "".join(self.parts)
         folded = unicodedata.normalize("NFKC", raw)
-        if len(folded) != len(raw):  # NFKC changed lengths: fold char by char to keep positions
-            folded_chars = [unicodedata.normalize("NFKC", c) for c in raw]
-        else:
-            folded_chars = list(folded)
+        if len(folded) == len(raw):  # one folded character per raw character: fold in one pass
+            runs = list(_KEPT_RUN.finditer(folded.translate(_FOLD)))
+            key_pos = [i for m in runs for i in range(m.start(), m.end())]
+            return Stream(raw, self.lines, "".join(m.group() for m in runs), key_pos)
+        # NFKC changed lengths: fold char by char to keep positions
+        folded_chars = [unicodedata.normalize("NFKC", c) for c in raw]
         key_chars: list[str] = []
         key_pos: list[int] = []
         for i, chunk in enumerate(folded_chars):
