@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 NA_MARKERS = frozenset({"/", "-", "—", "–", "--", "——", "无", "不适用", "\\", "×"})
 UNITS = ("万元", "元", "件", "个", "条", "项", "次")
@@ -23,6 +24,7 @@ _NUMBER = re.compile(
         (?P<unit>万元|元|件|个|条|项|次)?$""",
     re.VERBOSE,
 )
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +38,11 @@ def normalise_cell_text(text: str) -> str:
     """NFKC, no inner whitespace, and the dash family folded: '１ ２' -> '12', '－' -> '-'."""
     t = unicodedata.normalize("NFKC", text or "")
     t = t.replace("\u00a0", " ").replace("\u3000", " ")
-    t = re.sub(r"\s+", "", t)
+    t = _SPACES.sub("", t)
     return t.replace("−", "-").replace("﹣", "-")
 
 
+@lru_cache(maxsize=65536)  # a pure function of the text; report tables repeat few distinct cells
 def parse_cell(text: str | None) -> CellValue:
     """Read one cell as printed. Never raises: unreadable text comes back as status `text`."""
     t = normalise_cell_text(text or "")

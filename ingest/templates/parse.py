@@ -82,9 +82,12 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
     return out
 
 
+_LABEL_GAPS = re.compile(r"[\s\x1f\x1e|]+")
+
+
 def _raw_label(stream: Stream, anchor: Anchor) -> str:
     text = stream.raw[stream.raw_index(anchor.start):stream.raw_end(anchor.end)]
-    return re.sub(r"[\s\x1f\x1e|]+", " ", text).strip()
+    return _LABEL_GAPS.sub(" ", text).strip()
 
 
 @dataclass

@@ -31,6 +31,10 @@ MAX_ROW_NODES = 100_000  # search steps for one row before it is declared ambigu
 MAX_CELL_DIGITS = 12  # no template cell holds more digits (money has decimals after them)
 MAX_TABLE_NODES = 200_000
 MAX_SOLUTIONS = 64
+_BARE_DIGITS = re.compile(r"\d+")
+_INT_PART = re.compile(r"[+-]?(\d*)")
+_DIGITS_BEFORE_COMMA = re.compile(r"[+-]?(\d+),")
+_SIGN_AND_DIGITS = re.compile(r"([+-]?)(\d+)")
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def _atoms(tokens: Sequence[Token], merge_spaces: bool) -> list[_Atom]:
     atoms: list[_Atom] = []
     prev_bare = False
     for t in tokens:
-        bare = t.kind == "run" and re.fullmatch(r"\d+", t.text) is not None
+        bare = t.kind == "run" and _BARE_DIGITS.fullmatch(t.text) is not None
         if merge_spaces and bare and prev_bare:
             atoms[-1] = _Atom(atoms[-1].text + t.text, True)
         elif t.kind == "na" and len(t.text) > 1 and len(set(t.text)) == 1:
@@ -98,7 +102,7 @@ def _cuts(atom: _Atom) -> list[int]:
         return []
     if atom.dashes:
         return list(range(1, len(atom.text)))
-    m = re.match(r"([+-]?)(\d+)", atom.text)
+    m = _SIGN_AND_DIGITS.match(atom.text)
     if m is None:
         return []
     sign, digits = len(m.group(1)), len(m.group(2))
@@ -170,7 +174,7 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
 
 
 def _leading_zero(piece: str) -> bool:
-    digits = re.match(r"[+-]?(\d*)", piece).group(1)  # type: ignore[union-attr]
+    digits = _INT_PART.match(piece).group(1)  # type: ignore[union-attr]
     return len(digits) > 1 and digits.startswith("0")
 
 
@@ -180,10 +184,10 @@ def _ok_tail(piece: str, splittable: bool) -> bool:
     when the 2 belongs to the cell before: both are tried, this only rejects '0,758'/'1231,758')."""
     if not splittable:
         return True
-    if len(re.match(r"[+-]?(\d*)", piece).group(1)) > MAX_CELL_DIGITS:  # type: ignore[union-attr]
+    if len(_INT_PART.match(piece).group(1)) > MAX_CELL_DIGITS:  # type: ignore[union-attr]
         return False
     if "," in piece:
-        head = re.match(r"[+-]?(\d+),", piece)
+        head = _DIGITS_BEFORE_COMMA.match(piece)
         if head is None or len(head.group(1)) > 3 or head.group(1).startswith("0"):
             return False
     return not _leading_zero(piece)

@@ -38,6 +38,10 @@ class Token:
         return self.kind in ("cell", "run", "na") and not (self.kind == "cell" and _is_words(self.text))
 
 
+_NUMBER_TOKEN = re.compile(r"[+-]?(\d+)(?:,\d{3})*(?:\.\d+)?(?:万元|元)?")
+_PIECE_END = re.compile("[\n" + CELL_END + "]")
+
+
 def _is_words(text: str) -> bool:
     return parse_cell(text).status == "text"
 
@@ -46,7 +50,7 @@ def glued_digits(text: str) -> bool:
     """True when a number token could hold several cells: two or more digits before any comma
     (a sign stays with the first cell; thousands groups, a decimal or a unit with the last)."""
     t = normalise_cell_text(text)
-    m = re.fullmatch(r"[+-]?(\d+)(?:,\d{3})*(?:\.\d+)?(?:万元|元)?", t)
+    m = _NUMBER_TOKEN.fullmatch(t)
     return m is not None and len(m.group(1)) >= 2
 
 
@@ -84,7 +88,7 @@ def tokens_between(stream: Stream, start: int, end: int, *, signed: bool = True,
         text = text[:min(stops)]
     out: list[Token] = []
     pos = 0
-    for n, m in enumerate(re.finditer("[\n" + CELL_END + "]", text + "\n")):
+    for n, m in enumerate(_PIECE_END.finditer(text + "\n")):
         piece = text[pos:m.start()].replace(ROW_END, "")
         piece_start = start + pos
         pos = m.end()
