@@ -83,13 +83,15 @@ class Outcome:
 
 
 class Materializer:
-    def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False) -> None:
+    def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False,
+                 relations: dict[str, str] | None = None) -> None:
+        """`relations`: existing_relations(con) when the caller has just read it."""
         self.con = con
         self.read_only = read_only
         self.batch = False
         self.pending_docs: list[Node] = []
         self.full_refresh = full_refresh
-        self.relations = existing_relations(con)
+        self.relations = dict(relations) if relations is not None else existing_relations(con)
         self.seed_states = loaded_seed_states(con)
         self.schemas: set[str] = set()
 

@@ -259,7 +259,7 @@ class Session:
                 nodes = self.compile(select, exclude, command=command, existing=existing,
                                      full_refresh=full_refresh)
                 self._check_source_files(nodes)
-                materializer = Materializer(con, full_refresh)
+                materializer = Materializer(con, full_refresh, relations=existing)
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,
                                 with_test_edges=command == "build")
@@ -294,7 +294,7 @@ class Session:
 
             existing = existing_relations(con)
             nodes = self.compile(select, exclude, command="test", existing=existing)
-            materializer = Materializer(con, read_only=True)
+            materializer = Materializer(con, read_only=True, relations=existing)
             self._run_nodes(report, nodes, materializer, Compiler(self.manifest, existing), fail_fast, on_result,
                             with_test_edges=False)
         finally:
