@@ -1,3 +1,27 @@
 """ingest: everything that knows what a report looks like (files -> raw Parquet)."""
 
-PARSER_VERSION = "0.1.0"
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+RELEASE = "0.1.0"
+
+
+def _code_fingerprint() -> str:
+    """A short hash of ingest's own code and data files.
+
+    Incremental ingest skips a file only when its content AND the parser that read it are unchanged;
+    tying the parser version to the code itself means a changed extractor re-reads every report,
+    without anyone having to remember to bump a number.
+    """
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".py", ".csv") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:10]
+
+
+PARSER_VERSION = f"{RELEASE}+{_code_fingerprint()}"

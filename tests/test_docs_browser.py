@@ -143,5 +143,5 @@ def test_real_project_graph_has_every_node_and_edges_point_right(real_site: Path
 def test_real_model_page_shows_column_lineage(real_site: Path, tmp_path: Path) -> None:
     dom = rendered_dom(real_site / "models" / "model.ogi.rpt_organ_year.html", tmp_path / "profile")
     assert '<h1 id="model-name">rpt_organ_year' in dom
-    assert re.search(r'id="col-applications_received".*?fct_applications\.value</a>', dom, re.S)
+    assert re.search(r'id="col-applications_received".*?int_report_figures_pivoted\.applications_received</a>', dom, re.S)
     assert "focus" in nodes_in(dom)["model.ogi.rpt_organ_year"]["class"]
