@@ -130,6 +130,7 @@ def _rows(
     matches = _row_matches(body)
     enum = 0  # the enumerator ("1." "2、") of the current row, 0 when it has none
     context: tuple[str, str] | None = None  # (section, item) of the latest parent row
+    next_code: int | None = 1  # the 代码 the next row should carry (Layout C forms number rows 01, 02, …)
     for i, m in enumerate(matches):
         raw_label = m.label.strip()
         enumerated = bool(_ENUM_START_RE.match(raw_label)) or raw_label.startswith("其中")
@@ -142,14 +143,15 @@ def _rows(
         if nxt is not None and nxt.start == m.end and _ENUM_START_RE.match(nxt.label):
             nums = _drop_enumerator(nums, enum + 1 if enum else 1)
         tokens = nums.split()
-        if has_code and len(tokens) > ncols:
-            tokens = tokens[1:]
+        trusted = True
+        if has_code:
+            tokens, next_code, trusted = _drop_row_code(tokens, ncols, next_code)
         label = re.sub(r"\s", "", label)
         key = map_label(label, context if enumerated else None)
         if not enumerated:
             context = (key[0], key[1]) if key else None
         row = Row(len(rows), label, m.unit, tokens, _line_at(marks, base + m.start), enumerated, key)
-        row.candidates = _candidates(tokens, ncols)
+        row.candidates = _candidates(tokens, ncols) if trusted else []
         rows.append(row)
     _distrust_glued_runs_when_cells_are_missing(rows, ncols)
     return rows
@@ -164,6 +166,25 @@ def _distrust_glued_runs_when_cells_are_missing(rows: list[Row], ncols: int) -> 
     if any(len(r.tokens[0]) < ncols for r in glued):
         for r in glued:
             r.candidates = []
+
+
+def _drop_row_code(tokens: list[str], ncols: int, expected: int | None) -> tuple[list[str], int | None, bool]:
+    """Take the 代码 column's value off a row's digits: (tokens left, next code, digits trusted).
+
+    Layout C forms number their rows 01, 02, …. Spaced cells ('01 110 110') drop their first token.
+    Glued ('01110110') the code can only be cut off when it is known — the row's expected two-digit
+    sequence number; otherwise the digits are not trusted (no split), never cut at a guess.
+    """
+    code = f"{expected:02d}" if expected is not None else None
+    if len(tokens) > ncols or (code and len(tokens) > 1 and tokens[0] == code):
+        first = tokens[0]
+        return tokens[1:], (int(first) + 1 if first.isdigit() else None), True
+    if len(tokens) == 1 and len(tokens) < ncols or (ncols == 1 and len(tokens) == 1 and code):
+        run = tokens[0]
+        if code and run.startswith(code) and len(run) > len(code):
+            return [run[len(code) :]], expected + 1, True  # type: ignore[operator]
+        return tokens, None, False
+    return tokens, (expected + 1 if expected is not None else None), True
 
 
 def _drop_enumerator(nums: str, expected: int) -> str:

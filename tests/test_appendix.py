@@ -266,3 +266,20 @@ def test_glued_table_with_blank_cells_is_not_split() -> None:
     doc = _doc("指标名称计量单位2016年度历年累计主动公开信息数条425行政复议数件0")
     cells = extract_appendix(doc, "pre2019")
     assert _facts(cells) == {} and [c.status for c in cells] == ["unplaced", "unplaced"]
+
+
+def test_layout_c_glued_row_codes_are_cut_off_only_when_they_are_the_expected_sequence() -> None:
+    # Glued Layout C: "条 | 01 | 110 | 110" prints as "条01110110"; the code must not become digits
+    # of a count. 申请总数件02 + 22: the runs after the codes split under received = channels.
+    text = (
+        "指标名称计量单位代码本期实际本年累计主动公开信息数条01110110申请总数件0222"
+        "其中：当面申请件0300网上申请件0411信函、传真申请件0511"
+    )
+    facts = _facts(extract_appendix(_doc(text), "pre2019"))
+    assert facts["applications/applications_received/total"] == 2
+    assert facts["applications/applications_received/in_person"] == 0
+    assert facts["applications/applications_received/online"] == 1
+    assert all(v is None or v < 100 for k, v in facts.items() if k.startswith("applications/")), facts
+    # A code out of sequence is not guessed at: that row's digits stay unplaced.
+    cells = extract_appendix(_doc("指标名称计量单位代码本期实际本年累计主动公开信息数条07110110"), "pre2019")
+    assert _facts(cells) == {} and [c.status for c in cells] == ["unplaced"]
