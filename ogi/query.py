@@ -16,7 +16,6 @@ import csv
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,10 +43,10 @@ def default_warehouse() -> str:
 
 def _lock_holder(message: str) -> str:
     """The 'held in PROGRAM (PID n)' part of DuckDB's lock error, or ''."""
-    found = re.search(r"held in (.+?) \(PID (\d+)\)", message)
-    if not found:
-        return ""
-    return f" (pid {found.group(2)}: {Path(found.group(1)).name})"
+    from ogi.warehouse import lock_holder
+
+    found = lock_holder(message)
+    return f" (pid {found[1]}: {Path(found[0]).name})" if found else ""
 
 
 def open_read_only(path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:

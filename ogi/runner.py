@@ -18,7 +18,7 @@ from typing import Any
 
 from ogi import artifacts
 from ogi.compiler import Compiler
-from ogi.errors import OgiError, ValidationError, WarehouseLockedError
+from ogi.errors import OgiError, ValidationError
 from ogi.graph import Graph
 from ogi.manifest import Manifest, load_manifest
 from ogi.nodes import Node
@@ -241,19 +241,12 @@ class Session:
         self, report: RunReport, command: str, select: list[str] | None, exclude: list[str] | None,
         full_refresh: bool, fail_fast: bool, on_result: Callable[[NodeResult, int, int], None] | None,
     ) -> None:
-        import duckdb
 
         from ogi.materialize import Materializer, existing_relations
-        from ogi.warehouse import Publication, is_lock_error, lock_message
+        from ogi.warehouse import Publication, connect
 
         with Publication(self.warehouse) as publication:
-            try:
-                con = duckdb.connect(str(publication.path))
-                con.execute("set enable_progress_bar = false")
-            except duckdb.Error as exc:
-                if is_lock_error(exc):
-                    raise WarehouseLockedError(lock_message(publication.path, exc)) from exc
-                raise
+            con = connect(publication.path)
             try:
                 existing = existing_relations(con)
                 nodes = self.compile(select, exclude, command=command, existing=existing,
@@ -275,20 +268,13 @@ class Session:
         self, report: RunReport, select: list[str] | None, exclude: list[str] | None, fail_fast: bool,
         on_result: Callable[[NodeResult, int, int], None] | None,
     ) -> None:
-        import duckdb
 
         from ogi.materialize import Materializer
-        from ogi.warehouse import is_lock_error, lock_message
+        from ogi.warehouse import connect
 
         if not self.warehouse.exists():
             raise OgiError(f"{self.warehouse} does not exist yet; run `ogi build` first")
-        try:
-            con = duckdb.connect(str(self.warehouse), read_only=True)
-            con.execute("set enable_progress_bar = false")
-        except duckdb.Error as exc:
-            if is_lock_error(exc):
-                raise WarehouseLockedError(lock_message(self.warehouse, exc)) from exc
-            raise
+        con = connect(self.warehouse, read_only=True)
         try:
             from ogi.materialize import existing_relations
 

@@ -45,9 +45,15 @@ def remove_stale_temps(warehouse: Path) -> list[Path]:
     return removed
 
 
+def lock_holder(text: str) -> tuple[str, str] | None:
+    """(program, pid) of the process DuckDB's lock error names, or None."""
+    match = _LOCK.search(text)
+    return (match.group("prog"), match.group("pid")) if match else None
+
+
 def lock_message(warehouse: Path, exc: BaseException) -> str:
-    match = _LOCK.search(str(exc))
-    holder = f"{match.group('prog')} (pid {match.group('pid')})" if match else "another process"
+    found = lock_holder(str(exc))
+    holder = f"{found[0]} (pid {found[1]})" if found else "another process"
     return (
         f"{warehouse} is open for writing in {holder}; close that connection (or stop that process), "
         f"or build with --warehouse OTHER.duckdb"
@@ -59,21 +65,28 @@ def is_lock_error(exc: BaseException) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
+def connect(warehouse: Path, read_only: bool = False) -> Any:
+    """A DuckDB connection to `warehouse`; a lock held by another process becomes a
+    WarehouseLockedError that names the process and says what to do."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=read_only)
+    except duckdb.Error as exc:
+        if is_lock_error(exc):
+            raise WarehouseLockedError(lock_message(warehouse, exc)) from exc
+        raise
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 def check_not_locked(warehouse: Path) -> None:
     """Fail with a helpful message when another process holds the warehouse for writing.
 
     Read-only readers do not block a build (the new file is swapped in under them)."""
     if not warehouse.exists():
         return
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as exc:
-        if is_lock_error(exc):
-            raise WarehouseLockedError(lock_message(warehouse, exc)) from exc
-        raise
-    con.close()
+    connect(warehouse, read_only=True).close()
 
 
 def _checkpoint_wal(warehouse: Path) -> None:
@@ -81,14 +94,7 @@ def _checkpoint_wal(warehouse: Path) -> None:
     wal = warehouse.with_name(warehouse.name + ".wal")
     if not wal.exists():
         return
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(warehouse))
-    except duckdb.Error as exc:
-        if is_lock_error(exc):
-            raise WarehouseLockedError(lock_message(warehouse, exc)) from exc
-        raise
+    con = connect(warehouse)
     con.execute("checkpoint")
     con.close()
 
