@@ -80,8 +80,8 @@ class _Builder:
         folded = unicodedata.normalize("NFKC", raw)
         if len(folded) == len(raw):  # one folded character per raw character: fold in one pass
             runs = list(_KEPT_RUN.finditer(folded.translate(_FOLD)))
-            key_pos = [i for m in runs for i in range(m.start(), m.end())]
-            return Stream(raw, self.lines, "".join(m.group() for m in runs), key_pos)
+            kept = [i for m in runs for i in range(m.start(), m.end())]
+            return Stream(raw, self.lines, "".join(m.group() for m in runs), kept)
         # NFKC changed lengths: fold char by char to keep positions
         folded_chars = [unicodedata.normalize("NFKC", c) for c in raw]
         key_chars: list[str] = []
