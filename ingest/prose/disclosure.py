@@ -234,30 +234,73 @@ def key_areas(s: Sentence, st: State) -> None:
             continue
         tail = clause[verb.end() :]
         m = _KEY_AREA_RE.fullmatch(tail)
+        if in_section and m is not None and _label_first_list(s, st, tail):
+            continue
         if m is None:
             if in_section:
-                _number_first_key_areas(s, st, tail)
+                _number_first_key_areas(s, st, tail, clause)
             continue
         raw = m.group("label")
         if not in_section and not re.search(r"信息(?:数|共|共计)?$", raw):
             continue
         qty = quantity_from_match(m, "q")
-        label = key_area_label(raw, qty.unit if qty else None)
-        if (
-            qty is None
-            or label is None
-            or re.search(r"^(?:各类|相关|有关|其他)?信息$|政府信息$|政务信息$", label)
-        ):
+        if qty is None:
+            continue
+        label = key_area_label(raw, qty.unit)
+        if in_section and (label is None or _GENERIC_LABEL_RE.search(label)):
+            label = _context_label(s, s.text[: s.text.find(clause)], raw)
+        elif in_section and label is not None and re.match(r"各类|各种", raw):
+            label = _column_label(clause, label)
+        if label is None or _GENERIC_LABEL_RE.search(label):
             continue
         st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
 
 
+_GENERIC_LABEL_RE = re.compile(r"^(?:各类|相关|有关|其他)?信息$|政府信息$|政务信息$")
+# the subject an earlier clause names: '…资金支出等社会救助情况，共发布相关信息37条', '加大减灾救灾信息公开力度，…'
+_CLAUSE_TOPIC_RE = re.compile(
+    r"等(?P<a>[^，,、；;等的]{2,10}?)(?:情况|信息)[，,]|(?:加大|推进|加强|做好)(?P<b>[^，,、；;等的]{2,10}?)信息公开"
+)
+# the key area an enclosing heading names: '(7)推进重大建设项目批准和实施领域的政府信息公开'
+_HEADING_AREA_RE = re.compile(r"(?:推进|推动|做好|加强|深化)(?P<area>[^，,、；;。/]{2,16}?)(?:批准和实施)?领域")
+
+
+def _context_label(s: Sentence, before: str, raw: str) -> str | None:
+    """A generic '共发布相关信息37条' / '…等各类信息共176条' under a 重点领域 heading takes its name
+    from the sentence's earlier clause, else from the nearest heading naming a 领域."""
+    if "相关" in raw or "有关" in raw:
+        topic = last_match(_CLAUSE_TOPIC_RE, before)
+        if topic:
+            return (topic.group("a") or topic.group("b")) + "信息"
+        return None
+    for heading in reversed(s.sub.split(" / ")):
+        area = _HEADING_AREA_RE.search(heading)
+        if area:
+            return area.group("area") + "信息"
+    return None
+
+
+def _label_first_list(s: Sentence, st: State, tail: str) -> bool:
+    """'公开行政许可235条、行政处罚18条' (under a 重点领域 heading): every 、-piece is label + count."""
+    found = [_KEY_AREA_RE.fullmatch(piece) for piece in _LIST_SPLIT_RE.split(tail)]
+    if len(found) < 2 or not all(found):
+        return False
+    for m in found:
+        assert m is not None
+        qty = quantity_from_match(m, "q")
+        label = key_area_label(m.group("label"), qty.unit if qty else None)
+        if qty is not None and label is not None and not _GENERIC_LABEL_RE.search(label):
+            st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
+    return True
+
+
+_LIST_SPLIT_RE = re.compile(r"(?<=[条宗件份])[、和及]")
 _NUMBER_FIRST_RE = re.compile(
     r"(?:共|共计|了)?" + q("q", ("条", "宗", "件", "份")) + r"(?P<label>[^、，,。；;和及与\d]{2,20})"
 )
 
 
-def _number_first_key_areas(s: Sentence, st: State, tail: str) -> None:
+def _number_first_key_areas(s: Sentence, st: State, tail: str, tail_clause: str) -> None:
     """'公开25宗征收土地公告、24宗征地补偿方案信息和13宗一书三方案' (under a 重点领域 heading)."""
     items = list(_NUMBER_FIRST_RE.finditer(tail))
     if not items or items[0].start() > 2:
@@ -265,9 +308,25 @@ def _number_first_key_areas(s: Sentence, st: State, tail: str) -> None:
     for m in items:
         qty = quantity_from_match(m, "q")
         label = key_area_label(m.group("label"), qty.unit if qty else None)
+        if label is not None and re.match(r"各类|各种", m.group("label")):
+            label = _column_label(tail_clause, label)
         if qty is None or label is None or re.search(r"^(?:各类|相关|有关|其他)?信息$|政府信息$", label):
             continue
         st.emit_q(s, "disclosure", "proactive_items_key_areas", label, qty)
+
+
+_COLUMN_RE = re.compile(r"(?:通过|在)(?:[^，,。；;]{0,12}?网站)?(?P<name>[^，,。；;、]{2,10}?)栏目")
+
+
+def _column_label(text: str, label: str) -> str:
+    """'通过工程招投标栏目共公开70余条各类项目招投标信息': a mixture ('各类…') published in a named
+    栏目 that shares a word with it is named after the 栏目 ('工程招投标信息')."""
+    col = _COLUMN_RE.search(text)
+    if col is None:
+        return label
+    name = col.group("name")
+    shared = any(name[i : i + 2] in label and name[i : i + 2] != "信息" for i in range(len(name) - 1))
+    return name + "信息" if shared else label
 
 
 # Text of a flattened 2019/2021 template table, or a digit run of a table: not prose.

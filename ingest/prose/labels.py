@@ -56,7 +56,13 @@ def key_area_label(raw: str, unit: str | None) -> str | None:
         # 'A、B等C信息' names the kind C (A, B are examples); 'A等C信息' and 'A等信息' keep A
         head, _, tail = label.rpartition("等")
         label = tail if "、" in head and tail not in ("信息", "") else head + tail
+    if _ACTION_END_RE.search(label):  # '公开建设项目环评行政审批46条' counts items of 审批 information
+        label += "信息"
     return _checked(with_unit(label, unit))
+
+
+# an administrative action (not a document): N 条 of it are N items of information about it
+_ACTION_END_RE = re.compile(r"(?:审批|许可|处罚|执法|监管|检查|核准|备案|验收|强制)$")
 
 
 def unit_label(raw: str) -> str | None:
