@@ -47,7 +47,7 @@ class ColumnSpec:
         return self.labels[0]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one object per table of a cached template
 class TableSpec:
     name: str
     section: str

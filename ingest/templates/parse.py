@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
@@ -49,35 +50,54 @@ class Anchor:
     row: RowSpec | None = None
 
 
+_Candidate = tuple[str, str, str, str | None, RowSpec | None]  # kind, folded key, label, table, row
+
+
+@cache
+def _label_candidates(spec: TableSpec) -> tuple[_Candidate, ...]:
+    """Every label of one table in folded form, in the order find_anchors tries equal lengths."""
+    cands: list[_Candidate] = []
+    cands += [("block", fold_key(b), b, spec.name, None) for b in spec.block_labels]
+    cands += [("header", fold_key(h), h, spec.name, None) for h in spec.headers]
+    cands += [("group", fold_key(g), g, spec.name, None) for g in spec.groups]
+    for c in spec.columns:
+        cands += [("column", fold_key(v), c.label, spec.name, None) for v in c.labels]
+    for r in spec.rows:
+        cands += [("row", fold_key(v), r.label, spec.name, r) for v in r.labels]
+        # the label without its enumeration (属于国家秘密 for 1.属于国家秘密), when still distinctive
+        cands += [("row", bare, r.label, spec.name, r) for v in r.labels
+                  if len(bare := _ENUM.sub("", fold_key(v))) >= 4 and bare != fold_key(v)]
+    return tuple(cands)
+
+
+@cache
+def _search_order(specs: tuple[TableSpec, ...]) -> tuple[_Candidate, ...]:
+    """The candidates of `specs`, longest key first (stable), each key once: a repeated key can
+    only find the occurrences its first candidate already took or rejected."""
+    cands = sorted((c for spec in specs for c in _label_candidates(spec)), key=lambda c: -len(c[1]))
+    seen: set[str] = set()
+    out: list[_Candidate] = []
+    for c in cands:
+        if c[1] not in seen:
+            seen.add(c[1])
+            out.append(c)
+    return tuple(out)
+
+
 def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec]) -> list[Anchor]:
     """Every label occurrence in the region, longest labels first, without overlaps."""
-    cands: list[tuple[str, str, str, str | None, RowSpec | None]] = []
-    for spec in specs:
-        cands += [("block", fold_key(b), b, spec.name, None) for b in spec.block_labels]
-        cands += [("header", fold_key(h), h, spec.name, None) for h in spec.headers]
-        cands += [("group", fold_key(g), g, spec.name, None) for g in spec.groups]
-        for c in spec.columns:
-            cands += [("column", fold_key(v), c.label, spec.name, None) for v in c.labels]
-        for r in spec.rows:
-            cands += [("row", fold_key(v), r.label, spec.name, r) for v in r.labels]
-            # the label without its enumeration (属于国家秘密 for 1.属于国家秘密), when still distinctive
-            cands += [("row", bare, r.label, spec.name, r) for v in r.labels
-                      if len(bare := _ENUM.sub("", fold_key(v))) >= 4 and bare != fold_key(v)]
-    cands.sort(key=lambda c: -len(c[1]))
     a, b = region
-    taken = [False] * (b - a)
+    key_text = stream.key
+    taken = bytearray(b - a if b > a else 0)
     out: list[Anchor] = []
-    seen: set[str] = set()
-    for kind, key, label, table, row in cands:
-        start = stream.key.find(key, a, b)
+    for kind, key, label, table, row in _search_order(tuple(specs)):
+        start = key_text.find(key, a, b)
         while start >= 0:
             end = start + len(key)
             if not any(taken[start - a:end - a]):
-                for i in range(start - a, end - a):
-                    taken[i] = True
+                taken[start - a:end - a] = b"\x01" * (end - start)
                 out.append(Anchor(kind, start, end, label, table, row))
-            start = stream.key.find(key, end, b)
-        seen.add(key)
+            start = key_text.find(key, end, b)
     out.sort(key=lambda x: x.start)
     return out
 

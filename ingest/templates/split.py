@@ -115,6 +115,8 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
     the flag is True when the cap was hit. Cells are cut one at a time, so an identity prunes
     the search as soon as its cells exist."""
     atoms = _atoms(tokens, merge_spaces)
+    if len(atoms) >= width or not any(a.splittable for a in atoms):
+        return _uncut(atoms, width, rule), sum(len(a.text) for a in atoms) > width * MAX_CELL_DIGITS
     cuts = [_cuts(a) for a in atoms]
     # the most cells atoms[i:] can still give
     capacity = [0] * (len(atoms) + 1)
@@ -171,6 +173,22 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
 
     walk(0, 0)
     return out, overflow
+
+
+def _uncut(atoms: Sequence[_Atom], width: int, rule: RowRule) -> list[list[str]]:
+    """The search's result when no atom may be cut (every atom yields at least one cell, so with
+    as many atoms as cells, or no splittable atom, each atom is one cell): the one reading with
+    one cell per atom when the counts match, its tails are valid and `rule` holds; else none.
+    A row over the digit cap (width × MAX_CELL_DIGITS) is never searched, as in the search."""
+    if len(atoms) != width or sum(len(a.text) for a in atoms) > width * MAX_CELL_DIGITS:
+        return []
+    if not all(a.dashes or _ok_tail(a.text, a.splittable) for a in atoms):
+        return []
+    if rule.sums:
+        values = [cell_number(a.text) for a in atoms]
+        if not all(_holds(values, p, t) for p, t in rule.sums if max(*p, t) < width):
+            return []
+    return [[a.text for a in atoms]]
 
 
 def _leading_zero(piece: str) -> bool:

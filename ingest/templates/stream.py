@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ingest.model import Document, Table
+
+if TYPE_CHECKING:
+    from ingest.templates.tokens import Token
 
 CELL_END = "\x1f"
 ROW_END = "\x1d"
@@ -41,12 +45,23 @@ def fold_key(text: str) -> str:
     return "".join(ch for ch in t if ch not in _DROP)
 
 
+_PIECE_END = re.compile("[\n" + CELL_END + "]")
+
+
 @dataclass
 class Stream:
     raw: str
     line_of: list[int | None]
     key: str
     key_pos: list[int]
+    # positions in `raw` of every piece end ('\n' or CELL_END), ascending; tokens.py reads the
+    # pieces between them and memoises their tokens in `piece_tokens`
+    piece_ends: list[int] = field(default_factory=list)
+    piece_tokens: dict[tuple[int, bool], list[Token]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.piece_ends:
+            self.piece_ends = [m.start() for m in _PIECE_END.finditer(self.raw)]
 
     def raw_index(self, key_index: int) -> int:
         """Position in `raw` of key position `key_index` (len(raw) past the end)."""

@@ -12,6 +12,7 @@ Page numbers of PDF text ('-3-', '- 3 -', '第3页') are dropped before tokenisi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ingest.cellvalue import NA_MARKERS, normalise_cell_text, parse_cell
@@ -39,7 +40,6 @@ class Token:
 
 
 _NUMBER_TOKEN = re.compile(r"[+-]?(\d+)(?:,\d{3})*(?:\.\d+)?(?:万元|元)?")
-_PIECE_END = re.compile("[\n" + CELL_END + "]")
 
 
 def _is_words(text: str) -> bool:
@@ -78,25 +78,46 @@ def _free_tokens(text: str, start: int, stream: Stream, signed: bool = True) -> 
 
 
 def tokens_between(stream: Stream, start: int, end: int, *, signed: bool = True, row_only: bool = False) -> list[Token]:
-    """Tokens of raw[start:end]. The first piece continues the label's own cell, so an empty
-    remainder there is not a blank cell. A TABLE_END stops the slice; with `row_only` a grid's
-    ROW_END does too (cells of the next grid row, e.g. rowspan fillers, are not this row's).
-    `signed`: whether '-5' is a negative number (2019 本年增/减) or a '-' marker then 5."""
-    text = stream.raw[start:end]
-    stops = [i for i in (text.find(TABLE_END), text.find(ROW_END) if row_only else -1) if i >= 0]
-    if stops:
-        text = text[:min(stops)]
-    out: list[Token] = []
-    pos = 0
-    for n, m in enumerate(_PIECE_END.finditer(text + "\n")):
-        piece = text[pos:m.start()].replace(ROW_END, "")
-        piece_start = start + pos
-        pos = m.end()
-        if m.group(0) == CELL_END and n > 0:
-            out.extend(_cell_tokens(piece, piece_start, stream, signed))
-        elif piece.strip():
-            out.extend(_free_tokens(piece, piece_start, stream, signed))
+    """Tokens of raw[start:end], read piece by piece: a piece ends at '\n' (free text) or at
+    CELL_END (one explicit cell). The first piece continues the label's own cell, so it is read
+    as free text (an empty remainder there is not a blank cell); the last piece, cut at `end`,
+    is free text too. A TABLE_END stops the slice; with `row_only` a grid's ROW_END does too
+    (cells of the next grid row, e.g. rowspan fillers, are not this row's).
+    `signed`: whether '-5' is a negative number (2019 本年增/减) or a '-' marker then 5.
+    Whole pieces inside the slice are tokenised once per stream (Stream.piece_tokens)."""
+    raw = stream.raw
+    stop = raw.find(TABLE_END, start, end)
+    if row_only:
+        row_stop = raw.find(ROW_END, start, end)
+        if row_stop >= 0 and (stop < 0 or row_stop < stop):
+            stop = row_stop
+    if stop >= 0:
+        end = stop
+    ends = stream.piece_ends
+    first, last = bisect_left(ends, start), bisect_left(ends, end)
+    if first == last:  # no piece end inside: the slice is one free-text piece
+        return _free_piece(stream, start, end, signed)
+    out = _free_piece(stream, start, ends[first], signed)
+    cache = stream.piece_tokens
+    for k in range(first + 1, last):
+        toks = cache.get((k, signed))
+        if toks is None:
+            toks = cache[(k, signed)] = _whole_piece(stream, ends[k - 1] + 1, ends[k], signed)
+        out += toks
+    out += _free_piece(stream, ends[last - 1] + 1, end, signed)
     return out
+
+
+def _free_piece(stream: Stream, start: int, end: int, signed: bool) -> list[Token]:
+    piece = stream.raw[start:end].replace(ROW_END, "")
+    return _free_tokens(piece, start, stream, signed) if piece.strip() else []
+
+
+def _whole_piece(stream: Stream, start: int, end: int, signed: bool) -> list[Token]:
+    """A piece from one piece end to the next: a cell when it ends with CELL_END."""
+    if stream.raw[end] == CELL_END:
+        return _cell_tokens(stream.raw[start:end].replace(ROW_END, ""), start, stream, signed)
+    return _free_piece(stream, start, end, signed)
 
 
 def _cell_tokens(piece: str, start: int, stream: Stream, signed: bool) -> list[Token]:
