@@ -19,7 +19,8 @@ DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*
 YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # 统计期限/统计时限/数据统计期限为/统计期间 … then the first year; the year may be glued to 1月1日
 PERIOD = re.compile(r"统计(?:期限|时限|期间|时间|区间)[^0-9]{0,12}?((?:19|20)\d{2})(?=年|\d)")
-BODY_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!\d{1,2}月\d{1,2}日起施行)")
+# (the look-behind sits after the first two digits so the regex engine can skip ahead to a 1 or 2)
+BODY_YEAR = re.compile(r"((?:19|20)(?<![\d.]..)\d{2})\s*年(?!\d{1,2}月\d{1,2}日起施行)")
 
 PUBLISHED_KEYS = ("published", "generated", "time", "written")
 

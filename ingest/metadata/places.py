@@ -10,6 +10,8 @@ are used only to spell the organ's name the way the report does.
 from __future__ import annotations
 
 import csv
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -37,9 +39,11 @@ class Place:
 @dataclass
 class Gazetteer:
     by_alias: dict[str, list[Place]]
-    # first two characters of every alias -> the lengths of the aliases starting with them, longest
-    # first (a one-character alias is never taken)
-    heads: dict[str, tuple[int, ...]]
+    # The last characters of every alias of two characters or more (镇 乡 道 县 区 市 …), as one
+    # character class: a name can only end where one of them stands, and they are rare in text.
+    ends: re.Pattern[str]
+    # last two characters of every such alias -> the lengths of the aliases ending with them
+    tails: dict[str, tuple[int, ...]]
 
     def places(self, name: str) -> list[Place]:
         return self.by_alias.get(name, [])
@@ -81,22 +85,38 @@ def gazetteer() -> Gazetteer:
         by_alias.setdefault(r["name"], []).append(Place(None, r["level"], host))
     for g in GENERIC_NAMES:
         by_alias.pop(g, None)
+    return Gazetteer(by_alias, *_endings(by_alias))
+
+
+def _endings(by_alias: dict[str, list[Place]]) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
+    """The class of last characters and the lengths by last two characters of every findable alias
+    (two to MAX_ALIAS characters)."""
     lengths: dict[str, set[int]] = {}
     for a in by_alias:
-        if len(a) > 1:
-            lengths.setdefault(a[:2], set()).add(len(a))
-    return Gazetteer(by_alias, {h: tuple(sorted(ls, reverse=True)) for h, ls in lengths.items()})
+        if 1 < len(a) <= MAX_ALIAS:
+            lengths.setdefault(a[-2:], set()).add(len(a))
+    last = sorted({t[-1] for t in lengths})
+    ends = re.compile(f"[{''.join(re.escape(c) for c in last)}]" if last else r"(?!)")
+    return ends, {t: tuple(sorted(ls)) for t, ls in lengths.items()}
 
 
-def _longest_at(text: str, pos: int, gaz: Gazetteer) -> str | None:
-    sizes = gaz.heads.get(text[pos : pos + 2])
-    if not sizes:
-        return None
-    room = min(len(text) - pos, MAX_ALIAS)
-    for size in sizes:
-        if size <= room and (name := text[pos : pos + size]) in gaz.by_alias:
-            return name
-    return None
+def longest_names(text: str, gaz: Gazetteer) -> dict[int, int]:
+    """start -> length of the longest area name starting there (names of 2..MAX_ALIAS characters).
+
+    Found from the rare characters a name can end with: at each of them, every length is looked up
+    in the alias dictionary, so the text is scanned by the regex engine, not character by character."""
+    by_alias, tails = gaz.by_alias, gaz.tails
+    longest: dict[int, int] = {}
+    for m in gaz.ends.finditer(text, 1):
+        end = m.end()
+        sizes = tails.get(text[end - 2 : end])
+        if not sizes:
+            continue
+        for size in sizes:
+            start = end - size
+            if start >= 0 and text[start:end] in by_alias and longest.get(start, 0) < size:
+                longest[start] = size
+    return longest
 
 
 def find_in(text: str, gaz: Gazetteer | None = None, short_ok: bool = False) -> Iterator[tuple[int, int, str]]:
@@ -107,30 +127,35 @@ def find_in(text: str, gaz: Gazetteer | None = None, short_ok: bool = False) -> 
     only inside a chain of names or before an organ word, unless `short_ok` (an organ's own name).
     """
     gaz = gaz or gazetteer()
-    pos, chained_at, n = 0, -1, len(text)
-    heads = gaz.heads
-    while pos < n - 1:
-        if text[pos : pos + 2] not in heads:  # the common case, without a call
-            pos += 1
+    longest = longest_names(text, gaz)
+    pos = chained_at = -1
+    for start in sorted(longest):
+        if start < pos:
             continue
-        found = _longest_at(text, pos, gaz)
-        if found and len(found) == 2 and not short_ok:
-            end = pos + 2
-            if not (pos == chained_at or text.startswith(SHORT_NAME_NEXT, end) or _longest_at(text, end, gaz)):
-                found = None
-        if found:
-            yield pos, pos + len(found), found
-            pos = chained_at = pos + len(found)
-        else:
-            pos += 1
+        size = longest[start]
+        end = start + size
+        if size == 2 and not short_ok:
+            if not (start == chained_at or text.startswith(SHORT_NAME_NEXT, end) or end in longest):
+                continue
+        yield start, end, text[start:end]
+        pos = chained_at = end
 
 
 def mentions(lines: list[Line]) -> list[AreaMention]:
-    """Every area name in the document, in order, with its level when unambiguous."""
+    """Every area name in the document, in order, with its level when unambiguous.
+
+    The lines are searched as one text joined by newlines (no name holds one, so no name spans
+    two lines and each line reads as it would alone)."""
     gaz = gazetteer()
-    out = []
+    text = "\n".join(line.text for line in lines)
+    starts: list[int] = []
+    offset = 0
     for line in lines:
-        for _, _, name in find_in(line.text, gaz):
-            levels = gaz.levels(name)
-            out.append(AreaMention(name, levels.pop() if len(levels) == 1 else None, line.no))
+        starts.append(offset)
+        offset += len(line.text) + 1
+    out = []
+    for start, _, name in find_in(text, gaz):
+        levels = gaz.levels(name)
+        no = lines[bisect_right(starts, start) - 1].no
+        out.append(AreaMention(name, levels.pop() if len(levels) == 1 else None, no))
     return out
