@@ -123,8 +123,14 @@ def _columns(cols: str) -> list[str]:
 
 
 def _rows(
-    body: str, base: int, marks: list[tuple[int, int]], ncols: int, has_code: bool = False
+    body: str,
+    base: int,
+    marks: list[tuple[int, int]],
+    ncols: int,
+    has_code: bool = False,
+    same_year: bool = False,
 ) -> list[Row]:
+    """`same_year`: the columns are 本期实际 | 本年累计, which in an annual report count the same year."""
     rows: list[Row] = []
     body = _NOTE_RE.sub(lambda n: " " * len(n.group()), body)  # keep offsets for line numbers
     matches = _row_matches(body)
@@ -151,7 +157,7 @@ def _rows(
         if not enumerated:
             context = (key[0], key[1]) if key else None
         row = Row(len(rows), label, m.unit, tokens, _line_at(marks, base + m.start), enumerated, key)
-        row.candidates = _candidates(tokens, ncols) if trusted else []
+        row.candidates = _candidates(tokens, ncols, same_year) if trusted else []
         rows.append(row)
     _distrust_glued_runs_when_cells_are_missing(rows, ncols)
     return rows
@@ -198,8 +204,9 @@ def _drop_enumerator(nums: str, expected: int) -> str:
     return nums[:-1] if len(nums) > 1 else nums
 
 
-def _candidates(tokens: list[str], ncols: int) -> list[tuple[int, ...]]:
-    """Every way the printed digits can fill the columns (cumulative >= annual for 2 columns)."""
+def _candidates(tokens: list[str], ncols: int, same_year: bool = False) -> list[tuple[int, ...]]:
+    """Every way the printed digits can fill the columns (cumulative >= annual for 2 columns; the
+    two equal halves when both columns count the same year, if the run has them)."""
     vals = [t.replace(",", "") for t in tokens]
     if len(vals) == ncols:
         if not all(re.fullmatch(r"\d+(?:\.\d+)?", v) for v in vals):
@@ -215,6 +222,8 @@ def _candidates(tokens: list[str], ncols: int) -> list[tuple[int, ...]]:
             continue
         if int(b) >= int(a):
             out.append((int(a), int(b)))
+    if same_year:
+        return [c for c in out if c[0] == c[1]] or out
     return out
 
 
@@ -228,9 +237,28 @@ def map_label(label: str, context: tuple[str, str] | None = None) -> tuple[str, 
     """An indicator name -> (section, item, base measure); None when no canonical key fits.
 
     `context` is the (section, item) of the parent row an enumerated '其中' row sits under, so a
-    bare '当面' or '同意公开' under 申请总数 / 答复总数 still finds its key.
+    bare '当面' or '同意公开' under 申请总数 / 答复总数 still finds its key. A label with a note in
+    brackets ('主动公开政府信息数(不同渠道和方式公开相同信息计1条)') is read without the note when
+    the whole label fits no key.
     """
-    s = re.sub(r"[\s()（）:：]", "", label)
+    key = _map_label(label, context)
+    if key is None and _NOTE_RE.search(label):
+        key = _map_label(_NOTE_RE.sub("", label), context)
+    return key
+
+
+# a bracketed note: holds a digit or is long ('(不同渠道和方式公开相同信息计1条)'), not a name part like '(传真)'
+_NOTE_RE = re.compile(r"[（(](?=[^)）]*\d|[^)）]{7,})[^)）]*[)）]")
+
+
+# a section heading row of the table ('三、行政复议、诉讼和举报情况'), alone or glued before a label
+_SECTION_ROW_RE = re.compile(r"^[一二三四五六七八九十]{1,2}、.{0,24}?情况")
+
+
+def _map_label(label: str, context: tuple[str, str] | None) -> tuple[str, str, str] | None:
+    s = _SECTION_ROW_RE.sub("", re.sub(r"[\s()（）:：]", "", label))
+    if not s:
+        return None
     s = re.sub(r"^通过不同渠道和方式公开", "", s)
     fee = _fee_key(s)
     if fee is not None:
@@ -476,7 +504,9 @@ def _extract(doc: Document) -> list[CellRecord]:
         if not cols:
             continue
         end = headers[n + 1].start() if n + 1 < len(headers) else len(flat)
-        rows = _rows(flat[h.end() : end], h.end(), marks, len(cols), "代码" in re.sub(r"\s", "", h.group()))
+        header = re.sub(r"\s", "", h.group())
+        same_year = "本期" in header and "本年累计" in header and cols == ["period", "annual"]
+        rows = _rows(flat[h.end() : end], h.end(), marks, len(cols), "代码" in header, same_year)
         resolved: dict[int, tuple[int, ...] | None] = {}
         for group in _groups(rows):
             resolved.update(_resolve(group, len(cols), hints))

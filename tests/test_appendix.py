@@ -283,3 +283,34 @@ def test_layout_c_glued_row_codes_are_cut_off_only_when_they_are_the_expected_se
     # A code out of sequence is not guessed at: that row's digits stay unplaced.
     cells = extract_appendix(_doc("指标名称计量单位代码本期实际本年累计主动公开信息数条07110110"), "pre2019")
     assert _facts(cells) == {} and [c.status for c in cells] == ["unplaced"]
+
+
+def test_label_with_a_bracketed_note_and_section_rows() -> None:
+    # The note '(…计1条)' holds a digit and would hide the key; a name part like '(传真)' is kept.
+    assert map_label("主动公开政府信息数(不同渠道和方式公开相同信息计1条)") == ("disclosure", "proactive_items", "total")
+    assert map_label("信函(传真)申请数") == ("applications", "applications_received", "letter_fax")
+    # A section row ('三、行政复议、诉讼和举报情况') is no indicator, alone or glued before the next label.
+    assert map_label("三、行政复议、诉讼和举报情况") is None
+    assert map_label("四、收费情况") is None
+    assert map_label("三、行政复议、诉讼和举报情况行政复议数量") == ("appeals", "administrative_reconsideration", "total")
+
+
+def test_glued_layout_b_with_section_rows_and_a_note() -> None:
+    text = (
+        "统计指标单位统计数一、主动公开情况主动公开政府信息数（不同渠道和方式公开相同信息计1条）条1839"
+        "其中：政府网站条1780政府公报条59三、行政复议、诉讼和举报情况行政复议数量件2行政诉讼数量件1举报投诉数量件0"
+    )
+    facts = _facts(extract_appendix(_doc(text), "pre2019"))
+    assert facts["disclosure/proactive_items/total"] == 1839
+    assert facts["appeals/administrative_reconsideration/total"] == 2
+    assert facts["appeals/administrative_litigation/total"] == 1
+    assert facts["appeals/complaints/total"] == 0
+
+
+def test_layout_c_glued_same_year_columns_split_into_equal_halves() -> None:
+    # 本期实际 | 本年累计 of an annual report count the same year: '110110' is 110 | 110, not 1 | 10110.
+    text = "指标名称计量单位代码本期实际本年累计主动公开信息数条01110110"
+    assert _facts(extract_appendix(_doc(text), "pre2019")) == {"disclosure/proactive_items/total": 110}
+    # Without equal halves the run stays ambiguous (12|130 or 1|2130): unplaced.
+    cells = extract_appendix(_doc("指标名称计量单位代码本期实际本年累计主动公开信息数条0112130"), "pre2019")
+    assert [c.status for c in cells] == ["unplaced"]

@@ -63,7 +63,8 @@ def proactive_sentence(rng: random.Random, f: dict[Key, float], year: int) -> tu
     if style == 1 and web >= 100:
         rounded = (int(web) // 100 + 1) * 100
         s = f"全年通过门户网站主动公开各类信息近{rounded}条，内容涵盖机构职能、政策法规、规划计划、财政资金等方面。"
-        return s, [TruthFigure("disclosure", "proactive_items_website", "total", rounded, approx=True)]
+        # '通过门户网站公开各类信息N条' states the year's total (as annotated in the real dev report d13)
+        return s, [TruthFigure("disclosure", "proactive_items", "total", rounded, approx=True)]
     s = f"全年共主动公开政府信息{_n(total)}条，群众关注度较高的信息均做到了及时公开。"
     return s, [TruthFigure("disclosure", "proactive_items", "total", total)]
 
