@@ -12,7 +12,7 @@ from ingest.prose.sentences import Sentence
 from ingest.prose.state import CUMULATIVE_RE, ITEM_UNITS, State, clauses, last_match, q
 
 _TOTAL_RE = re.compile(
-    r"(?P<verb>主动公开|公开|发布)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?(?:信息|文件)(?:数|件数|数量|总数|总量)?"
+    r"(?P<verb>主动公开|公开|发布)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?(?:信息|文件)(?:资料)?(?:数|件数|数量|总数|总量)?"
     r"(?:共|共计|合计)?(?:为|达|达到)?" + q("q", ("条", "件", "个", "份"))
 )
 _WEBSITE_RE = re.compile(
@@ -31,7 +31,7 @@ _ITEM_RE = re.compile(q("q", ITEM_UNITS))
 def proactive(s: Sentence, st: State) -> bool:
     """主动公开(政府)信息N条(，历年累计M条)(，其中…) and 门户网站发布信息N条. True when it matched."""
     web = _WEBSITE_RE.search(s.text)
-    if web and not re.search(r"通过|在|依托|利用|借助", s.text[: web.start()][-15:]):
+    if web and not re.search(r"通过|在|依托|利用|借助|向|报送|上报", s.text[: web.start()][-15:]):
         qty = quantity_from_match(web, "q")
         if qty is not None:
             st.emit_q(s, "disclosure", "proactive_items_website", "total", qty)
@@ -46,7 +46,11 @@ def proactive(s: Sentence, st: State) -> bool:
                 m.group("verb") == "公开"
                 and not (m.group("kind") or m.group("gov") or "主动公开" in s.top + s.sub)
             )
-            or (m.group("verb") == "发布" and not (m.group("gov") or m.group("kind")))
+            or (
+                m.group("verb") == "发布"
+                and not (m.group("gov") or m.group("kind"))
+                and ("主动公开" not in s.top + s.sub or _CHANNEL_OR_ELSEWHERE_RE.search(_clause_before(before)))
+            )
         ):
             continue
         qty = quantity_from_match(m, "q")
@@ -80,6 +84,14 @@ def proactive(s: Sentence, st: State) -> bool:
             _open_breakdown(st, s)
             _breakdown_items(s, st, rest[rest.index("其中") :])
     return matched
+
+
+# '通过政务微博发布信息35条', '向市政府网站报送并发布信息': a channel's or another site's count, not the total
+_CHANNEL_OR_ELSEWHERE_RE = re.compile(r"通过|经|在|向|报送|上报|微博|微信|网站|公报")
+
+
+def _clause_before(before: str) -> str:
+    return before[max(before.rfind(c) for c in "，,：:；;") + 1 :]
 
 
 _UNIT_SUBJECT_RE = re.compile(r"各|(?:单位|部门|乡镇|街道|局|委|办|中心|镇|乡|处|科|站|所|政府|管委会|公司)$")
@@ -117,6 +129,8 @@ def _category(s: Sentence, st: State, raw_label: str, qty: Quantity) -> None:
         if re.fullmatch(r"其[他它](?:方式|形式|渠道)", via.group("ch")):
             st.emit_q(s, "disclosure", "proactive_items_other_channels", "total", qty)
             return
+        if raw_label.lstrip("、,，其中:：").startswith(("通过", "经")):
+            return  # a channel without a key of its own ('通过公开栏公开5条'): not a kind of item
     label = category_label(raw_label, qty.unit)
     if label is None or re.search(r"申请|复议|诉讼|答复|收费|全文电子化|访问|浏览", label):
         return

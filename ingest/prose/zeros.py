@@ -16,16 +16,31 @@ _FEE_WORDS_RE = re.compile(r"收费|收取.{0,6}费|费用")
 
 
 def stated_zeros(s: Sentence, st: State) -> None:
-    """未收到…申请 / 未发生…行政复议和行政诉讼 / 无…收费及减免 -> value 0, stated_zero."""
+    """未收到…申请 / 未发生…行政复议和行政诉讼 / 无…收费及减免 -> value 0, stated_zero.
+
+    A clause that goes on from a zero the sentence already stated ('…未收到政府信息公开申请，也没有
+    发生行政复议、行政诉讼情况', '无…申请，无行政复议、行政诉讼事项，无收费情况') shares its subject.
+    A bare '无。' under a heading, or '…的情况：无', states the heading's subject did not happen.
+    """
+    nil = _BARE_NIL_RE.fullmatch(s.text)
+    if nil:
+        _subject_zeros(s, st, nil.group("subject") or (s.sub.split(" / ")[-1] if s.sub else s.top))
+        return
+    chained = False
     for clause in clauses(s.text):
         m = _NEG_RE.search(clause)
         if m is None:
             _not_charged(s, st, clause)
+            chained = False
             continue
+        before = len(st.figures)
+        goes_on = chained and _GOES_ON_RE.fullmatch(clause[: m.start()]) is not None
         span = clause[m.start() :]
         if APPEAL_WORDS_RE.search(span):
-            if "公开" in clause or APPEAL_WORDS_RE.search(s.top):
+            if "公开" in clause or APPEAL_WORDS_RE.search(s.top) or goes_on:
                 _appeal_zeros(s, st, span)
+                if goes_on and _FEE_WORDS_RE.search(span):
+                    _fee_zeros(s, st, span)
         elif (
             "申请" in span[:40]
             and (re.search(r"公开|信息", span) or "申请" in s.top)
@@ -34,10 +49,33 @@ def stated_zeros(s: Sentence, st: State) -> None:
             if not re.search(r"答复|办理|处理|不予|补正|延期|收费", span.split("申请")[0]):
                 st.emit(s, "applications", "applications_received", "total", 0, status="stated_zero")
         elif _FEE_WORDS_RE.search(span) or "减免" in span:
-            if "信息公开" in clause or "依申请" in clause or "收费" in s.top:
+            if "信息公开" in clause or "依申请" in clause or "收费" in s.top or goes_on:
                 _fee_zeros(s, st, span)
         else:
             _not_charged(s, st, clause)
+        chained = len(st.figures) > before or goes_on
+
+
+# what may stand before the negation of a clause that goes on from the previous one
+_GOES_ON_RE = re.compile(r"(?:也|亦|并|且|同时|因此|故|均|都|还|另外)?")
+# '无。', '本年度无。', '…行政诉讼的情况：无。' (subject: the heading, or the words before the colon)
+_BARE_NIL_RE = re.compile(
+    r"(?:(?P<subject>[^，,。；;]{2,60}?情况)[:：]?|(?:\d{4}年度?|本年度?|今年|全年|目前)?[，,]?)"
+    r"(?:无|没有|暂无|均无)[。.]?"
+)
+
+
+def _subject_zeros(s: Sentence, st: State, subject: str) -> None:
+    """Zeros for what a heading (or '…情况：') names: 复议/诉讼, 收费(及减免), or 依申请 applications."""
+    if APPEAL_WORDS_RE.search(subject):
+        if "公开" in subject:
+            _appeal_zeros(s, st, subject)
+    elif _FEE_WORDS_RE.search(subject) or "减免" in subject:
+        if "公开" in subject or "依申请" in subject:
+            _fee_zeros(s, st, subject)
+    elif "申请" in subject and re.search(r"依申请|公开申请|信息公开", subject):
+        if not re.search(r"答复|办理|处理|不予|补正|延期", subject):
+            st.emit(s, "applications", "applications_received", "total", 0, status="stated_zero")
 
 
 def _appeal_zeros(s: Sentence, st: State, span: str) -> None:
