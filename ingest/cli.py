@@ -26,10 +26,12 @@ def ingest_command(
     full: Annotated[bool, typer.Option("--full", help="Re-parse every file, even unchanged ones.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Parallel worker processes (default: one per core).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero when any file is quarantined.")] = False,
+    chunk_files: Annotated[
+        int | None, typer.Option("--chunk-files", min=1, help="Files per chunk of Parquet parts (memory per chunk).")
+    ] = None,
 ) -> None:
     """Read report files into raw Parquet tables (reports, cells, figures, errors)."""
-    from ingest.pipeline import ingest_paths
-    from ingest.raw import RawTableError
+    from ingest.pipeline import CHUNK_FILES, ingest_paths
 
     raw_dir = raw or Path(os.environ.get("OGI_RAW") or "data/raw")
     missing = [str(p) for p in paths if not p.exists()]
@@ -41,12 +43,18 @@ def ingest_command(
         raise typer.Exit(2)
     try:
         with _progress() as progress:
-            summary = ingest_paths(paths, raw_dir, manifest=manifest, full=full, workers=workers, progress=progress)
-    except RawTableError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1) from None
+            summary = ingest_paths(paths, raw_dir, manifest=manifest, full=full, workers=workers, progress=progress,
+                                   chunk_files=chunk_files or CHUNK_FILES)
     except OSError as e:  # full disk, read-only folder …: the previous raw tables are left as they were
-        typer.echo(f"error: {e}; the raw tables in {raw_dir} were left unchanged", err=True)
+        typer.echo(f"error: {e}; the raw tables in {raw_dir} are left consistent (files ingested before the "
+                   "error are kept; re-run to finish)", err=True)
+        raise typer.Exit(1) from None
+    except Exception as e:  # ingest.raw (and pyarrow) are imported only when a run has work to do
+        from ingest.raw import RawTableError
+
+        if not isinstance(e, RawTableError):
+            raise
+        typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"ingest: {summary.line()} -> {raw_dir}")
     if strict and summary.quarantined:

@@ -5,52 +5,43 @@
 - Discovery is recursive; hidden files and the manifest itself are skipped.
 - Identity: report_id = first 16 hex chars of the content sha256; one document found at several
   paths is one report listing every path (source_paths).
-- Incremental: a state file (<raw>/_state/files.parquet: path, size, mtime_ns, sha256) lets an
-  unchanged file be recognised from os.stat alone; content already ingested with the same parser
-  version is not parsed again. `full=True` redoes everything.
-- Parallel: parsing runs in a process pool across cores (in-process for small batches).
+- Incremental: ingest.state remembers (size, mtime_ns, sha256) of every file and which contents
+  are done, so an unchanged re-ingest is decided from os.stat alone, before pyarrow or any parser
+  is imported. Content already ingested with the same parser version is not parsed again.
+  `full=True` redoes everything.
+- Streaming: files are parsed in batches across a process pool (in-process for small runs); the
+  rows come back as Arrow tables and are written as one chunk of parts (ingest.raw) every
+  `chunk_files` files, so memory stays flat in the size of the corpus.
+- Superseding: a report that is re-done (or whose files all changed) first has its rows removed
+  from the parts of its old chunk, under a journal (ingest.state) that a killed run finishes next
+  time; a row is never doubled. Paths of unchanged reports are updated after the new chunks.
 - Every input ends in `reports` or `errors`; an exception in one file becomes an error row.
-- Output: ingest.raw rewrites each table whole and atomically (previous rows still valid + new).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import json
 import os
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
+from ingest import PARSER_VERSION, state
 
-from ingest import PARSER_VERSION, raw
-from ingest.errors import IngestError
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-STATE = Path("_state") / "files.parquet"
-_STATE_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.string())])
+    from ingest.rows import Batch, FileRows, Item
+
+CHUNK_FILES = 1000  # files per chunk of parts (a chunk is also cut at CHUNK_BYTES of Arrow data)
+CHUNK_BYTES = 128 << 20
+_BATCH_FILES = 32  # files per task sent to a worker
 _IN_PROCESS_BELOW = 16
-_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-
-
-@dataclass
-class FileResult:
-    """What parsing one document gives: one reports row (or one error row) and its cells/figures."""
-
-    sha256: str
-    report: dict[str, Any] | None = None
-    cells: list[dict[str, Any]] = field(default_factory=list)
-    figures: list[dict[str, Any]] = field(default_factory=list)
-    error: dict[str, Any] | None = None
-    fmt: str | None = None
 
 
 @dataclass
@@ -117,108 +108,36 @@ def load_manifest(path: Path | None) -> dict[str, dict[str, str]]:
     return out
 
 
-def _manifest_row(manifest: Mapping[str, dict[str, str]], path: Path) -> dict[str, str] | None:
-    return manifest.get(str(path.resolve())) or manifest.get(path.name)
+def _manifest_row(manifest: Mapping[str, dict[str, str]], path: str) -> dict[str, str] | None:
+    if not manifest:
+        return None
+    return manifest.get(os.path.realpath(path)) or manifest.get(os.path.basename(path))
 
 
 # --------------------------------------------------------------------------- one file
 
 
+@dataclass
+class FileResult:
+    """One file parsed on its own: a reports row (or an error row) as dicts, and its cells/figures."""
+
+    sha256: str
+    report: dict[str, Any] | None = None
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+    fmt: str | None = None
+
+
 def process_file(path: str, manifest_row: Mapping[str, str] | None = None) -> FileResult:
     """Read, parse and extract one file; never raises (failures become an error row)."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        return _error(path, None, 0, "unreadable", f"{type(e).__name__}: {e}")
-    sha = hashlib.sha256(data).hexdigest()
-    try:
-        from ingest.read import document_from_bytes
+    from ingest.rows import file_rows, to_dict
 
-        doc = document_from_bytes(data, p, manifest_row)
-    except IngestError as e:
-        return _error(path, sha, len(data), e.kind, e.reason)
-    except Exception as e:  # a reader bug must not stop the batch
-        return _error(path, sha, len(data), "parse_error", f"{type(e).__name__}: {e}"[:500])
-    try:
-        from ingest.extract import extract
-
-        ex = extract(doc)
-    except Exception as e:
-        return _error(path, sha, len(data), "parse_error", f"extraction failed: {type(e).__name__}: {e}"[:500])
-    return _rows(doc, ex)
-
-
-def _error(path: str, sha: str | None, size: int, kind: str, reason: str) -> FileResult:
-    row = {"source_path": path, "source_sha256": sha, "size_bytes": size, "error_kind": kind,
-           "reason": reason, "parser_version": PARSER_VERSION}  # fmt: skip
-    return FileResult(sha256=sha or "", error=row)
-
-
-def _rows(doc, ex) -> FileResult:  # noqa: ANN001 - Document, Extraction
-    rid = doc.sha256[:16]
-    meta = ex.meta
-    warnings = list(dict.fromkeys(ex.warnings))
-    published = _date(meta.published_date) or _date(doc.page_meta.get("published"))
-    status = ex.status
-    if not doc.lines and any(w.startswith("image_only") for w in doc.warnings):
-        status = "image_only"
-    report = {
-        "report_id": rid,
-        "source_path": doc.source_path,
-        "source_paths": [doc.source_path],
-        "source_sha256": doc.sha256,
-        "source_format": doc.source_format,
-        "encoding": doc.encoding,
-        "size_bytes": doc.size_bytes,
-        "title": meta.title or doc.page_meta.get("title"),
-        "organ_name": meta.organ_name,
-        "organ_source": meta.organ_source,
-        "organ_kind": meta.organ_kind,
-        "level": meta.level,
-        "scope": meta.scope,
-        "area_mentions": [{"name": a.name, "level": a.level, "line": a.line} for a in meta.area_mentions],
-        "report_year": meta.report_year,
-        "report_year_source": meta.report_year_source,
-        "published_date": published,
-        "url": doc.page_meta.get("url"),
-        "template": ex.template,
-        "parser_version": PARSER_VERSION,
-        "status": status,
-        "warnings": warnings,
-        "n_cells": len(ex.cells),
-        "n_figures": len(ex.figures),
-    }
-    cells = [
-        {"report_id": rid, "table_name": c.table, "table_index": c.table_index, "row_index": c.row,
-         "col_index": c.col, "raw_row_label": c.row_label, "raw_col_label": c.col_label, "section": c.section,
-         "item": c.item, "measure": c.measure, "raw_text": c.raw_text, "value": c.value, "status": c.status,
-         "unit": c.unit, "line": c.line, "warning": c.warning}
-        for c in ex.cells
-    ]  # fmt: skip
-    figures = [
-        {"report_id": rid, "section": g.section, "item": g.item, "measure": g.measure, "value": g.value,
-         "status": g.status, "approx": g.approx, "stated_zero": g.status == "stated_zero", "unit": g.unit,
-         "sentence": g.sentence, "line": g.line}
-        for g in ex.figures
-    ]  # fmt: skip
-    return FileResult(doc.sha256, report, cells, figures, fmt=doc.source_format)
-
-
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    m = _DATE.search(value)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def _process_item(item: tuple[str, dict[str, str] | None]) -> FileResult:
-    return process_file(*item)
+    r: FileRows = file_rows(path, dict(manifest_row) if manifest_row else None)
+    if r.report is None:
+        return FileResult(r.sha256 or "", error=to_dict("errors", r.errors[0]))
+    return FileResult(r.sha256 or "", to_dict("reports", r.report), [to_dict("cells", c) for c in r.cells],
+                      [to_dict("figures", g) for g in r.figures], fmt=r.fmt)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the batch
@@ -231,60 +150,158 @@ def ingest_paths(
     full: bool = False,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    chunk_files: int = CHUNK_FILES,
 ) -> Summary:
     """Ingest every file under `paths` into `raw_dir`; returns the counts of what happened."""
     files = discover(paths, exclude=[raw_dir, *([manifest] if manifest else [])])
-    manifest_rows = load_manifest(manifest)
-    summary = Summary(files=len(files))
-    state = _read_state(raw_dir)
-    hashed, new_state = _hash_files(files, state)
-    prev = {t: raw.read_table(raw_dir, t) for t in ("reports", "errors")}
-    for t in ("cells", "figures"):  # read only when rows change, but a broken file must stop the run now
-        raw.check_table(raw_dir, t)
-    done_reports = _done(prev["reports"], "report_id", full)
-    done_errors = _done(prev["errors"], "source_sha256", full)
+    if not full and (summary := _unchanged(files, raw_dir)) is not None:
+        return summary
+    return _Ingest(files, raw_dir, load_manifest(manifest), full).run(workers, progress, chunk_files)
 
-    by_sha: dict[str, list[str]] = {}
-    for path, sha in hashed.items():
-        by_sha.setdefault(sha, []).append(path)
-    todo: list[tuple[str, dict[str, str] | None]] = []
-    for sha, ps in by_sha.items():
-        if sha[:16] in done_reports or sha in done_errors:
-            summary.unchanged += 1
-        else:
-            todo.append((ps[0], _manifest_row(manifest_rows, Path(ps[0]))))
-    summary.duplicates = sum(len(ps) - 1 for ps in by_sha.values())
-    unreadable = [p for p in files if p not in hashed]
-    todo.extend((p, None) for p in unreadable)
 
-    results = _run(todo, workers, progress)
-    new_rows: dict[str, list[dict[str, Any]]] = {t: [] for t in raw.TABLES_ORDER}
-    for res in results:
-        if res.report is not None:
-            paths_of = sorted(by_sha.get(res.sha256, [res.report["source_path"]]))
-            res.report["source_paths"] = paths_of
-            res.report["source_path"] = paths_of[0]
-            new_rows["reports"].append(res.report)
-            new_rows["cells"].extend(res.cells)
-            new_rows["figures"].extend(res.figures)
-            summary.ingested += 1
-            summary.by_format[res.fmt or "?"] += 1
-        elif res.error is not None:
-            res.error["source_path"] = str(res.error["source_path"])
-            new_rows["errors"].append(res.error)
-            summary.quarantined += 1
-            summary.errors_by_kind[res.error["error_kind"]] += 1
-            for other in by_sha.get(res.sha256, [])[1:]:
-                new_rows["errors"].append({**res.error, "source_path": other})
-    _write(raw_dir, prev, new_rows, hashed, by_sha)
-    _write_state(raw_dir, new_state)
-    return summary
+def _unchanged(files: list[str], raw_dir: Path) -> Summary | None:
+    """The summary of a run with nothing to do, decided from os.stat and the state; None when
+    anything may have changed (a file, the parser, the raw tables)."""
+    st = state.load(raw_dir)
+    if not st.files or st.parser_version != PARSER_VERSION:
+        return None
+    known, done = st.files, st.done
+    shas: set[str] = set()
+    stat = os.stat
+    for f in files:
+        k = known.get(f)
+        if k is None:
+            return None
+        try:
+            s = stat(f)
+        except OSError:
+            return None
+        if k[0] != s.st_size or k[1] != s.st_mtime_ns or k[2] not in done:
+            return None
+        shas.add(k[2])
+    if st.signature != state.signature(raw_dir):
+        return None
+    return Summary(files=len(files), unchanged=len(shas), duplicates=len(files) - len(shas))
+
+
+class _Ingest:
+    """One run that has something to do (or must check the tables): the phases in order."""
+
+    def __init__(self, files: list[str], raw_dir: Path, manifest: dict[str, dict[str, str]], full: bool) -> None:
+        self.files, self.raw_dir, self.manifest, self.full = files, raw_dir, manifest, full
+        self.summary = Summary(files=len(files))
+        self.run_id = f"{time.time_ns():016x}"
+
+    def run(self, workers: int | None, progress: Callable[[int, int], None] | None, chunk_files: int) -> Summary:
+        from ingest import raw
+
+        raw_dir = self.raw_dir
+        if raw_dir.is_dir():
+            raw.sweep_uncommitted(raw_dir)
+            raw.check_parts(raw_dir, raw.TABLES_ORDER)
+            _finish_journal(raw_dir)
+        old = state.load(raw_dir)
+        hashed, files_state = _hash_files(self.files, old.files)
+        prev_reports = raw.read_table(raw_dir, "reports", ["report_id", "source_sha256", "source_paths",
+                                                           "parser_version"], with_chunk=True)  # fmt: skip
+        prev_errors = raw.read_table(raw_dir, "errors", with_chunk=True)
+
+        by_sha: dict[str, list[str]] = {}
+        for path, sha in hashed.items():
+            by_sha.setdefault(sha, []).append(path)
+        done = set() if self.full else _done(prev_reports) | _done(prev_errors)
+        todo: list[Item] = []
+        for sha, ps in by_sha.items():
+            if sha in done:
+                self.summary.unchanged += 1
+            else:
+                todo.append((ps[0], _manifest_row(self.manifest, ps[0]), sorted(ps)))
+        self.summary.duplicates = sum(len(ps) - 1 for ps in by_sha.values())
+        todo += [(p, None, [p]) for p in self.files if p not in hashed]  # unreadable: reported as errors
+
+        todo_paths = {p for item in todo for p in item[2]}
+        plan = _plan_reports(prev_reports, {sha[:16] for sha in by_sha if sha not in done}, hashed, by_sha)
+        _supersede(raw_dir, plan.gone, plan.gone_chunks)
+        _drop_errors(raw_dir, prev_errors, todo_paths, hashed)
+        self._stream(todo, workers, progress, chunk_files)
+        _update_paths(raw_dir, plan.new_paths)
+        extra = _errors_for_new_paths(prev_errors, todo_paths, by_sha, done)
+        if extra:  # in a chunk of their own (committed by its empty reports part)
+            raw.write_chunk(raw_dir, f"{self.run_id}-e", _tables({"errors": extra}))
+        raw.ensure_every_table(raw_dir)
+        state.save(raw_dir, state.State(files_state, _done_now(raw_dir), PARSER_VERSION, state.signature(raw_dir)))
+        return self.summary
+
+    def _stream(self, todo: list[Item], workers: int | None, progress: Callable[[int, int], None] | None,
+                chunk_files: int) -> None:  # fmt: skip
+        """Parse the files and write one chunk of parts every `chunk_files` files (or CHUNK_BYTES)."""
+        from ingest import raw
+
+        if not todo:
+            return
+        run_id = self.run_id
+        pending: list[Batch] = []
+        n_files = n_bytes = k = done = 0
+
+        def flush() -> None:
+            nonlocal pending, n_files, n_bytes, k
+            import pyarrow as pa
+
+            tables = {t: pa.concat_tables([b.tables[t] for b in pending]) for t in raw.TABLES_ORDER}
+            raw.write_chunk(self.raw_dir, f"{run_id}-{k:05d}", tables)
+            pending, n_files, n_bytes, k = [], 0, 0, k + 1
+
+        for batch in _batches(todo, workers, chunk_files):
+            for fmt, kind, _sha in batch.outcomes:
+                if fmt is not None:
+                    self.summary.ingested += 1
+                    self.summary.by_format[fmt] += 1
+                else:
+                    self.summary.quarantined += 1
+                    self.summary.errors_by_kind[kind] += 1
+            pending.append(batch)
+            n_files += len(batch.outcomes)
+            n_bytes += batch.nbytes
+            done += len(batch.outcomes)
+            if n_files >= chunk_files or n_bytes >= CHUNK_BYTES:
+                flush()
+            if progress:
+                progress(done, len(todo))
+        if pending:
+            flush()
+
+
+def _batches(todo: list[Item], workers: int | None, chunk_files: int) -> Iterator[Batch]:
+    """Batches of parsed files, in order: in this process for small runs, else from a pool with a
+    bounded number of batches in flight (results never pile up in memory)."""
+    from ingest.rows import run_batch
+
+    n = len(todo)
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or n < _IN_PROCESS_BELOW:
+        size = min(_BATCH_FILES, chunk_files)
+        yield from map(run_batch, (todo[i : i + size] for i in range(0, n, size)))
+        return
+    size = max(1, min(_BATCH_FILES, chunk_files, -(-n // (workers * 4))))
+    groups = (todo[i : i + size] for i in range(0, n, size))
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),))
+    try:
+        window: deque = deque(pool.submit(run_batch, g) for g, _ in zip(groups, range(workers * 3), strict=False))
+        while window:
+            batch = window.popleft().result()
+            nxt = next(groups, None)
+            if nxt is not None:
+                window.append(pool.submit(run_batch, nxt))
+            yield batch
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _watch_parent(parent: int) -> None:
     """In a worker: exit when the ingest process dies (kill -9 leaves pool workers blocked forever)."""
     import threading
-    import time
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -294,125 +311,177 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="ogi-parent-watch").start()
 
 
-def _done(table: pa.Table, key: str, full: bool) -> set[str]:
-    if full or table.num_rows == 0:
-        return set()
-    same = table.filter(pc.equal(table["parser_version"], PARSER_VERSION))
-    return {v for v in same[key].to_pylist() if v}
-
-
-def _hash_files(files: list[str], state: dict[str, tuple[int, int, str]]) -> tuple[dict[str, str], list[dict]]:
-    """path -> sha256, from the state when size and mtime match, else by reading the file."""
+def _hash_files(files: list[str], known: dict[str, tuple[int, int, str]]) -> tuple[dict[str, str], dict[str, tuple[int, int, str]]]:
+    """path -> sha256 (from the state when size and mtime match, else by reading the file), and the
+    state to keep: every file seen now plus those of earlier runs not seen this time."""
     hashed: dict[str, str] = {}
-    seen = set(files)
-    new_state = [{"path": p, "size": s, "mtime_ns": m, "sha256": h} for p, (s, m, h) in state.items() if p not in seen]
+    files_state = dict(known)
     for key in files:
         try:
             st = os.stat(key)
-            known = state.get(key)
-            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-                sha = known[2]
+            k = known.get(key)
+            if k and k[0] == st.st_size and k[1] == st.st_mtime_ns:
+                sha = k[2]
             else:
                 with open(key, "rb") as fh:
                     sha = hashlib.file_digest(fh, "sha256").hexdigest()
         except OSError:
+            files_state.pop(key, None)
             continue  # processed as an unreadable file
         hashed[key] = sha
-        new_state.append({"path": key, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha})
-    return hashed, new_state
+        files_state[key] = (st.st_size, st.st_mtime_ns, sha)
+    return hashed, files_state
 
 
-def _run(todo: list, workers: int | None, progress: Callable[[int, int], None] | None) -> list[FileResult]:
-    n = len(todo)
-    workers = workers or os.cpu_count() or 1
-    out: list[FileResult] = []
-    if workers <= 1 or n < _IN_PROCESS_BELOW:
-        for i, item in enumerate(todo):
-            out.append(_process_item(item))
-            if progress:
-                progress(i + 1, n)
-        return out
-    chunk = max(1, min(64, n // (workers * 8) or 1))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-        for i, res in enumerate(pool.map(_process_item, todo, chunksize=chunk)):
-            out.append(res)
-            if progress:
-                progress(i + 1, n)
-    return out
+def _tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
+    import pyarrow as pa
+
+    from ingest.schema import TABLES
+
+    return {t: pa.Table.from_pylist(rows.get(t, []), schema=s) for t, s in TABLES.items()}
 
 
-def _write(raw_dir: Path, prev: dict[str, pa.Table], new: dict[str, list[dict]], hashed: dict[str, str],
-           by_sha: dict[str, list[str]]) -> None:  # fmt: skip
-    """Previous rows still valid + new rows, per table; unchanged reports get their current paths.
+def _done(table: pa.Table) -> set[str]:
+    if table.num_rows == 0:
+        return set()
+    return {sha for sha, v in zip(table["source_sha256"].to_pylist(), table["parser_version"].to_pylist(),
+                                  strict=True) if sha and v == PARSER_VERSION}  # fmt: skip
 
-    Nothing is rewritten when the run changed nothing (the unchanged re-ingest stays cheap)."""
-    redone_ids = {r["report_id"] for r in new["reports"]}
-    redone_paths = {e["source_path"] for e in new["errors"]} | {p for r in new["reports"] for p in r["source_paths"]}
-    moved = set(hashed)  # paths seen this run: they belong to their current sha only
-    prev_reports = prev["reports"]
-    kept_paths: dict[int, list[str]] = {}  # row index -> its paths now, for rows that stay
-    dropped: set[str] = set()
-    paths_changed = False
-    columns = zip(prev_reports["report_id"].to_pylist(), prev_reports["source_sha256"].to_pylist(),
-                  prev_reports["source_paths"].to_pylist(), strict=True)  # fmt: skip
-    for i, (rid, sha, old_paths) in enumerate(columns):
-        if rid in redone_ids:
-            continue
-        kept = sorted({p for p in old_paths or [] if p not in moved} | set(by_sha.get(sha, [])))
+
+def _done_now(raw_dir: Path) -> set[str]:
+    from ingest import raw
+
+    return _done(raw.read_table(raw_dir, "reports", ["source_sha256", "parser_version"])) | \
+        _done(raw.read_table(raw_dir, "errors", ["source_sha256", "parser_version"]))
+
+
+# --------------------------------------------------------------------------- superseding old rows
+
+
+@dataclass
+class _ReportsPlan:
+    gone: set[str] = field(default_factory=set)  # report ids whose rows go (re-done, or no path left)
+    gone_chunks: set[str] = field(default_factory=set)
+    new_paths: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # chunk -> id -> paths now
+
+
+def _plan_reports(prev: pa.Table, redo_ids: set[str], hashed: dict[str, str], by_sha: dict[str, list[str]]) -> _ReportsPlan:
+    """Which previous reports go, and the paths of those that stay when they changed. A path seen
+    this run belongs to its current content only; paths not seen this run are kept."""
+    plan = _ReportsPlan()
+    columns = zip(prev["report_id"].to_pylist(), prev["source_sha256"].to_pylist(),
+                  prev["source_paths"].to_pylist(), prev["_chunk"].to_pylist(), strict=True)  # fmt: skip
+    for rid, sha, old_paths, chunk in columns:
+        kept = rid not in redo_ids and sorted({p for p in old_paths or [] if p not in hashed} | set(by_sha.get(sha, [])))
         if not kept:
-            dropped.add(rid)
-            continue
-        paths_changed = paths_changed or kept != old_paths
-        kept_paths[i] = kept
-    prev_errors = prev["errors"].to_pylist()
-    errors = [e for e in prev_errors if e["source_path"] not in redone_paths and
-              not (e["source_path"] in hashed and hashed[e["source_path"]] != e["source_sha256"])]  # fmt: skip
-    missing = any(not raw.table_path(raw_dir, t).exists() for t in raw.TABLES_ORDER)
-    if not (missing or paths_changed or dropped or any(new.values()) or len(errors) != len(prev_errors)):
+            plan.gone.add(rid)
+            plan.gone_chunks.add(chunk)
+        elif kept != old_paths:
+            plan.new_paths.setdefault(chunk, {})[rid] = kept
+    return plan
+
+
+def _supersede(raw_dir: Path, ids: set[str], chunks: Iterable[str]) -> None:
+    """Remove the rows of these reports from the parts of their chunks, under the journal."""
+    if not ids:
         return
-    reports = []
-    for i, row in enumerate(prev_reports.to_pylist()):
-        if i in kept_paths:
-            row["source_paths"], row["source_path"] = kept_paths[i], kept_paths[i][0]
-            reports.append(row)
-    gone = redone_ids | dropped
-    tables = {
-        "reports": raw.rows_to_table("reports", reports + new["reports"]),
-        "cells": _concat(_without(raw.read_table(raw_dir, "cells"), gone), raw.rows_to_table("cells", new["cells"])),
-        "figures": _concat(_without(raw.read_table(raw_dir, "figures"), gone),
-                           raw.rows_to_table("figures", new["figures"])),
-        "errors": raw.rows_to_table("errors", errors + new["errors"]),
-    }  # fmt: skip
-    # reports last: a run killed between two writes leaves its new reports unpublished, so the next
-    # run redoes them (and drops their half-written rows) instead of taking them as done.
-    for name in ("cells", "figures", "errors", "reports"):
-        raw.write_table(raw_dir, name, tables[name])
+    from ingest import raw
+
+    state.write_journal(raw_dir, ids)
+    keep = raw.without_reports(ids)
+    for chunk in sorted(chunks):
+        left = raw.filter_part(raw_dir, "reports", chunk, keep)
+        for table in ("cells", "figures"):
+            if raw.part_path(raw_dir, table, chunk).exists():
+                raw.filter_part(raw_dir, table, chunk, keep)
+        if not left:
+            _delete_if_empty(raw_dir, chunk)
+    state.clear_journal(raw_dir)
 
 
-def _without(table: pa.Table, report_ids: set[str]) -> pa.Table:
-    if not report_ids or table.num_rows == 0:
-        return table
-    return table.filter(pc.invert(pc.is_in(table["report_id"], pa.array(sorted(report_ids), pa.string()))))
+def _finish_journal(raw_dir: Path) -> None:
+    """A run was killed while it removed superseded rows: remove those reports, then every cells
+    and figures row whose report is not listed (wherever the kill left it), then the journal."""
+    ids = state.read_journal(raw_dir)
+    if ids is None:
+        return
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ingest import raw
+
+    for chunk in raw.parts(raw_dir, "reports"):
+        raw.filter_part(raw_dir, "reports", chunk, raw.without_reports(ids))
+    live = pa.array(sorted(set(raw.read_table(raw_dir, "reports", ["report_id"])["report_id"].to_pylist())), pa.string())
+    for table in ("cells", "figures"):
+        for chunk in raw.parts(raw_dir, table):
+            raw.filter_part(raw_dir, table, chunk, lambda t: pc.fill_null(pc.is_in(t["report_id"], live), False))
+    state.clear_journal(raw_dir)
 
 
-def _concat(a: pa.Table, b: pa.Table) -> pa.Table:
-    return pa.concat_tables([a.cast(b.schema), b])
+def _delete_if_empty(raw_dir: Path, chunk: str) -> None:
+    import pyarrow.parquet as pq
+
+    from ingest import raw
+
+    for table in raw.TABLES_ORDER:
+        path = raw.part_path(raw_dir, table, chunk)
+        if path.exists() and pq.read_metadata(path).num_rows:
+            return
+    raw.delete_chunk(raw_dir, chunk)
 
 
-def _read_state(raw_dir: Path) -> dict[str, tuple[int, int, str]]:
-    path = raw_dir / STATE
-    if not path.exists():
-        return {}
-    try:
-        t = pq.read_table(path).to_pydict()
-    except (pa.ArrowInvalid, OSError):
-        return {}
-    return {p: (s, m, h) for p, s, m, h in zip(t["path"], t["size"], t["mtime_ns"], t["sha256"], strict=True)}
+def _drop_errors(raw_dir: Path, prev: pa.Table, todo_paths: set[str], hashed: dict[str, str]) -> None:
+    """Error rows of files re-done now, or whose content changed, go before any new row is written."""
+    if prev.num_rows == 0:
+        return
+    import pyarrow as pa
+
+    from ingest import raw
+
+    stale: dict[str, set[tuple[str, str | None]]] = {}
+    for path, sha, chunk in zip(prev["source_path"].to_pylist(), prev["source_sha256"].to_pylist(),
+                                prev["_chunk"].to_pylist(), strict=True):  # fmt: skip
+        if path in todo_paths or (path in hashed and hashed[path] != sha):
+            stale.setdefault(chunk, set()).add((path, sha))
+    for chunk, rows in stale.items():
+        def keep(t: pa.Table, rows: set = rows) -> pa.Array:
+            pairs = zip(t["source_path"].to_pylist(), t["source_sha256"].to_pylist(), strict=True)
+            return pa.array([pair not in rows for pair in pairs], pa.bool_())
+
+        raw.filter_part(raw_dir, "errors", chunk, keep)
+        _delete_if_empty(raw_dir, chunk)
 
 
-def _write_state(raw_dir: Path, rows: list[dict]) -> None:
-    path = raw_dir / STATE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    pq.write_table(pa.Table.from_pylist(rows, schema=_STATE_SCHEMA), tmp)
-    os.replace(tmp, path)
+def _update_paths(raw_dir: Path, new_paths: dict[str, dict[str, list[str]]]) -> None:
+    """Unchanged reports get the paths they have now (their parts' other columns stay as they are)."""
+    import pyarrow as pa
+
+    from ingest import raw
+    from ingest.schema import REPORTS
+
+    for chunk, by_id in sorted(new_paths.items()):
+        t = raw.read_part(raw_dir, "reports", chunk)
+        paths = [by_id.get(rid, old) for rid, old in zip(t["report_id"].to_pylist(), t["source_paths"].to_pylist(),
+                                                         strict=True)]  # fmt: skip
+        t = t.set_column(t.schema.get_field_index("source_paths"), "source_paths",
+                         pa.array(paths, REPORTS.field("source_paths").type))
+        t = t.set_column(t.schema.get_field_index("source_path"), "source_path",
+                         pa.array([p[0] for p in paths], pa.string()))
+        raw.write_part(raw_dir, "reports", chunk, t)
+
+
+def _errors_for_new_paths(prev: pa.Table, todo_paths: set[str], by_sha: dict[str, list[str]],
+                          done: set[str]) -> list[dict[str, Any]]:  # fmt: skip
+    """A new path of content already quarantined gets its own error row (a copy of the first)."""
+    if prev.num_rows == 0:
+        return []
+    rows = prev.drop_columns(["_chunk"]).to_pylist()
+    listed = {r["source_path"] for r in rows}
+    add = []
+    for r in rows:
+        for p in by_sha.get(r["source_sha256"], []) if r["source_sha256"] in done else []:
+            if p not in listed and p not in todo_paths:
+                add.append({**r, "source_path": p})
+                listed.add(p)
+    return add

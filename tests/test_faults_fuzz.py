@@ -97,8 +97,8 @@ def test_batch_of_damaged_renderings_accounts_for_every_file(tmp_path: Path) -> 
         (src / f"{r.id}-{fmt}{ext[fmt]}").write_bytes(data)
     raw = tmp_path / "raw"
     summary = ingest_paths([src], raw, workers=1)
-    reports = pq.read_table(raw / "reports" / "part-0.parquet").to_pylist()
-    errors = pq.read_table(raw / "errors" / "part-0.parquet").to_pylist()
+    reports = pq.read_table(raw / "reports").to_pylist()
+    errors = pq.read_table(raw / "errors").to_pylist()
     accounted = {p for r in reports for p in r["source_paths"]} | {e["source_path"] for e in errors}
     assert accounted == {str(p) for p in src.iterdir()}
     assert summary.ingested == len(reports) and summary.quarantined == len(errors)

@@ -102,8 +102,8 @@ def test_batch_accounts_for_every_file(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(ingest.extract, "extract", flaky_extract)
     raw = tmp_path / "raw"
     s = ingest_paths([src], raw, workers=1)
-    reports = pq.read_table(raw / "reports" / "part-0.parquet").to_pylist()
-    errors = pq.read_table(raw / "errors" / "part-0.parquet").to_pylist()
+    reports = pq.read_table(raw / "reports").to_pylist()
+    errors = pq.read_table(raw / "errors").to_pylist()
     accounted = {p for r in reports for p in r["source_paths"]} | {e["source_path"] for e in errors}
     assert accounted == {str(src / name) for name, _ in MUTANTS}
     assert s.files == N_FILES and s.ingested == len(reports)
