@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ingest import chrome, layout, pipetables
 from ingest.model import Document, Line, Section, Table
-from ingest.normalize import is_traditional, normalize_line, to_simplified
+from ingest.normalize import TRADITIONAL_SAMPLE, is_traditional, normalize_lines, to_simplified
 
 Block = Line | Table
 _TRAILING_PIPES = re.compile(r"\s*\|[\s|]*$")
@@ -45,7 +45,7 @@ class Source:
 
 
 def assemble(blocks: list[Block], src: Source) -> Document:
-    traditional = is_traditional("".join(b.text if isinstance(b, Line) else _table_text(b) for b in blocks))
+    traditional = is_traditional(_head_text(blocks))
     meta = dict(src.page_meta)
     warnings = list(src.warnings)
     if traditional:
@@ -53,25 +53,21 @@ def assemble(blocks: list[Block], src: Source) -> Document:
     lines: list[Line] = []
     structural: list[tuple[int, Table]] = []  # (index of the table's first line, table)
     table_line_idx: set[int] = set()
+    run: list[Line] = []  # consecutive text lines, cleaned together
     for b in blocks:
-        if isinstance(b, Table):
-            _normalise_table(b, traditional)
-            if _is_meta_table(b, meta):
-                continue
-            start = len(lines)
-            lines.extend(render_table(b))
-            table_line_idx.update(range(start, len(lines)))
-            structural.append((start, b))
+        if isinstance(b, Line):
+            run.append(b)
             continue
-        text = _clean(b.text, traditional)
-        if not text:
+        lines.extend(_text_lines(run, traditional, meta))
+        run = []
+        _normalise_table(b, traditional)
+        if _is_meta_table(b, meta):
             continue
-        found = chrome.meta_line(text)
-        if found is not None:
-            for k, v in found.items():
-                meta.setdefault(k, v)
-            continue
-        lines.extend(layout.split_run_on(Line(b.no, text)))
+        start = len(lines)
+        lines.extend(render_table(b))
+        table_line_idx.update(range(start, len(lines)))
+        structural.append((start, b))
+    lines.extend(_text_lines(run, traditional, meta))
     lines, pipe_tables, table_line_idx, remap = _pipe_tables(lines, table_line_idx)
     structural = [(remap[i], t) for i, t in structural]
     tables = [t for _, t in sorted([*structural, *pipe_tables], key=lambda x: x[0])]
@@ -95,11 +91,50 @@ def assemble(blocks: list[Block], src: Source) -> Document:
     )
 
 
-def _clean(text: str, traditional: bool) -> str:
-    text = normalize_line(text)
-    if traditional and text:
-        text = to_simplified(text)
-    return chrome.strip_chrome(text) if text else text
+def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> list[Line]:
+    """A run of raw text lines normalised, chrome and page-metadata lines removed (their pairs go
+    to `meta`), run-on lines split. The whole run is normalised at once; only the few lines that
+    may hold chrome or metadata (chrome.suspect_lines) are looked at one by one. The Line objects
+    of the run are reused (a reader's blocks belong to assemble)."""
+    if not run:
+        return []
+    texts = normalize_lines([b.text for b in run])
+    if traditional:
+        texts = [to_simplified(t) if t else t for t in texts]
+    suspect = chrome.suspect_lines(texts)
+    out: list[Line] = []
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        if i in suspect:
+            text = chrome.strip_chrome(text)
+            if not text:
+                continue
+            found = chrome.meta_line(text)
+            if found is not None:
+                for k, v in found.items():
+                    meta.setdefault(k, v)
+                continue
+        line = run[i]
+        line.text = text
+        if len(text) > layout.LONG_LINE:
+            out.extend(layout.split_run_on(line))
+        else:
+            out.append(line)
+    return out
+
+
+def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE) -> str:
+    """The first `size` characters of the blocks' text (what is_traditional looks at)."""
+    parts: list[str] = []
+    total = 0
+    for b in blocks:
+        part = b.text if isinstance(b, Line) else _table_text(b)
+        parts.append(part)
+        total += len(part)
+        if total >= size:
+            break
+    return "".join(parts)
 
 
 def _table_text(t: Table) -> str:
@@ -107,11 +142,9 @@ def _table_text(t: Table) -> str:
 
 
 def _normalise_table(t: Table, traditional: bool) -> None:
-    for row in t.rows:
-        for c in row:
-            c.text = normalize_line(c.text)
-            if traditional and c.text:
-                c.text = to_simplified(c.text)
+    cells = [c for row in t.rows for c in row]
+    for c, text in zip(cells, normalize_lines([c.text for c in cells]), strict=True):
+        c.text = to_simplified(text) if traditional and text else text
 
 
 def _is_meta_table(t: Table, meta: dict[str, str]) -> bool:

@@ -103,8 +103,19 @@ def strip_chrome(line: str) -> str:
     return _CHROME.sub("", line).strip() if _has_chrome_hint(line) else line
 
 
-_HINT = re.compile(r"扫一扫|打印|关闭|字体|浏览|分享到|当前位置|保存本页|links\.tsv")
+_HINT_WORDS = r"扫一扫|打印|关闭|字体|浏览|分享到|当前位置|保存本页|links\.tsv"
+_HINT = re.compile(_HINT_WORDS)
+# Anything that may make strip_chrome change a line or meta_line accept it: a chrome word, a brace
+# or X-NONE (Word's CSS), a page-metadata key at the start of a line followed by a colon.
+_SUSPECT = re.compile(rf"(?m)^(?:{_KEY_ALT})\s*[:：]|{_HINT_WORDS}|\{{|X-NONE")
 
 
 def _has_chrome_hint(line: str) -> bool:
     return _HINT.search(line) is not None
+
+
+def suspect_lines(texts: list[str]) -> set[int]:
+    """Indices of the texts that may hold page chrome or be a page-metadata line; for every other
+    text strip_chrome is the identity and meta_line is None. One regex pass over the whole text."""
+    joined = "\n".join(texts)
+    return {joined.count("\n", 0, m.start()) for m in _SUSPECT.finditer(joined)}

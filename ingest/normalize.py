@@ -16,9 +16,12 @@ from pathlib import Path
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ufffe]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")  # a line never holds a line break (HTML text nodes do)
+# What normalize_line deletes or turns into a space once the text is NFKC (a control character or a tab).
+_CONTROL_OR_TAB = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ufffe]")
 # Share of distinct CJK characters that must be traditional-only before a text counts as traditional.
 _TRADITIONAL_SHARE = 0.08
 _MIN_TRADITIONAL = 3
+TRADITIONAL_SAMPLE = 4000  # is_traditional reads the first characters only
 
 
 def normalize_line(text: str) -> str:
@@ -32,9 +35,32 @@ def normalize_line(text: str) -> str:
     return text.strip()
 
 
+def normalize_lines(texts: list[str]) -> list[str]:
+    """normalize_line of every text, done on the texts joined by newlines: one NFKC call, one
+    control-character pass and one space pass for the whole document instead of one per line.
+
+    The result is the same as line by line: NFKC never creates or merges across a newline, and a
+    newline inside a text is a space for normalize_line anyway (it is made one before joining)."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        joined = "\n".join(t.replace("\n", " ") for t in texts)
+    if not joined.isascii() and not unicodedata.is_normalized("NFKC", joined):
+        joined = unicodedata.normalize("NFKC", joined)
+    if _CONTROL_OR_TAB.search(joined):
+        joined = _CONTROL.sub("", joined).replace("\t", " ")
+    if "  " in joined:
+        joined = _SPACES.sub(" ", joined)
+    out = [t.strip() for t in joined.split("\n")]
+    if len(out) != len(texts):  # cannot happen (see above); never return misaligned lines
+        return [normalize_line(t) for t in texts]
+    return out
+
+
 def is_traditional(text: str) -> bool:
     """True when the text uses traditional-only characters (幾 為 與 …) often enough."""
-    chars = set(text[:4000])
+    chars = set(text[:TRADITIONAL_SAMPLE])
     trad = chars & _traditional_only()
     if len(trad) < _MIN_TRADITIONAL:
         return False

@@ -11,6 +11,7 @@ rowspan/colspan are expanded: a span-filled position copies the text with `origi
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ingest.assemble import Block, Source
 from ingest.decode import decode_bytes
@@ -40,7 +41,7 @@ _META_NAMES = {
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Line breaks and paragraph ends inside a table cell separate words: a space goes around them
 # before parsing, so a cell's text can be taken in one C call.
-_BREAKS = re.compile(r"(?=<(?:br|/p|/div)\b)", re.I)
+_BREAKS = re.compile(r"<(?=(?:br|/p|/div)\b)", re.I)  # replaced by " <" (a leading `<` lets the engine skip ahead)
 _MAX_LAYOUT_CELL = 200
 # A source line break between two Chinese characters is no space (CSS segment-break rules).
 _CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -52,7 +53,7 @@ def read(data: bytes, src: Source) -> list[Block]:
     from lxml import etree
 
     try:
-        markup = _BREAKS.sub(" ", _XML_DECL.sub("", text, count=1))
+        markup = _BREAKS.sub(" <", _XML_DECL.sub("", text, count=1))
         root = etree.fromstring(markup or "<html></html>", _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise IngestError("parse_error", f"HTML could not be parsed: {e}") from e
@@ -143,11 +144,21 @@ def _is_chrome(el) -> bool:  # noqa: ANN001
 
 def _cell_text(el) -> str:  # noqa: ANN001
     """The cell's text on one line."""
-    if len(el):
-        from lxml import etree
+    n = len(el)
+    if n == 0:
+        return _one_line(el.text or "")
+    if n == 1:  # the usual <td><p>text</p></td>: its text without serialising the cell
+        child = el[0]
+        if not len(child) and isinstance(child.tag, str):
+            return _one_line((el.text or "") + (child.text or "") + (child.tail or ""))
+    return _one_line(_etree().tostring(el, method="text", encoding=str, with_tail=False))
 
-        return _one_line(etree.tostring(el, method="text", encoding=str, with_tail=False))
-    return _one_line(el.text or "")
+
+@cache
+def _etree():  # noqa: ANN202 - lxml.etree, imported on first use
+    from lxml import etree
+
+    return etree
 
 
 def _one_line(text: str) -> str:
@@ -173,28 +184,35 @@ def _table(el) -> Table | None:  # noqa: ANN001
     r = 0
     for tr in el.iter("tr"):
         c = 0
-        cells = [x for x in tr if x.tag == "td" or x.tag == "th"]
+        cells = list(tr.iterchildren("td", "th"))
         if not cells:
             continue
+        all_th = True
         for td in cells:
             while (r, c) in grid:
                 c += 1
             text = _cell_text(td)
             if len(text) > _MAX_LAYOUT_CELL:
                 return None  # paragraphs in cells: a layout table
-            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
-            for dr in range(rs):
-                for dc in range(cs):
-                    grid[(r + dr, c + dc)] = Cell(r + dr, c + dc, text, td.sourceline, origin=(dr == 0 and dc == 0))
+            line = td.sourceline
+            rs = 1 if td.get("rowspan") is None else _span(td, "rowspan")
+            cs = 1 if td.get("colspan") is None else _span(td, "colspan")
+            if rs == 1 and cs == 1:
+                grid[(r, c)] = Cell(r, c, text, line)
+            else:
+                for dr in range(rs):
+                    for dc in range(cs):
+                        grid[(r + dr, c + dc)] = Cell(r + dr, c + dc, text, line, False, dr == 0 and dc == 0)
             c += cs
-        if all(td.tag == "th" for td in cells) or tr.getparent() is not None and tr.getparent().tag == "thead":
+            all_th = all_th and td.tag == "th"
+        if all_th or tr.getparent() is not None and tr.getparent().tag == "thead":
             header_rows.add(r)
         r += 1
     if len(grid) < 2:
         return None
     n_rows = max(k[0] for k in grid) + 1
     width = max(k[1] for k in grid) + 1
-    rows = [[grid.get((i, j)) or Cell(i, j, "", None, origin=False) for j in range(width)] for i in range(n_rows)]
+    rows = [[grid.get((i, j)) or Cell(i, j, "", None, False, False) for j in range(width)] for i in range(n_rows)]
     _fill_lines(rows)
     mark_headers(rows, header_rows)
     lines = [c.line for row in rows for c in row if c.line is not None]
