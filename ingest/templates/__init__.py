@@ -60,6 +60,9 @@ def _set_table_index(doc: Document, cells: list[CellRecord]) -> None:
              if t.start_line is not None and t.end_line is not None]
     if not spans:
         return
+    where: dict[int, int | None] = {}  # line -> table index, looked up once per line
     for c in cells:
         if c.line is not None:
-            c.table_index = next((i for a, b, i in spans if a <= c.line <= b), None)
+            if c.line not in where:
+                where[c.line] = next((i for a, b, i in spans if a <= c.line <= b), None)
+            c.table_index = where[c.line]

@@ -146,32 +146,33 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
     extras: list[ExtraRow] = []
     done: set[tuple[str, int]] = set()
     for i, anc in enumerate(anchors):
+        row = anc.row if anc.kind == "row" else None
+        if row is None and not keep_extra:
+            continue  # a header's values can only make non-standard rows, and none are kept
+        if row is not None and (row.table, row.position) in done:
+            warnings.append(f"{anc.table}: row '{anc.label}' printed twice; the repeat is ignored")
+            continue
         stop = anchors[i + 1].start if i + 1 < len(anchors) else region[1]
         start, end = stream.raw_end(anc.end), stream.raw_index(stop)
         tokens = tokens_between(stream, start, end, signed=signed, row_only=True)
-        row_end = stream.raw.find(ROW_END, start, end)
         later: list[tuple[list[Token], list[Token]]] = []
         if not any(t.is_value for t in tokens):
             tokens = tokens_between(stream, start, end, signed=signed)
-        elif row_end >= 0:  # the grid rows up to the next label: non-standard rows, if any
+        elif keep_extra and (row_end := stream.raw.find(ROW_END, start, end)) >= 0:
+            # the grid rows up to the next label: non-standard rows, if any
             later = _value_groups(tokens_between(stream, row_end + 1, end, signed=signed))
         groups = _value_groups(tokens)
-        if anc.kind != "row" or anc.row is None:
+        if row is None:
             rest = groups
             own: list[Token] = []
         else:
-            key = (anc.row.table, anc.row.position)
             lead_words, own = groups[0]
             rest = groups[1:]
             if not own and len(groups) > 1 and len(groups[1][0]) <= 2:
                 own, rest = groups[1][1], groups[2:]  # a broken label tail before the values
-            if key in done:
-                warnings.append(f"{anc.table}: row '{anc.label}' printed twice; the repeat is ignored")
-                continue
-            done.add(key)
-            label_end = stream.raw_end(anc.end)
-            free = stream.raw[label_end:label_end + 1] not in (CELL_END, "")
-            rows.append(RowRead(anc.row, _raw_label(stream, anc), stream.line_at(stream.raw_index(anc.start)), own, free))
+            done.add((row.table, row.position))
+            free = stream.raw[start:start + 1] not in (CELL_END, "")
+            rows.append(RowRead(row, _raw_label(stream, anc), stream.line_at(stream.raw_index(anc.start)), own, free))
         for words, values in rest + later:
             if not values or not words:
                 continue
@@ -188,7 +189,11 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
 Layout = Sequence["ColumnSpec | str"]  # template columns; a str is a non-standard column's raw label
 
 
-def _column_fields(layout: Layout, c: int) -> tuple[str | None, str | None, str | None]:
+_Fields = tuple[str | None, str | None, str | None]  # col_label, measure, default unit
+_NO_FIELDS: _Fields = (None, None, None)
+
+
+def _column_fields(layout: Layout, c: int) -> _Fields:
     """(col_label, measure, default unit) of physical value column c."""
     col = layout[c] if c < len(layout) else None
     if isinstance(col, ColumnSpec):
@@ -197,33 +202,28 @@ def _column_fields(layout: Layout, c: int) -> tuple[str | None, str | None, str 
 
 
 def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, reason: str | None,
-                     layout: Layout) -> list[CellRecord]:
-    out: list[CellRecord] = []
-    lines = [t.line for t in read.values]
-    line = lines[0] if lines else read.line
+                     fields: Sequence[_Fields]) -> list[CellRecord]:
+    """`fields`: _column_fields of every layout column, computed once per table."""
+    values = read.values
+    line = values[0].line if values else read.line
+    position, row_label, item = read.row.position, read.raw_label, read.row.item
     if cells is None:
-        for t in read.values:
-            out.append(CellRecord(table=spec.name, row=read.row.position, col=-1, raw_text=t.text, status="unplaced",
-                                  row_label=read.raw_label, section=spec.section, item=read.row.item, line=t.line or line,
-                                  warning=reason))
-        return out
+        return [CellRecord(table=spec.name, row=position, col=-1, raw_text=t.text, status="unplaced",
+                           row_label=row_label, section=spec.section, item=item, line=t.line or line, warning=reason)
+                for t in values]
+    one_token_per_cell = len(values) == len(cells)
+    out: list[CellRecord] = []
     for c, text in enumerate(cells):
-        label, measure, unit = _column_fields(layout, c)
+        label, measure, unit = fields[c] if c < len(fields) else _NO_FIELDS
         cv = parse_cell(text)
-        note = reason if measure else "non-standard column: kept with its raw label, not mapped to a key"
         out.append(CellRecord(
-            table=spec.name, row=read.row.position, col=c, raw_text=text, status=cv.status, value=cv.value,
+            table=spec.name, row=position, col=c, raw_text=text, status=cv.status, value=cv.value,
             unit=cv.unit or (unit if cv.status == "reported" else None),
-            row_label=read.raw_label, col_label=label, section=spec.section,
-            item=read.row.item, measure=measure, line=_line_of(read, c, cells) or line, warning=note,
+            row_label=row_label, col_label=label, section=spec.section, item=item, measure=measure,
+            line=(values[c].line if one_token_per_cell else line) or line,
+            warning=reason if measure else "non-standard column: kept with its raw label, not mapped to a key",
         ))
     return out
-
-
-def _line_of(read: RowRead, c: int, cells: list[str]) -> int | None:
-    if len(read.values) == len(cells):
-        return read.values[c].line
-    return read.values[0].line if read.values else read.line
 
 
 def _blank_row(spec: TableSpec, read: RowRead, layout: Layout) -> list[CellRecord]:
@@ -265,13 +265,14 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
     sol: TableSolution = solve_table({p: r.values for p, r in with_values.items()}, width, rule, column_rules, names,
                                      label_spans=label_spans, cuts_need_identity=blanks_vanish, signed=signed)
     warnings.extend(sol.warnings)
+    fields = [_column_fields(cols, c) for c in range(width)]
     out: list[CellRecord] = []
     for read in reads:
         if not read.values:
             out.extend(_blank_row(spec, read, cols))
             continue
         res = sol.rows[read.row.position]
-        out.extend(_records_for_row(spec, read, res.cells, res.reason, cols))
+        out.extend(_records_for_row(spec, read, res.cells, res.reason, fields))
     return out
 
 

@@ -312,6 +312,8 @@ def row_options(tokens: Sequence[Token], width: int, rule: RowRule, label_spans:
 
 def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool,
                 signed: bool = False) -> tuple[list[list[str]], bool]:
+    if len(tokens) <= width and all(t.kind == "cell" for t in tokens):
+        return row_candidates(tokens, width, rule)  # explicit cells: no sign reading, no span filler
     out: list[list[str]] = []
     overflow = False
     variants = [v for sv in sign_variants(tokens, signed) for v in without_span_fillers(sv, width, label_spans)]

@@ -5,7 +5,7 @@ them. This module builds the text it searches:
 
 - `raw`: the report's text where an explicit table cell ends with CELL_END (a grid cell of
   doc.tables, or a `cell |` line of flattened text) and a free text line ends with '\\n';
-  ROW_END closes a grid row and TABLE_END a grid. Every character knows its source line (`line_of`).
+  ROW_END closes a grid row and TABLE_END a grid. Every character knows its source line (`line_at`).
 - `key`: a loose-matching copy of `raw` (no whitespace, no cell marks, brackets and
   enumeration commas folded, quotes dropped) with `key_pos[i]` = the index in `raw` of key[i].
 
@@ -15,6 +15,7 @@ Labels are searched in `key` and the values are then read from `raw`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -50,10 +51,19 @@ _PIECE_END = re.compile("[\n" + CELL_END + "]")
 
 @dataclass
 class Stream:
+    """`raw` and `key` with their maps: both are kept as runs, not per character.
+
+    - lines: raw[line_starts[j]:line_starts[j + 1]] came from source line line_nos[j];
+    - key runs: key[key_starts[j]:key_starts[j + 1]] is the fold of raw from raw_starts[j] on,
+      one key character per raw character.
+    """
+
     raw: str
-    line_of: list[int | None]
     key: str
-    key_pos: list[int]
+    line_starts: list[int]
+    line_nos: list[int | None]
+    key_starts: list[int]
+    raw_starts: list[int]
     # positions in `raw` of every piece end ('\n' or CELL_END), ascending; tokens.py reads the
     # pieces between them and memoises their tokens in `piece_tokens`
     piece_ends: list[int] = field(default_factory=list)
@@ -65,48 +75,69 @@ class Stream:
 
     def raw_index(self, key_index: int) -> int:
         """Position in `raw` of key position `key_index` (len(raw) past the end)."""
-        if key_index >= len(self.key_pos):
+        if key_index >= len(self.key):
             return len(self.raw)
-        return self.key_pos[key_index]
+        if key_index < 0:
+            key_index += len(self.key)
+        j = bisect_right(self.key_starts, key_index) - 1
+        return self.raw_starts[j] + key_index - self.key_starts[j]
 
     def raw_end(self, key_end: int) -> int:
         """Position in `raw` just after the key character before `key_end`."""
         if key_end <= 0:
             return 0
-        return self.key_pos[key_end - 1] + 1
+        if key_end > len(self.key):
+            raise IndexError("key position past the end of the stream")
+        return self.raw_index(key_end - 1) + 1
 
     def line_at(self, raw_index: int) -> int | None:
-        if not self.line_of:
+        if not self.raw:
             return None
-        return self.line_of[min(max(raw_index, 0), len(self.line_of) - 1)]
+        i = min(max(raw_index, 0), len(self.raw) - 1)
+        return self.line_nos[bisect_right(self.line_starts, i) - 1]
 
 
 class _Builder:
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.lines: list[int | None] = []
+        self.size = 0
+        self.line_starts: list[int] = []
+        self.line_nos: list[int | None] = []
 
     def add(self, text: str, line: int | None) -> None:
+        if not text:
+            return
+        if not self.line_nos or self.line_nos[-1] != line:
+            self.line_starts.append(self.size)
+            self.line_nos.append(line)
         self.parts.append(text)
-        self.lines.extend([line] * len(text))
+        self.size += len(text)
 
     def build(self) -> Stream:
         raw = "".join(self.parts)
         folded = unicodedata.normalize("NFKC", raw)
         if len(folded) == len(raw):  # one folded character per raw character: fold in one pass
             runs = list(_KEPT_RUN.finditer(folded.translate(_FOLD)))
-            kept = [i for m in runs for i in range(m.start(), m.end())]
-            return Stream(raw, self.lines, "".join(m.group() for m in runs), kept)
+            key = "".join(m.group() for m in runs)
+            key_starts, at = [], 0
+            for m in runs:
+                key_starts.append(at)
+                at += m.end() - m.start()
+            return Stream(raw, key, self.line_starts, self.line_nos, key_starts, [m.start() for m in runs])
         # NFKC changed lengths: fold char by char to keep positions
-        folded_chars = [unicodedata.normalize("NFKC", c) for c in raw]
         key_chars: list[str] = []
         key_pos: list[int] = []
-        for i, chunk in enumerate(folded_chars):
-            for ch in chunk.translate(_FOLD):
+        for i, c in enumerate(raw):
+            for ch in unicodedata.normalize("NFKC", c).translate(_FOLD):
                 if ch not in _DROP:
                     key_chars.append(ch)
                     key_pos.append(i)
-        return Stream(raw, self.lines, "".join(key_chars), key_pos)
+        key_starts, raw_starts = [], []
+        for k, i in enumerate(key_pos):  # consecutive raw positions make one run
+            if not raw_starts or i != raw_starts[-1] + k - key_starts[-1]:
+                key_starts.append(k)
+                raw_starts.append(i)
+        return Stream(raw, "".join(key_chars), self.line_starts, self.line_nos, key_starts, raw_starts)
 
 
 def pipe_cells(text: str) -> list[str] | None:
@@ -155,9 +186,7 @@ def build_stream(doc: Document) -> Stream:
         if cells is None:
             b.add(line.text + "\n", line.no)
         else:
-            for c in cells:
-                b.add(c + CELL_END, line.no)
-            b.add("\n", line.no)
+            b.add(CELL_END.join(cells) + CELL_END + "\n", line.no)
     for ts in by_start.values():
         for t in ts:
             _add_grid(b, t)

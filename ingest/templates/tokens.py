@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ingest.cellvalue import NA_MARKERS, normalise_cell_text, parse_cell
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
@@ -28,8 +28,7 @@ _FREE = re.compile(
 _SEVERAL_NUMBERS = re.compile(r"[+-]?\d[\d,.]*(?:\s+[+-]?\d[\d,.]*)+\s*(?:万元|元)?")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a report makes hundreds, and tuples are cheap to build
     kind: str  # cell | run | na | word
     text: str
     line: int | None
