@@ -28,17 +28,41 @@ def existing_relations(con: Any) -> dict[str, str]:
 
 
 def seed_sql(node: Node) -> str:
-    """`create or replace table … as select * from read_csv(…)` honouring column_types and delimiter."""
-    options = ["header = true", "auto_detect = true"]
-    delimiter = node.config.get("delimiter")
-    if delimiter:
-        options.append(f"delim = {sql_string(str(delimiter))}")
-    types = node.config.get("column_types") or {}
-    if types:
-        pairs = ", ".join(f"{sql_string(str(k))}: {sql_string(str(v))}" for k, v in types.items())
-        options.append(f"types = {{{pairs}}}")
+    """`create or replace table … as select * from read_csv(…)` honouring column_types and delimiter.
+
+    When column_types names every column of the CSV's header, the CSV is read without DuckDB's
+    sniffer (standard quoting, the columns in header order): the same table, at half the cost."""
+    delimiter = str(node.config.get("delimiter") or ",")
+    types = {str(k): str(v) for k, v in (node.config.get("column_types") or {}).items()}
+    header = _csv_header(str(node.path), delimiter) if types else None
+    if header is not None and sorted(header) == sorted(types) and len(set(header)) == len(header):
+        columns = ", ".join(f"{sql_string(name)}: {sql_string(types[name])}" for name in header)
+        options = ["header = true", "auto_detect = false", f"delim = {sql_string(delimiter)}",
+                   "quote = '\"'", "escape = '\"'", f"columns = {{{columns}}}"]
+    else:
+        options = ["header = true", "auto_detect = true"]
+        if node.config.get("delimiter"):
+            options.append(f"delim = {sql_string(delimiter)}")
+        if types:
+            pairs = ", ".join(f"{sql_string(k)}: {sql_string(v)}" for k, v in types.items())
+            options.append(f"types = {{{pairs}}}")
     source = f"read_csv({sql_string(str(node.path))}, {', '.join(options)})"
     return f"create or replace table {node.relation().render()} as select * from {source}"
+
+
+def _csv_header(path: str, delimiter: str) -> list[str] | None:
+    """The column names of a CSV's first line (None when it cannot be read as one plain CSV row)."""
+    import csv
+
+    if len(delimiter) != 1:
+        return None
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+    rows = list(csv.reader([first], delimiter=delimiter))
+    return rows[0] if rows and rows[0] and all(rows[0]) else None
 
 
 SEED_STATES = '"main"."_ogi_seed_states"'
