@@ -116,7 +116,10 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
     the search as soon as its cells exist."""
     atoms = _atoms(tokens, merge_spaces)
     if len(atoms) >= width or not any(a.splittable for a in atoms):
-        return _uncut(atoms, width, rule), sum(len(a.text) for a in atoms) > width * MAX_CELL_DIGITS
+        texts = [a.text for a in atoms]
+        over = sum(map(len, texts)) > width * MAX_CELL_DIGITS
+        tails_ok = all(a.dashes or _ok_tail(a.text, True) for a in atoms if a.splittable)
+        return (_uncut(texts, width, rule) if tails_ok and not over else []), over
     cuts = [_cuts(a) for a in atoms]
     # the most cells atoms[i:] can still give
     capacity = [0] * (len(atoms) + 1)
@@ -175,20 +178,18 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
     return out, overflow
 
 
-def _uncut(atoms: Sequence[_Atom], width: int, rule: RowRule) -> list[list[str]]:
+def _uncut(texts: list[str], width: int, rule: RowRule) -> list[list[str]]:
     """The search's result when no atom may be cut (every atom yields at least one cell, so with
     as many atoms as cells, or no splittable atom, each atom is one cell): the one reading with
-    one cell per atom when the counts match, its tails are valid and `rule` holds; else none.
-    A row over the digit cap (width × MAX_CELL_DIGITS) is never searched, as in the search."""
-    if len(atoms) != width or sum(len(a.text) for a in atoms) > width * MAX_CELL_DIGITS:
-        return []
-    if not all(a.dashes or _ok_tail(a.text, a.splittable) for a in atoms):
+    one cell per atom when the counts match and `rule` holds; else none. The caller checks the
+    tails and the digit cap (a row over width × MAX_CELL_DIGITS is never searched)."""
+    if len(texts) != width:
         return []
     if rule.sums:
-        values = [cell_number(a.text) for a in atoms]
+        values = [cell_number(t) for t in texts]
         if not all(_holds(values, p, t) for p, t in rule.sums if max(*p, t) < width):
             return []
-    return [[a.text for a in atoms]]
+    return [texts]
 
 
 def _leading_zero(piece: str) -> bool:
@@ -313,7 +314,10 @@ def row_options(tokens: Sequence[Token], width: int, rule: RowRule, label_spans:
 def _candidates(tokens: Sequence[Token], width: int, rule: RowRule, label_spans: bool,
                 signed: bool = False) -> tuple[list[list[str]], bool]:
     if len(tokens) <= width and all(t.kind == "cell" for t in tokens):
-        return row_candidates(tokens, width, rule)  # explicit cells: no sign reading, no span filler
+        # explicit cells: no sign reading, no span filler, no cut (row_candidates' uncut case)
+        texts = [t.text for t in tokens]
+        over = sum(map(len, texts)) > width * MAX_CELL_DIGITS
+        return (_uncut(texts, width, rule) if not over else []), over
     out: list[list[str]] = []
     overflow = False
     variants = [v for sv in sign_variants(tokens, signed) for v in without_span_fillers(sv, width, label_spans)]

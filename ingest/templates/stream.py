@@ -15,9 +15,10 @@ Labels are searched in `key` and the values are then read from `raw`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from ingest.model import Document, Table
@@ -115,29 +116,33 @@ class _Builder:
 
     def build(self) -> Stream:
         raw = "".join(self.parts)
-        folded = unicodedata.normalize("NFKC", raw)
-        if len(folded) == len(raw):  # one folded character per raw character: fold in one pass
-            runs = list(_KEPT_RUN.finditer(folded.translate(_FOLD)))
-            key = "".join(m.group() for m in runs)
-            key_starts, at = [], 0
-            for m in runs:
-                key_starts.append(at)
-                at += m.end() - m.start()
-            return Stream(raw, key, self.line_starts, self.line_nos, key_starts, [m.start() for m in runs])
-        # NFKC changed lengths: fold char by char to keep positions
-        key_chars: list[str] = []
-        key_pos: list[int] = []
-        for i, c in enumerate(raw):
-            for ch in unicodedata.normalize("NFKC", c).translate(_FOLD):
-                if ch not in _DROP:
-                    key_chars.append(ch)
-                    key_pos.append(i)
-        key_starts, raw_starts = [], []
-        for k, i in enumerate(key_pos):  # consecutive raw positions make one run
-            if not raw_starts or i != raw_starts[-1] + k - key_starts[-1]:
-                key_starts.append(k)
-                raw_starts.append(i)
-        return Stream(raw, "".join(key_chars), self.line_starts, self.line_nos, key_starts, raw_starts)
+        key, key_starts, raw_starts = _fold(raw)
+        return Stream(raw, key, self.line_starts, self.line_nos, key_starts, raw_starts)
+
+
+def _fold(raw: str) -> tuple[str, list[int], list[int]]:
+    """(key, key_starts, raw_starts): the loose copy of `raw` and its runs (see Stream)."""
+    folded = unicodedata.normalize("NFKC", raw)
+    if len(folded) == len(raw):  # one folded character per raw character: fold in one pass
+        folded = folded.translate(_FOLD)
+        spans = [m.span() for m in _KEPT_RUN.finditer(folded)]
+        key = "".join([folded[a:b] for a, b in spans])
+        key_starts = list(accumulate((b - a for a, b in spans[:-1]), initial=0)) if spans else []
+        return key, key_starts, [a for a, _ in spans]
+    # NFKC changed lengths: fold char by char to keep positions
+    key_chars: list[str] = []
+    key_pos: list[int] = []
+    for i, c in enumerate(raw):
+        for ch in unicodedata.normalize("NFKC", c).translate(_FOLD):
+            if ch not in _DROP:
+                key_chars.append(ch)
+                key_pos.append(i)
+    key_starts, raw_starts = [0] if key_pos else [], key_pos[:1]
+    for k, i in enumerate(key_pos):  # consecutive raw positions make one run
+        if i != raw_starts[-1] + k - key_starts[-1]:
+            key_starts.append(k)
+            raw_starts.append(i)
+    return "".join(key_chars), key_starts, raw_starts
 
 
 def pipe_cells(text: str) -> list[str] | None:
@@ -152,12 +157,13 @@ def pipe_cells(text: str) -> list[str] | None:
 
 
 def _add_grid(b: _Builder, table: Table) -> None:
+    add = b.add
     for row in table.rows:
         for cell in row:
             if cell.origin:
-                b.add(cell.text.replace("\n", " ") + CELL_END, cell.line)
-        b.add(ROW_END + "\n", row[-1].line if row else None)
-    b.add(TABLE_END + "\n", table.end_line)
+                add(cell.text.replace("\n", " ") + CELL_END, cell.line)
+        add(ROW_END + "\n", row[-1].line if row else None)
+    add(TABLE_END + "\n", table.end_line)
 
 
 def _grid_tables(doc: Document) -> list[Table]:
@@ -177,16 +183,16 @@ def build_stream(doc: Document) -> Stream:
             by_start.setdefault(t.start_line, []).append(t)
         else:
             unplaced.append(t)
+    add = b.add
     for line in doc.lines:
-        for t in by_start.pop(line.no, []):
-            _add_grid(b, t)
-        if line.no in covered:
+        no, text = line.no, line.text
+        if by_start:
+            for t in by_start.pop(no, ()):
+                _add_grid(b, t)
+        if no in covered:
             continue
-        cells = pipe_cells(line.text)
-        if cells is None:
-            b.add(line.text + "\n", line.no)
-        else:
-            b.add(CELL_END.join(cells) + CELL_END + "\n", line.no)
+        cells = pipe_cells(text) if text.rstrip().endswith("|") else None
+        add(text + "\n" if cells is None else CELL_END.join(cells) + CELL_END + "\n", no)
     for ts in by_start.values():
         for t in ts:
             _add_grid(b, t)

@@ -12,7 +12,7 @@ Page numbers of PDF text ('-3-', '- 3 -', '第3页') are dropped before tokenisi
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from ingest.cellvalue import NA_MARKERS, normalise_cell_text, parse_cell
@@ -97,12 +97,7 @@ def tokens_between(stream: Stream, start: int, end: int, *, signed: bool = True,
     if first == last:  # no piece end inside: the slice is one free-text piece
         return _free_piece(stream, start, end, signed)
     out = _free_piece(stream, start, ends[first], signed)
-    cache = stream.piece_tokens
-    for k in range(first + 1, last):
-        toks = cache.get((k, signed))
-        if toks is None:
-            toks = cache[(k, signed)] = _whole_piece(stream, ends[k - 1] + 1, ends[k], signed)
-        out += toks
+    out += _whole_pieces(stream, first + 1, last, signed)
     out += _free_piece(stream, ends[last - 1] + 1, end, signed)
     return out
 
@@ -112,18 +107,28 @@ def _free_piece(stream: Stream, start: int, end: int, signed: bool) -> list[Toke
     return _free_tokens(piece, start, stream, signed) if piece.strip() else []
 
 
-def _whole_piece(stream: Stream, start: int, end: int, signed: bool) -> list[Token]:
-    """A piece from one piece end to the next: a cell when it ends with CELL_END."""
-    if stream.raw[end] == CELL_END:
-        return _cell_tokens(stream.raw[start:end].replace(ROW_END, ""), start, stream, signed)
-    return _free_piece(stream, start, end, signed)
-
-
-def _cell_tokens(piece: str, start: int, stream: Stream, signed: bool) -> list[Token]:
-    """An explicit cell: one token, unless it holds several bare numbers ('1 0 0')."""
-    text = piece.strip()
-    if _is_words(text) and _SEVERAL_NUMBERS.fullmatch(text):
-        return _free_tokens(piece, start, stream, signed)
-    return [Token("cell", text, stream.line_at(start))]
-
-
+def _whole_pieces(stream: Stream, lo: int, hi: int, signed: bool) -> list[Token]:
+    """Tokens of the whole pieces lo..hi-1 (piece k ends at piece_ends[k] and starts after the
+    previous end), each read once per stream. A piece ending in CELL_END is one explicit cell:
+    one token, unless it holds several bare numbers ('1 0 0'), which read as free text."""
+    raw, ends, cache = stream.raw, stream.piece_ends, stream.piece_tokens
+    line_starts, line_nos = stream.line_starts, stream.line_nos
+    out: list[Token] = []
+    for k in range(lo, hi):
+        toks = cache.get((k, signed))
+        if toks is None:
+            start, end = ends[k - 1] + 1, ends[k]
+            piece = raw[start:end]
+            if ROW_END in piece:
+                piece = piece.replace(ROW_END, "")
+            if raw[end] == CELL_END:
+                text = piece.strip()
+                if _is_words(text) and _SEVERAL_NUMBERS.fullmatch(text):
+                    toks = _free_tokens(piece, start, stream, signed)
+                else:  # stream.line_at(start), start being inside the stream
+                    toks = [Token("cell", text, line_nos[bisect_right(line_starts, start) - 1])]
+            else:
+                toks = _free_tokens(piece, start, stream, signed) if piece.strip() else []
+            cache[(k, signed)] = toks
+        out += toks
+    return out

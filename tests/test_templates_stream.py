@@ -1,0 +1,51 @@
+"""ingest.templates.stream keeps its position maps as runs; they must agree with a plain
+character-by-character reading of the same text (also when NFKC changes lengths)."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+import pytest
+
+from ingest.model import Document, Line
+from ingest.templates.stream import _DROP, _FOLD, CELL_END, build_stream
+
+_ALPHABET = "规章 1２3|①㈠（）【】、，“”\u3000\t" + CELL_END + "ﬁ"
+
+
+def _reference(raw: str) -> tuple[str, list[int]]:
+    """key and key position -> raw position, one character at a time."""
+    chars: list[str] = []
+    pos: list[int] = []
+    for i, c in enumerate(raw):
+        for ch in unicodedata.normalize("NFKC", c).translate(_FOLD):
+            if ch not in _DROP:
+                chars.append(ch)
+                pos.append(i)
+    return "".join(chars), pos
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_run_maps_agree_with_a_per_character_reading(seed: int) -> None:
+    rng = random.Random(seed)
+    lines = [Line(n + 1, "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 12))))
+             for n in range(rng.randint(1, 8))]
+    stream = build_stream(Document("mem.txt", "text", "utf-8", "0" * 64, 0, lines))
+    key, pos = _reference(stream.raw)
+    if len(unicodedata.normalize("NFKC", stream.raw)) == len(stream.raw):
+        assert stream.key == key
+        for k, i in enumerate(pos):
+            assert stream.raw_index(k) == i
+            assert stream.raw_end(k + 1) == i + 1
+    else:  # the slow path folds character by character: exactly the reference
+        assert stream.key == key
+        assert [stream.raw_index(k) for k in range(len(key))] == pos
+    assert stream.raw_index(len(key)) == len(stream.raw)
+    # every raw character reports the line it came from
+    at = 0
+    for line in lines:
+        assert stream.raw.startswith(line.text, at) or "|" in line.text
+        end = stream.raw.index("\n", at)
+        assert {stream.line_at(i) for i in range(at, end + 1)} == {line.no}
+        at = end + 1
