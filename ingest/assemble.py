@@ -186,42 +186,42 @@ def _pipe_tables(
     """Rebuild one-cell-per-line tables; cells of non-tables become prose again.
 
     Returns the new lines, (first line index, table) pairs, the indices of table lines and where
-    each line of a structural table (`taken`) moved to.
+    each line of a structural table (`taken`) moved to. Only lines ending in a pipe are looked at;
+    the others stay as they are.
     """
-    kinds = pipetables.cell_lines(lines, skip=taken)
-    remap: dict[int, int] = {}
-    out_lines: list[Line] = []
+    found = pipetables.table_lines(lines, skip=taken)
+    out = list(lines)
+    drop: set[int] = set()
     tables: list[tuple[int, Table]] = []
-    table_idx: set[int] = set()
+    table_idx = set(taken)
     i = 0
-    while i < len(kinds):
-        idx, kind = kinds[i]
-        if idx in taken:
-            remap[idx] = len(out_lines)
-            table_idx.add(len(out_lines))
-            out_lines.append(lines[idx])
-            i += 1
-            continue
+    while i < len(found):
+        first, kind = found[i]
         if kind is None:
-            out_lines.append(_prose(lines[idx]))
+            out[first] = _prose(lines[first])
             i += 1
             continue
-        j = i
         same = type(kind)
-        while j < len(kinds) and kinds[j][0] not in taken and isinstance(kinds[j][1], same):
+        j = i + 1
+        while j < len(found) and found[j][0] == first + j - i and isinstance(found[j][1], same):
             j += 1
-        block = kinds[i:j]
+        block = found[i:j]
         table = _table_of(block, lines)
         if table is None:
-            out_lines.extend(p for p in (_prose(lines[k]) for k, _ in block) if p.text)
-        else:
-            start = len(out_lines)
             for k, _ in block:
-                table_idx.add(len(out_lines))
-                out_lines.append(lines[k])
-            tables.append((start, table))
+                out[k] = _prose(lines[k])
+                if not out[k].text:
+                    drop.add(k)
+        else:
+            tables.append((first, table))
+            table_idx.update(range(first, first + j - i))
         i = j
-    return out_lines, tables, table_idx, remap
+    if not drop:
+        return out, tables, table_idx, {k: k for k in taken}
+    kept = [k for k in range(len(out)) if k not in drop]
+    moved = {old: new for new, old in enumerate(kept)}
+    return ([out[k] for k in kept], [(moved[k], t) for k, t in tables], {moved[k] for k in table_idx},
+            {k: moved[k] for k in taken})
 
 
 def _table_of(block: list, lines: list[Line]) -> Table | None:

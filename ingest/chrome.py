@@ -105,9 +105,11 @@ def strip_chrome(line: str) -> str:
 
 _HINT_WORDS = r"扫一扫|打印|关闭|字体|浏览|分享到|当前位置|保存本页|links\.tsv"
 _HINT = re.compile(_HINT_WORDS)
-# Anything that may make strip_chrome change a line or meta_line accept it: a chrome word, a brace
-# or X-NONE (Word's CSS), a page-metadata key at the start of a line followed by a colon.
-_SUSPECT = re.compile(rf"(?m)^(?:{_KEY_ALT})\s*[:：]|{_HINT_WORDS}|\{{|X-NONE")
+# Anything that may make strip_chrome change a line: a chrome word, a brace or X-NONE (Word's CSS)
+# (a plain alternation of literals, so the regex engine skips ahead on their first characters) …
+_SUSPECT = re.compile(rf"{_HINT_WORDS}|\{{|X-NONE")
+# … or meta_line accept it: a page-metadata key at the start of a line, then a colon.
+_META_START = re.compile(rf"\n(?:{_KEY_ALT})\s*[:：]")
 
 
 def _has_chrome_hint(line: str) -> bool:
@@ -116,6 +118,7 @@ def _has_chrome_hint(line: str) -> bool:
 
 def suspect_lines(texts: list[str]) -> set[int]:
     """Indices of the texts that may hold page chrome or be a page-metadata line; for every other
-    text strip_chrome is the identity and meta_line is None. One regex pass over the whole text."""
-    joined = "\n".join(texts)
-    return {joined.count("\n", 0, m.start()) for m in _SUSPECT.finditer(joined)}
+    text strip_chrome is the identity and meta_line is None. Two regex passes over the whole text."""
+    joined = "\n" + "\n".join(texts)
+    starts = [m.start() for m in _SUSPECT.finditer(joined)] + [m.start() + 1 for m in _META_START.finditer(joined)]
+    return {joined.count("\n", 0, i) - 1 for i in starts}

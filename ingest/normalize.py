@@ -52,7 +52,7 @@ def normalize_lines(texts: list[str]) -> list[str]:
         joined = _CONTROL.sub("", joined).replace("\t", " ")
     if "  " in joined:
         joined = _SPACES.sub(" ", joined)
-    out = [t.strip() for t in joined.split("\n")]
+    out = list(map(str.strip, joined.split("\n")))
     if len(out) != len(texts):  # cannot happen (see above); never return misaligned lines
         return [normalize_line(t) for t in texts]
     return out
@@ -60,12 +60,18 @@ def normalize_lines(texts: list[str]) -> list[str]:
 
 def is_traditional(text: str) -> bool:
     """True when the text uses traditional-only characters (幾 為 與 …) often enough."""
-    chars = set(text[:TRADITIONAL_SAMPLE])
-    trad = chars & _traditional_only()
+    sample = text[:TRADITIONAL_SAMPLE]
+    trad = set(_traditional_class().findall(sample))  # one regex pass; most texts have none
     if len(trad) < _MIN_TRADITIONAL:
         return False
+    chars = set(sample)
     cjk = sum(1 for c in chars if "\u4e00" <= c <= "\u9fff")
     return len(trad) >= _TRADITIONAL_SHARE * max(cjk, 1)
+
+
+@cache
+def _traditional_class() -> re.Pattern[str]:
+    return re.compile(f"[{''.join(re.escape(c) for c in sorted(_traditional_only()))}]")
 
 
 def to_simplified(text: str) -> str:

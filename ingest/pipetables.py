@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.model import Cell, Line, Table
 
@@ -30,6 +31,7 @@ class PipeCell:
     line: int
 
 
+@lru_cache(maxsize=8192)  # pure, and a report repeats its cells (`0 |`) many times
 def parse_cell(text: str) -> tuple[str, int] | None:
     """(cell text, padding k) of a one-cell line, or None when the line is not a table cell."""
     if not text.endswith("|") or len(text) > MAX_CELL_CHARS + 24:
@@ -65,6 +67,7 @@ def parse_row(text: str) -> list[str] | None:
     return parts
 
 
+@lru_cache(maxsize=8192)
 def is_value(text: str) -> bool:
     """A cell holding a number or an n/a marker (never a label)."""
     return bool(_NUMBER.match(text)) or text in _MARKER
@@ -173,18 +176,16 @@ def _is_banner(physical: list[Cell], row: list[Cell], padded: bool, width: int |
     return (padded or short) and all(texts)
 
 
-def cell_lines(lines: list[Line], skip: set[int] | None = None) -> list[tuple[int, PipeCell | list[str] | None]]:
-    """Classify each line: a PipeCell, a one-line row (list of cell texts) or None (prose)."""
+def table_lines(lines: list[Line], skip: set[int] | None = None) -> list[tuple[int, PipeCell | list[str] | None]]:
+    """The lines that end in a pipe (except those in `skip`), each classified: a PipeCell, a one-line
+    row (list of cell texts) or None (prose after all). Every other line is prose."""
     out: list[tuple[int, PipeCell | list[str] | None]] = []
     for i, line in enumerate(lines):
-        if line.text.endswith("|") and not (skip and i in skip):
-            parsed = parse_cell(line.text)
+        text = line.text
+        if text.endswith("|") and not (skip and i in skip):
+            parsed = parse_cell(text)
             if parsed is not None:
                 out.append((i, PipeCell(parsed[0], parsed[1], line.no)))
-                continue
-            row = parse_row(line.text)
-            if row is not None:
-                out.append((i, row))
-                continue
-        out.append((i, None))
+            else:
+                out.append((i, parse_row(text)))
     return out
