@@ -4,12 +4,13 @@ character-by-character reading of the same text (also when NFKC changes lengths)
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 
 import pytest
 
 from ingest.model import Document, Line
-from ingest.templates.stream import _DROP, _FOLD, CELL_END, build_stream
+from ingest.templates.stream import _DROP, _FOLD, CELL_END, _piece_ends, build_stream, pipe_cells
 
 _ALPHABET = "规章 1２3|①㈠（）【】、，“”\u3000\t" + CELL_END + "ﬁ"
 
@@ -49,3 +50,31 @@ def test_run_maps_agree_with_a_per_character_reading(seed: int) -> None:
         end = stream.raw.index("\n", at)
         assert {stream.line_at(i) for i in range(at, end + 1)} == {line.no}
         at = end + 1
+
+
+_PIPE_LINE = re.compile(r"^(?P<body>.*?)\s?\|(?: \|+)?\s*$")  # the one-regex reading pipe_cells replaced
+
+
+def _pipe_cells_by_regex(text: str) -> list[str] | None:
+    if not text.rstrip().endswith("|"):
+        return None
+    m = _PIPE_LINE.match(text.rstrip())
+    if m is None:
+        return None
+    body = m["body"]
+    return [c.strip() for c in body.split("|")] if "|" in body else [body.strip()]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pipe_cells_reads_like_the_pipe_line_pattern(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(500):
+        text = "".join(rng.choice("a1| |\u3000\t|\n|") for _ in range(rng.randint(0, 9)))
+        assert pipe_cells(text) == _pipe_cells_by_regex(text), repr(text)
+    for text in ("规章 |", "| |||", "|", "a | ||", "a  | |", "a|| ||", " | |", "\u3000|"):
+        assert pipe_cells(text) == _pipe_cells_by_regex(text), repr(text)
+
+
+def test_piece_ends_are_the_newlines_and_cell_ends() -> None:
+    for raw in ("", "a", "\n", "a\x1fb\n\x1f\x1f", "规章\x1f1\x1f\n\n"):
+        assert _piece_ends(raw) == [i for i, c in enumerate(raw) if c in "\n\x1f"]
