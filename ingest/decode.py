@@ -22,6 +22,7 @@ _BOMS = (
 )
 # Control characters other than \t \n \r \f \v: a few are noise, many mean "not text".
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_RATIO = 0.02
 _MAX_REPLACEMENT_RATIO = 0.02
 # A charset is declared in HTML as <meta charset="gbk"> or content="text/html; charset=gb2312".
@@ -73,20 +74,20 @@ def _repaired_utf8(data: bytes, err: UnicodeDecodeError) -> str | None:
     return None
 
 
+_WIDE = re.compile("[\u3040-\ufeff]")  # above U+2FFF, outside CJK punctuation and the full-width forms
+_UNIFIED = re.compile("[\u4e00-\u9fff]")
+
+
 def _mostly_gb2312(text: str) -> bool:
     """Big5 bytes read as GB18030 give kana, box drawing and rare characters; GBK text rarely does."""
-    wide = [c for c in text[:3000] if ord(c) > 0x2FFF and not ("\u3000" <= c <= "\u303f" or c >= "\uff00")]
-    if len(wide) < 10:
+    sample = text[:3000]
+    wide = len(_WIDE.findall(sample))
+    if wide < 10:
         return True
-    common = 0
-    for c in wide:
-        if "\u4e00" <= c <= "\u9fff":
-            try:
-                c.encode("gb2312")
-                common += 1
-            except UnicodeEncodeError:
-                pass
-    return common >= 0.85 * len(wide)
+    unified = "".join(_UNIFIED.findall(sample))
+    # GB2312 writes a character as two bytes >= 0xA1, so each "?" is one character it lacks
+    common = len(unified) - unified.encode("gb2312", errors="replace").count(b"?")
+    return common >= 0.85 * wide
 
 
 def _candidates(data: bytes) -> list[str]:
@@ -136,7 +137,9 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    controls = len(_CONTROL.findall(head.decode("latin-1")))
+    if not _CONTROL_BYTES.search(head):
+        return False
+    controls = len(_CONTROL_BYTES.findall(head))
     return controls > _MAX_CONTROL_RATIO * len(head)
 
 
@@ -154,7 +157,7 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
     if not text:
         raise DecodeError("empty", "the file decodes to no text")
     sample = text[:20000]
-    bad = sample.count("\ufffd") + len(_CONTROL.findall(sample))
+    bad = sample.count("\ufffd") + (len(_CONTROL.findall(sample)) if _CONTROL.search(sample) else 0)
     if bad > _MAX_REPLACEMENT_RATIO * len(sample) + 2:
         raise DecodeError("undecodable", f"decoding as {encoding} leaves {bad} unreadable characters")
     return text, encoding

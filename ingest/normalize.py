@@ -61,17 +61,36 @@ def normalize_lines(texts: list[str]) -> list[str]:
 def is_traditional(text: str) -> bool:
     """True when the text uses traditional-only characters (幾 為 與 …) often enough."""
     sample = text[:TRADITIONAL_SAMPLE]
-    trad = set(_traditional_class().findall(sample))  # one regex pass; most texts have none
+    if len(_in_gb2312(sample)) < _MIN_TRADITIONAL:
+        return False  # the common case, found by one codec call
+    chars = set(sample)
+    trad = chars & _traditional_only()
     if len(trad) < _MIN_TRADITIONAL:
         return False
-    chars = set(sample)
     cjk = sum(1 for c in chars if "\u4e00" <= c <= "\u9fff")
     return len(trad) >= _TRADITIONAL_SHARE * max(cjk, 1)
 
 
+def _in_gb2312(sample: str) -> set[str] | frozenset[str]:
+    """The traditional-only characters a text may hold, cheaply: when GB2312 (simplified only) can
+    write the whole text, just the few traditional-only characters GB2312 has; else all of them."""
+    try:
+        sample.encode("gb2312")
+    except UnicodeEncodeError:
+        return _traditional_only()
+    return {c for c in _traditional_in_gb2312() if c in sample}
+
+
 @cache
-def _traditional_class() -> re.Pattern[str]:
-    return re.compile(f"[{''.join(re.escape(c) for c in sorted(_traditional_only()))}]")
+def _traditional_in_gb2312() -> frozenset[str]:
+    out = set()
+    for c in _traditional_only():
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        out.add(c)
+    return frozenset(out)
 
 
 def to_simplified(text: str) -> str:

@@ -143,10 +143,11 @@ def _periodic_width(cells: list[PipeCell], max_width: int = _MAX_WIDTH, min_rows
 
 
 def build_table(index: int, rows: list[list[PipeCell]], width: int | None, kind: str = "pipe_text") -> Table:
-    """A Table of the physical cells in order, header rows marked (`mark_headers`)."""
-    grid = [[Cell(r, col, c.text, c.line) for col, c in enumerate(row)] for r, row in enumerate(rows)]
+    """A Table of the physical cells in order, header rows marked (`header_flags`)."""
     padded = {r for r, row in enumerate(rows) if row and row[-1].pad > 0}
-    mark_headers(grid, set(), padded_rows=padded, width=width)
+    flags = header_flags([[c.text for c in row] for row in rows], [len(row) for row in rows], set(), padded, width)
+    grid = [[Cell(r, col, c.text, c.line, header) for col, c in enumerate(row)]
+            for r, (row, header) in enumerate(zip(rows, flags, strict=True))]
     lines = [c.line for row in rows for c in row]
     return Table(index=index, rows=grid, kind=kind, start_line=min(lines), end_line=max(lines), width=width)
 
@@ -154,25 +155,35 @@ def build_table(index: int, rows: list[list[PipeCell]], width: int | None, kind:
 def mark_headers(
     rows: list[list[Cell]], known: set[int], padded_rows: set[int] | None = None, width: int | None = None
 ) -> None:
-    """Flag header rows: rows marked by the source (`known`: <th>, <thead>, a Markdown rule), rows
-    before the first row holding a value, and banner rows between blocks (第二十条第(五)项, or a
-    short padded row of column titles)."""
-    seen_value = False
-    for r, row in enumerate(rows):
-        physical = [c for c in row if c.origin]
-        has_value = any(is_value(c.text) for c in physical[1:]) or (len(physical) == 1 and is_value(physical[0].text))
-        seen_value = seen_value or has_value
-        banner = _is_banner(physical, row, r in (padded_rows or set()), width)
-        header = r in known or (not has_value and (not seen_value or banner))
+    """Set is_header on every cell of a grid (see header_flags); span-filled positions count only
+    for the row's length."""
+    physical = [[c.text for c in row if c.origin] for row in rows]
+    flags = header_flags(physical, [len(row) for row in rows], known, padded_rows or set(), width)
+    for row, header in zip(rows, flags, strict=True):
         for c in row:
             c.is_header = header
 
 
-def _is_banner(physical: list[Cell], row: list[Cell], padded: bool, width: int | None) -> bool:
-    texts = [c.text for c in physical]
+def header_flags(
+    texts: list[list[str]], lengths: list[int], known: set[int], padded_rows: set[int], width: int | None
+) -> list[bool]:
+    """Which rows are header rows, from the texts of each row's physical cells and the row lengths:
+    rows marked by the source (`known`: <th>, <thead>, a Markdown rule), rows before the first row
+    holding a value, and banner rows between blocks (第二十条第(五)项, or a short padded row of
+    column titles)."""
+    flags: list[bool] = []
+    seen_value = False
+    for r, row in enumerate(texts):
+        has_value = any(map(is_value, row[1:])) or (len(row) == 1 and is_value(row[0]))
+        seen_value = seen_value or has_value
+        flags.append(r in known or (not has_value and (not seen_value or _is_banner(row, lengths[r], r in padded_rows, width))))
+    return flags
+
+
+def _is_banner(texts: list[str], length: int, padded: bool, width: int | None) -> bool:
     if len(set(texts)) == 1 and texts[0]:
         return True  # one cell (or one cell spanning the row)
-    short = len(physical) < (width or len(row))
+    short = len(texts) < (width or length)
     return (padded or short) and all(texts)
 
 

@@ -182,6 +182,7 @@ def _table(el) -> Table | None:  # noqa: ANN001
     grid: dict[tuple[int, int], Cell] = {}
     header_rows: set[int] = set()
     r = 0
+    row_spans = False  # no rowspan yet: a row's positions are free until its own cells fill them
     for tr in el.iter("tr"):
         c = 0
         cells = list(tr.iterchildren("td", "th"))
@@ -189,8 +190,9 @@ def _table(el) -> Table | None:  # noqa: ANN001
             continue
         all_th = True
         for td in cells:
-            while (r, c) in grid:
-                c += 1
+            if row_spans:
+                while (r, c) in grid:
+                    c += 1
             text = _cell_text(td)
             if len(text) > _MAX_LAYOUT_CELL:
                 return None  # paragraphs in cells: a layout table
@@ -200,6 +202,7 @@ def _table(el) -> Table | None:  # noqa: ANN001
             if rs == 1 and cs == 1:
                 grid[(r, c)] = Cell(r, c, text, line)
             else:
+                row_spans = row_spans or rs > 1
                 for dr in range(rs):
                     for dc in range(cs):
                         grid[(r + dr, c + dc)] = Cell(r + dr, c + dc, text, line, False, dr == 0 and dc == 0)

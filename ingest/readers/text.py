@@ -19,7 +19,7 @@ def read(data: bytes, src: Source) -> list[Block]:
 
 def split_lines(text: str) -> list[str]:
     """Physical lines: only CR/LF break a line (str.splitlines would also break on \\x0c, \\u2028 …)."""
-    return _NEWLINE.split(text)
+    return _NEWLINE.split(text) if "\r" in text else text.split("\n")
 
 
 def text_blocks(text: str, src: Source, first_line: int = 1) -> list[Block]:
@@ -27,4 +27,6 @@ def text_blocks(text: str, src: Source, first_line: int = 1) -> list[Block]:
     meta, start = split_crawl_header(raw)
     for k, v in meta.items():
         src.page_meta.setdefault(k, v)
-    return [Line(first_line + i, raw[i]) for i in range(start, len(raw)) if raw[i].strip()]
+    body = raw[start:] if start else raw
+    first = first_line + start
+    return [Line(first + i, t) for i, t in enumerate(body) if t and not t.isspace()]
