@@ -60,9 +60,9 @@ def _set_table_index(doc: Document, cells: list[CellRecord]) -> None:
              if t.start_line is not None and t.end_line is not None]
     if not spans:
         return
-    where: dict[int, int | None] = {}  # line -> table index, looked up once per line
+    where: dict[int, int] = {}  # line -> the first table whose lines cover it
+    for a, b, i in reversed(spans):
+        where.update(dict.fromkeys(range(a, b + 1), i))
     for c in cells:
         if c.line is not None:
-            if c.line not in where:
-                where[c.line] = next((i for a, b, i in spans if a <= c.line <= b), None)
-            c.table_index = where[c.line]
+            c.table_index = where.get(c.line)

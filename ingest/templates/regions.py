@@ -25,6 +25,10 @@ MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数"
 MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
                 "其他对外管理服务事项", "采购项目数量", "政府集中采购")
 APPS_2021 = ("逾期不补正", "逾期未按收费通知")
+_KEYS_2021 = tuple(fold_key(m) for m in MARKERS_2021)
+_KEYS_2019 = tuple(fold_key(m) for m in MARKERS_2019)
+_APPS_KEYS_2021 = tuple(fold_key(m) for m in APPS_2021)
+_OTHER_2019 = fold_key("(六)其他处理")
 _APPS_CORES = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理", "本年度办理结果")
 
 
@@ -83,14 +87,14 @@ def detect_template(stream: Stream, regions: Regions) -> str:
     if regions.disclosure is not None:
         a, b = regions.disclosure
         part = key[a:b]
-        n21 = sum(part.count(fold_key(m)) for m in MARKERS_2021)
-        n19 = sum(part.count(fold_key(m)) for m in MARKERS_2019)
+        n21 = sum(part.count(m) for m in _KEYS_2021)
+        n19 = sum(part.count(m) for m in _KEYS_2019)
         if n21 or n19:
             return "2021" if n21 >= n19 else "2019"
     if regions.applications is not None:
         a, b = regions.applications
         part = key[a:b]
-        if any(fold_key(m) in part for m in APPS_2021):
+        if any(m in part for m in _APPS_KEYS_2021):
             return "2021"
         if any(core in part for core in _APPS_CORES):
             return "2019"  # table 三 without the 2021 (六) sub-rows
@@ -108,8 +112,8 @@ def applications_template(stream: Stream, regions: Regions, template: str) -> st
         return fallback
     a, b = regions.applications
     part = stream.key[a:b]
-    if any(fold_key(m) in part for m in APPS_2021):
+    if any(m in part for m in _APPS_KEYS_2021):
         return "2021"
-    if fold_key("(六)其他处理") in part:
+    if _OTHER_2019 in part:
         return "2019"
     return fallback

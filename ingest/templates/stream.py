@@ -18,14 +18,11 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from operator import add
-from typing import TYPE_CHECKING
 
 from ingest.model import Document, Table
-
-if TYPE_CHECKING:
-    from ingest.templates.tokens import Token
 
 CELL_END = "\x1f"
 ROW_END = "\x1d"
@@ -72,10 +69,9 @@ class Stream:
     line_nos: list[int | None]
     key_starts: list[int]
     raw_starts: list[int]
-    # positions in `raw` of every piece end ('\n' or CELL_END), ascending; tokens.py reads the
-    # pieces between them and memoises their tokens in `piece_tokens`
+    # positions in `raw` of every piece end ('\n' or CELL_END), ascending: tokens.py reads the
+    # pieces between them
     piece_ends: list[int] = field(default_factory=list)
-    piece_tokens: dict[tuple[int, bool], list[Token]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.piece_ends:
@@ -188,6 +184,13 @@ def _body_end(line: str) -> int:
     return n - 2 if n >= 2 and line[n - 2].isspace() else n - 1
 
 
+@lru_cache(maxsize=65536)  # a pure function of the line; table lines repeat across reports
+def _line_raw(text: str) -> str:
+    """A text line in the stream: its cells each closed by CELL_END, or the line itself."""
+    cells = pipe_cells(text)
+    return text + "\n" if cells is None else CELL_END.join(cells) + CELL_END + "\n"
+
+
 def _add_grid(b: _Builder, table: Table) -> None:
     add = b.add
     for row in table.rows:
@@ -223,8 +226,7 @@ def build_stream(doc: Document) -> Stream:
                 _add_grid(b, t)
         if no in covered:
             continue
-        cells = pipe_cells(text) if text.rstrip().endswith("|") else None
-        add(text + "\n" if cells is None else CELL_END.join(cells) + CELL_END + "\n", no)
+        add(_line_raw(text), no)
     for ts in by_start.values():
         for t in ts:
             _add_grid(b, t)

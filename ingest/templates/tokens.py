@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from typing import NamedTuple
 
 from ingest.cellvalue import NA_MARKERS, normalise_cell_text, parse_cell
@@ -82,8 +83,7 @@ def tokens_between(stream: Stream, start: int, end: int, *, signed: bool = True,
     as free text (an empty remainder there is not a blank cell); the last piece, cut at `end`,
     is free text too. A TABLE_END stops the slice; with `row_only` a grid's ROW_END does too
     (cells of the next grid row, e.g. rowspan fillers, are not this row's).
-    `signed`: whether '-5' is a negative number (2019 本年增/减) or a '-' marker then 5.
-    Whole pieces inside the slice are tokenised once per stream (Stream.piece_tokens)."""
+    `signed`: whether '-5' is a negative number (2019 本年增/减) or a '-' marker then 5."""
     raw = stream.raw
     stop = raw.find(TABLE_END, start, end)
     if row_only:
@@ -109,26 +109,28 @@ def _free_piece(stream: Stream, start: int, end: int, signed: bool) -> list[Toke
 
 def _whole_pieces(stream: Stream, lo: int, hi: int, signed: bool) -> list[Token]:
     """Tokens of the whole pieces lo..hi-1 (piece k ends at piece_ends[k] and starts after the
-    previous end), each read once per stream. A piece ending in CELL_END is one explicit cell:
-    one token, unless it holds several bare numbers ('1 0 0'), which read as free text."""
-    raw, ends, cache = stream.raw, stream.piece_ends, stream.piece_tokens
+    previous end). A piece ending in CELL_END is one explicit cell: one token, unless it holds
+    several bare numbers ('1 0 0'), which read as free text."""
+    raw, ends = stream.raw, stream.piece_ends
     line_starts, line_nos = stream.line_starts, stream.line_nos
     out: list[Token] = []
     for k in range(lo, hi):
-        toks = cache.get((k, signed))
-        if toks is None:
-            start, end = ends[k - 1] + 1, ends[k]
-            piece = raw[start:end]
-            if ROW_END in piece:
-                piece = piece.replace(ROW_END, "")
-            if raw[end] == CELL_END:
-                text = piece.strip()
-                if _is_words(text) and _SEVERAL_NUMBERS.fullmatch(text):
-                    toks = _free_tokens(piece, start, stream, signed)
-                else:  # stream.line_at(start), start being inside the stream
-                    toks = [Token("cell", text, line_nos[bisect_right(line_starts, start) - 1])]
-            else:
-                toks = _free_tokens(piece, start, stream, signed) if piece.strip() else []
-            cache[(k, signed)] = toks
-        out += toks
+        start, end = ends[k - 1] + 1, ends[k]
+        piece = raw[start:end]
+        if ROW_END in piece:
+            piece = piece.replace(ROW_END, "")
+        if raw[end] != CELL_END:
+            if piece.strip():
+                out += _free_tokens(piece, start, stream, signed)
+        elif (text := _one_cell(piece)) is not None:  # stream.line_at(start), start being inside
+            out.append(Token("cell", text, line_nos[bisect_right(line_starts, start) - 1]))
+        else:
+            out += _free_tokens(piece, start, stream, signed)
     return out
+
+
+@lru_cache(maxsize=65536)  # a pure function of the text; table cells repeat across reports
+def _one_cell(piece: str) -> str | None:
+    """The text of an explicit cell, or None when it holds several bare numbers ('1 0 0')."""
+    text = piece.strip()
+    return None if _is_words(text) and _SEVERAL_NUMBERS.fullmatch(text) else text
