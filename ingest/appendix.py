@@ -83,6 +83,9 @@ class Row:
 # ---------------------------------------------------------------- finding the table
 
 
+_PIPE_END_RE = re.compile(r"\s*\|+\s*$")
+
+
 def _flatten(doc: Document, skip: set[int] | None = None) -> tuple[str, list[tuple[int, int]]]:
     """The document as one string (pipe cells unpiped, lines joined by spaces) + (offset, line) marks."""
     parts: list[str] = []
@@ -91,7 +94,10 @@ def _flatten(doc: Document, skip: set[int] | None = None) -> tuple[str, list[tup
     for line in doc.lines:
         if skip and line.no in skip:
             continue
-        text = re.sub(r"\s*\|+\s*$", "", line.text).strip()
+        text = line.text.rstrip()
+        if text.endswith("|"):
+            text = _PIPE_END_RE.sub("", text)
+        text = text.strip()
         marks.append((pos, line.no))
         parts.append(text)
         pos += len(text) + 1
@@ -481,9 +487,23 @@ def extract_appendix(doc: Document, template: str) -> list[CellRecord]:
         return []
 
 
+def has_combined_fees_row(doc: Document) -> bool:
+    """Does a statistics appendix give fees and waivers as one amount ('收费及减免金额')?"""
+    if not any("减" in line.text for line in doc.lines) or not any("免" in line.text for line in doc.lines):
+        return False  # the row's label needs both characters
+    flat, marks = _flatten(doc)
+    first = _HEADER_RE.search(flat)
+    if first is None or "减" not in flat[first.end() :] or "免" not in flat[first.end() :]:
+        return False
+    return ("fees", "fees_and_waivers_combined") in _items(flat, marks)
+
+
 def appendix_items(doc: Document) -> set[tuple[str, str]]:
     """(section, item) of every keyed row of the document's statistics appendices (no values)."""
-    flat, marks = _flatten(doc)
+    return _items(*_flatten(doc))
+
+
+def _items(flat: str, marks: list[tuple[int, int]]) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for h in _HEADER_RE.finditer(flat):
         for row in _rows(flat[h.end() :], h.end(), marks, max(1, len(_columns(h.group("cols"))))):

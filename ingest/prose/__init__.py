@@ -17,7 +17,7 @@ with another value, both are kept and the document gets a warning.
 
 from __future__ import annotations
 
-from ingest.appendix import appendix_items
+from ingest.appendix import has_combined_fees_row
 from ingest.model import Document, FigureRecord
 from ingest.prose.families import run_families
 from ingest.prose.sentences import split_sentences
@@ -35,8 +35,8 @@ def extract_figures(doc: Document, template: str) -> list[FigureRecord]:
 
 def _without_subsumed_fees(figures: list[FigureRecord], doc: Document) -> list[FigureRecord]:
     """An appendix row giving fees and waivers as one amount covers the prose's 'no fees' zero."""
-    if not any(f.section == "fees" for f in figures):
+    if not any(f.section == "fees" and f.status == "stated_zero" for f in figures):
         return figures
-    if ("fees", "fees_and_waivers_combined") not in appendix_items(doc):
+    if not has_combined_fees_row(doc):
         return figures
     return [f for f in figures if not (f.section == "fees" and f.status == "stated_zero")]

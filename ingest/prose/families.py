@@ -21,10 +21,16 @@ from ingest.prose.sentences import Sentence
 from ingest.prose.state import State
 from ingest.prose.zeros import printed_nil, stated_zeros
 
+# Text of a flattened 2019/2021 template table, or a digit run of a table: not prose.
 _TABLE_TEXT_RE = re.compile(
     r"\d(?:\s\d){4,}|\d{6,}(?![\d,.万条件个次元人项份宗篇])|结果维持|结果纠正|尚未审结|本年新收|上年结转|不予处理|其他处理|本年制发|现行有效|"
     r"处理决定数量|本年收费金额|商业企业|科研机构|社会公益组织|法律服务机构|未经复议直接起诉|复议后起诉"
 )
+# A superset of every quantity the families read (a numeral, 余/多, then a unit's first character):
+# a sentence without one can only state a zero in words or move the breakdown state.
+_MAY_COUNT_RE = re.compile(r"[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[万人件条个次份宗项元起篇期场家只张]")
+# every negation stated_zeros reads (无/未/没/不…, 免费) has one of these characters
+_MAY_ZERO_RE = re.compile(r"[无未没不免]")
 
 
 def run_families(sentences: list[Sentence]) -> State:
@@ -32,19 +38,24 @@ def run_families(sentences: list[Sentence]) -> State:
     for i, s in enumerate(sentences):
         st.index = i
         st.prev_end = sentences[i - 1].raw[-1:] if i else ""
-        if _TABLE_TEXT_RE.search(s.text):
+        text = s.text
+        if _TABLE_TEXT_RE.search(text):
             continue
         before = len(st.figures)
-        stated_zeros(s, st)
-        printed_nil(s, st)
-        applications(s, st)
-        responses(s, st)
-        appeals(s, st)
-        fees(s, st)
+        if _MAY_ZERO_RE.search(text):
+            stated_zeros(s, st)
+        counts = _MAY_COUNT_RE.search(text) is not None
+        if "为" in text:
+            printed_nil(s, st)
+        if counts:
+            applications(s, st)
+            responses(s, st)
+            appeals(s, st)
+            fees(s, st)
         if len(st.figures) > before:
             st.breakdown_left = 0
             continue
-        if breakdown(s, st):
+        if breakdown(s, st) or not counts:
             continue
         if proactive(s, st):
             continue
