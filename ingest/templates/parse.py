@@ -33,7 +33,7 @@ from ingest.templates.split import (
     solve_table,
 )
 from ingest.templates.stream import CELL_END, ROW_END, Stream, fold_key
-from ingest.templates.tokens import Token, tokens_between
+from ingest.templates.tokens import Token, is_value, tokens_between
 
 _ENUM = re.compile(r"^(?:\d{1,2}\.|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\.)")
 # An unknown row in the applications table is kept (raw label, no key) when its label says so.
@@ -128,14 +128,17 @@ class ExtraRow:
 
 def _value_groups(tokens: list[Token]) -> list[tuple[list[Token], list[Token]]]:
     """[(words, values), …]: each run of word tokens with the value tokens after it."""
-    groups: list[tuple[list[Token], list[Token]]] = [([], [])]
+    words: list[Token] = []
+    values: list[Token] = []
+    groups = [(words, values)]
     for t in tokens:
-        if t.is_value:
-            groups[-1][1].append(t)
-        elif groups[-1][1]:
-            groups.append(([t], []))
+        if is_value(t):
+            values.append(t)
+        elif values:
+            words, values = [t], []
+            groups.append((words, values))
         else:
-            groups[-1][0].append(t)
+            words.append(t)
     return groups
 
 
@@ -156,7 +159,7 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
         start, end = stream.raw_end(anc.end), stream.raw_index(stop)
         tokens = tokens_between(stream, start, end, signed=signed, row_only=True)
         later: list[tuple[list[Token], list[Token]]] = []
-        if not any(t.is_value for t in tokens):
+        if not any(map(is_value, tokens)):
             tokens = tokens_between(stream, start, end, signed=signed)
         elif keep_extra and (row_end := stream.raw.find(ROW_END, start, end)) >= 0:
             # the grid rows up to the next label: non-standard rows, if any

@@ -123,6 +123,14 @@ class _Builder:
         self.parts.append(text)
         self.size += len(text)
 
+    def add_lines(self, texts: list[str], lines: list[int]) -> None:
+        """add(texts[i], lines[i]) for every i, in C loops: one source line per text."""
+        starts = list(accumulate(map(len, texts), initial=self.size))
+        self.size = starts.pop()
+        self.line_starts += starts
+        self.line_nos += lines
+        self.parts += texts
+
     def build(self) -> Stream:
         raw = "".join(self.parts)
         key, key_starts, raw_starts = _fold(raw)
@@ -218,15 +226,21 @@ def build_stream(doc: Document) -> Stream:
             by_start.setdefault(t.start_line, []).append(t)
         else:
             unplaced.append(t)
-    add = b.add
+    if not grids:  # plain text: every line in order
+        b.add_lines([_line_raw(line.text) for line in doc.lines], [line.no for line in doc.lines])
+        return b.build()
+    texts: list[str] = []
+    nos: list[int] = []
     for line in doc.lines:
-        no, text = line.no, line.text
-        if by_start:
-            for t in by_start.pop(no, ()):
+        if line.no in by_start:
+            b.add_lines([_line_raw(t) for t in texts], nos)
+            texts, nos = [], []
+            for t in by_start.pop(line.no):
                 _add_grid(b, t)
-        if no in covered:
-            continue
-        add(_line_raw(text), no)
+        if line.no not in covered:
+            texts.append(line.text)
+            nos.append(line.no)
+    b.add_lines([_line_raw(t) for t in texts], nos)
     for ts in by_start.values():
         for t in ts:
             _add_grid(b, t)

@@ -36,7 +36,13 @@ class Token(NamedTuple):  # a tuple: a report makes hundreds, and tuples are che
 
     @property
     def is_value(self) -> bool:
-        return self.kind in ("cell", "run", "na") and not (self.kind == "cell" and _is_words(self.text))
+        return is_value(self)
+
+
+def is_value(t: Token) -> bool:
+    """A value token: a number or marker of free text, or an explicit cell that is not words."""
+    kind = t.kind
+    return kind == "run" or kind == "na" or (kind == "cell" and not _is_words(t.text))
 
 
 _NUMBER_TOKEN = re.compile(r"[+-]?(\d+)(?:,\d{3})*(?:\.\d+)?(?:万元|元)?")
