@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from ingest import chrome, layout, pipetables
 from ingest.model import Document, Line, Section, Table
@@ -124,14 +125,14 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
     return out
 
 
-def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE) -> str:
+def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE, chunk: int = 64) -> str:
     """The first `size` characters of the blocks' text (what is_traditional looks at)."""
     parts: list[str] = []
     total = 0
-    for b in blocks:
-        part = b.text if isinstance(b, Line) else _table_text(b)
-        parts.append(part)
-        total += len(part)
+    for i in range(0, len(blocks), chunk):
+        texts = [b.text if isinstance(b, Line) else _table_text(b) for b in blocks[i : i + chunk]]
+        parts.extend(texts)
+        total += sum(map(len, texts))
         if total >= size:
             break
     return "".join(parts)
@@ -143,8 +144,11 @@ def _table_text(t: Table) -> str:
 
 def _normalise_table(t: Table, traditional: bool) -> None:
     cells = [c for row in t.rows for c in row]
-    for c, text in zip(cells, normalize_lines([c.text for c in cells]), strict=True):
-        c.text = to_simplified(text) if traditional and text else text
+    texts = normalize_lines([c.text for c in cells])
+    if traditional:
+        texts = [to_simplified(text) if text else text for text in texts]
+    for c, text in zip(cells, texts, strict=True):
+        c.text = text
 
 
 def _is_meta_table(t: Table, meta: dict[str, str]) -> bool:
@@ -173,10 +177,12 @@ def render_table(t: Table) -> list[Line]:
     out: list[Line] = []
     for row in t.rows:
         physical = [c for c in row if c.origin]
-        for j, c in enumerate(physical):
-            k = width - len(physical) if j == len(physical) - 1 else 0
-            suffix = " " + "|" * k if k > 0 else ""
-            out.append(Line(c.line or 0, f"{c.text} |{suffix}" if c.text else f"|{suffix}"))
+        if not physical:
+            continue
+        out.extend([Line(c.line or 0, f"{c.text} |" if c.text else "|") for c in physical[:-1]])
+        last, k = physical[-1], width - len(physical)
+        suffix = " " + "|" * k if k > 0 else ""
+        out.append(Line(last.line or 0, f"{last.text} |{suffix}" if last.text else f"|{suffix}"))
     return out
 
 
@@ -232,7 +238,7 @@ def _table_of(block: list, lines: list[Line]) -> Table | None:
         row_cells = [[pipetables.PipeCell(t, 0, lines[k].no) for t in texts] for k, texts in block]
         return pipetables.build_table(0, row_cells, max(len(r) for r in row_cells))
     cells = [c for _, c in block]
-    if len(cells) < _MIN_TABLE_CELLS or sum(1 for c in cells if c.text) < 2:
+    if len(cells) < _MIN_TABLE_CELLS or next(islice((c for c in cells if c.text), 1, None), None) is None:
         return None
     rows, width, warnings = pipetables.rows_from_cells(cells)
     table = pipetables.build_table(0, rows, width)
