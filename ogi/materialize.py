@@ -79,15 +79,16 @@ def seed_fingerprint(node: Node) -> str:
 
 
 def seed_states_sql(states: dict[str, str]) -> str:
-    """Where the fingerprints of loaded seeds are kept: a table macro in the warehouse. A macro (not a
-    table) so the warehouse's table listing stays the project's; it commits and rolls back with the seeds."""
+    """Where the fingerprints of loaded seeds, built models and passed tests are kept (ogi.reuse): a
+    table macro in the warehouse. A macro (not a table) so the warehouse's table listing stays the
+    project's; it commits and rolls back with what it describes."""
     rows = ", ".join(f"({sql_string(key)}, {sql_string(value)})" for key, value in sorted(states.items()))
     return (f"create or replace macro {SEED_STATES}() as table "
             f"select * from (values {rows}) states(relation, fingerprint)")
 
 
 def loaded_seed_states(con: Any) -> dict[str, str]:
-    """Lower-cased "schema.seed" → fingerprint recorded when the seed was last loaded into this file.
+    """Lower-cased "schema.relation" (or a test's id) → fingerprint recorded when it was last made in this file.
     Call outside a transaction (a warehouse without the macro raises, which would abort one)."""
     import duckdb
 
@@ -107,10 +108,16 @@ class Outcome:
 
 
 class Materializer:
+    REUSED = "reused: inputs unchanged"
+
     def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False,
-                 relations: dict[str, str] | None = None) -> None:
-        """`relations`: existing_relations(con) when the caller has just read it."""
+                 relations: dict[str, str] | None = None, fingerprints: Any = None) -> None:
+        """`relations`: existing_relations(con) when the caller has just read it. `fingerprints`: an
+        ogi.reuse.Fingerprints; models and tests whose fingerprint matches the one recorded with
+        their relation are kept as they are (not with --full-refresh, never when read-only)."""
         self.con = con
+        self.fingerprints = fingerprints if not read_only else None
+        self.states_changed = False
         self.read_only = read_only
         self.batch = False
         self.pending_docs: list[Node] = []
@@ -139,6 +146,32 @@ class Materializer:
     # transaction is lost: rollback() reports that, and the runner replays what had succeeded, now
     # one transaction per node, so independent nodes still run and report.
 
+    def _fingerprint(self, node: Node) -> str | None:
+        return self.fingerprints.of(node, self.seed_states) if self.fingerprints is not None else None
+
+    def _reusable(self, node: Node, fingerprint: str | None, kind: str) -> bool:
+        from ogi.reuse import state_key
+
+        key = state_key(node)
+        return (fingerprint is not None and not self.full_refresh and self.seed_states.get(key) == fingerprint
+                and (kind == "test" or self.relations.get(key) == kind))
+
+    def _remember(self, node: Node, fingerprint: str | None) -> None:
+        from ogi.reuse import state_key
+
+        key = state_key(node)
+        if fingerprint is None:
+            if self.seed_states.pop(key, None) is not None:
+                self.states_changed = True
+        elif self.seed_states.get(key) != fingerprint:
+            self.seed_states[key] = fingerprint
+            self.states_changed = True
+
+    def _write_states(self) -> None:
+        if self.states_changed and not self.read_only:
+            self.con.execute(seed_states_sql(self.seed_states))
+            self.states_changed = False
+
     def start_batch(self) -> None:
         if not self.read_only:
             self.con.execute("begin transaction")
@@ -147,6 +180,7 @@ class Materializer:
     def end_batch(self) -> None:
         if self.batch:
             self.flush_docs()
+            self._write_states()
             self.con.execute("commit")
             self.batch = False
 
@@ -156,6 +190,7 @@ class Materializer:
 
     def commit(self) -> None:
         if not self.read_only and not self.batch:
+            self._write_states()
             self.con.execute("commit")
 
     def rollback(self) -> bool:
@@ -171,6 +206,7 @@ class Materializer:
         self.pending_docs = []
         self.relations = existing_relations(self.con)
         self.seed_states = loaded_seed_states(self.con)
+        self.states_changed = False
         self.schemas = set()
         return lost_batch
 
@@ -188,7 +224,7 @@ class Materializer:
         self.con.execute(seed_sql(node))
         self._record(node, "table")
         self.seed_states[key] = fingerprint
-        self.con.execute(seed_states_sql(self.seed_states))
+        self.states_changed = True
         return Outcome("success")
 
     def model(self, node: Node, incremental: bool) -> Outcome:
@@ -196,6 +232,9 @@ class Materializer:
         sql = node.compiled_code or ""
         if kind == "ephemeral":
             return Outcome("success", "ephemeral")
+        fingerprint = self._fingerprint(node)
+        if self._reusable(node, fingerprint, kind):
+            return Outcome("success", self.REUSED)
         self._ensure_schema(node.schema)
         rel = node.relation().render()
         if kind == "view":
@@ -213,6 +252,7 @@ class Materializer:
                 f"materialization '{kind}' is not supported (view, table, incremental, ephemeral)",
                 node.original_file_path,
             )
+        self._remember(node, fingerprint)
         return Outcome("success")
 
     def _incremental(self, node: Node, sql: str) -> None:
@@ -238,6 +278,14 @@ class Materializer:
         self.con.execute(f"drop table {temp}")
 
     def test(self, node: Node) -> Outcome:
+        fingerprint = self._fingerprint(node)
+        if self._reusable(node, fingerprint, "test"):
+            return Outcome("pass", self.REUSED, 0)
+        outcome = self._test(node)
+        self._remember(node, fingerprint if outcome.status == "pass" and not outcome.failures else None)
+        return outcome
+
+    def _test(self, node: Node) -> Outcome:
         sql = node.compiled_code or ""
         limit = node.config.get("limit")
         inner = f"{sql}\nlimit {int(limit)}" if limit else sql

@@ -252,7 +252,10 @@ class Session:
                 nodes = self.compile(select, exclude, command=command, existing=existing,
                                      full_refresh=full_refresh)
                 self._check_source_files(nodes)
-                materializer = Materializer(con, full_refresh, relations=existing)
+                from ogi.reuse import Fingerprints
+
+                materializer = Materializer(con, full_refresh, relations=existing,
+                                            fingerprints=Fingerprints(self.manifest))
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,
                                 with_test_edges=command == "build")
@@ -356,7 +359,8 @@ class Session:
             exists = f"{rel.schema}.{rel.identifier}".lower() in materializer.relations
             incremental = node.materialized == "incremental" and exists and compiler.is_incremental(node)
             outcome = materializer.model(node, incremental=incremental)
-        if node.config.get("persist_docs", {"relation": True, "columns": True}):
+        # a reused relation keeps its comments (its fingerprint covers the descriptions)
+        if node.config.get("persist_docs", {"relation": True, "columns": True}) and outcome.message != materializer.REUSED:
             materializer.persist_docs(node)
         materializer.commit()
         return outcome

@@ -85,3 +85,101 @@ def test_jinja_code_cache_follows_the_source(tmp_path: Path) -> None:
     assert second.render("{{ 2 + 2 }} b", "m.sql", {}) == "4 b"  # an edited file is compiled afresh
     cache.write_bytes(b"not marshal data")
     assert Templates(cache).render("{{ 3 }}", "m.sql", {}) == "3"
+
+
+# -- models and tests whose inputs are unchanged (ogi.reuse) ------------------------------------------
+
+
+def messages(shop: dict[str, Path]) -> dict[str, str]:
+    """name → run_results message of the last command."""
+    import json
+
+    results = json.loads((shop["project"] / "target" / "run_results.json").read_text(encoding="utf-8"))
+    return {r["unique_id"].split(".")[2]: r["message"] or "" for r in results["results"]}
+
+
+REUSED = "reused: inputs unchanged"
+
+
+def test_rebuild_with_unchanged_inputs_reuses_models_and_passed_tests(shop: dict[str, Path]) -> None:
+    build(shop)
+    first = messages(shop)
+    assert REUSED not in first.values()
+    before = query(shop["warehouse"], "select * from fct_orders order by all")
+    build(shop)
+    again = messages(shop)
+    assert again["fct_orders"] == REUSED and again["stg_raw__orders"] == REUSED
+    assert again["fct_order_days"] != REUSED  # incremental: always run
+    assert any(name.startswith("not_null_") and msg == REUSED for name, msg in again.items())
+    assert query(shop["warehouse"], "select * from fct_orders order by all") == before
+    # a reused relation keeps its comments
+    comments = "select count(comment) from duckdb_columns() where table_name = 'fct_orders'"
+    assert query(shop["warehouse"], comments)[0][0] > 0
+
+    build(shop, "--full-refresh")
+    assert REUSED not in messages(shop).values()
+
+
+def test_changed_source_files_rebuild_what_reads_them(shop: dict[str, Path]) -> None:
+    build(shop)
+    write_raw(shop["raw"], orders=[(9, 13, 700, "placed", "2024-02-01")], customers=[(13, "Di", "001")],
+              part="part-1")
+    build(shop)
+    again = messages(shop)
+    assert again["stg_raw__orders"] != REUSED and again["fct_orders"] != REUSED
+    assert query(shop["warehouse"], "select count(*) from fct_orders where order_id = 9") == [(1,)]
+    assert again["countries"] == "unchanged"  # the seed does not read the raw files
+
+
+def test_changed_model_rebuilds_it_and_its_children_only(shop: dict[str, Path]) -> None:
+    build(shop)
+    model = shop["project"] / "models" / "marts" / "fct_orders.sql"
+    model.write_text(model.read_text(encoding="utf-8") + "\n-- touched\n", encoding="utf-8")
+    build(shop)
+    again = messages(shop)
+    assert again["fct_orders"] != REUSED
+    assert again["stg_raw__orders"] == REUSED
+    children = [name for name, msg in again.items() if "fct_orders" in name and name != "fct_orders"]
+    assert children and all(again[name] != REUSED for name in children)
+
+
+def test_failing_and_volatile_nodes_always_run(shop: dict[str, Path]) -> None:
+    volatile = shop["project"] / "models" / "marts" / "fct_now.sql"
+    volatile.write_text("select now() as built_at\n", encoding="utf-8")
+    failing = shop["project"] / "tests" / "data" / "assert_never.sql"
+    failing.write_text("{{ config(severity='warn') }}\nselect 1 as broken\n", encoding="utf-8")
+    build(shop)
+    build(shop)
+    again = messages(shop)
+    assert again["fct_now"] != REUSED
+    assert again["assert_never"] != REUSED
+
+
+def test_relation_dropped_from_the_warehouse_is_rebuilt(shop: dict[str, Path]) -> None:
+    import duckdb
+
+    build(shop)
+    con = duckdb.connect(str(shop["warehouse"]))
+    con.execute("drop table fct_orders cascade")
+    con.close()
+    build(shop)
+    assert messages(shop)["fct_orders"] != REUSED
+    assert query(shop["warehouse"], "select count(*) from fct_orders")[0][0] > 0
+
+
+def test_source_fingerprint_follows_its_files(tmp_path: Path) -> None:
+    from ogi.nodes import Node
+    from ogi.reuse import source_fingerprint
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    node = Node("source.p.raw.t", "source", "t", "p", tmp_path, "x.yml", ["p", "raw", "t"])
+    node.external_location = f"read_parquet('{folder}/*.parquet')"
+    empty = source_fingerprint(node)
+    (folder / "a.parquet").write_bytes(b"1")
+    one = source_fingerprint(node)
+    assert empty != one and source_fingerprint(node) == one
+    (folder / "a.parquet").write_bytes(b"22")
+    assert source_fingerprint(node) != one
+    node.external_location = "my_db.main.t"
+    assert source_fingerprint(node) is None
