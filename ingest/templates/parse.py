@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
@@ -40,8 +42,7 @@ _ENUM = re.compile(r"^(?:\d{1,2}\.|\([一二三四五六七八九十]{1,2}\)|[�
 _EXTRA_ROW_WORDS = re.compile(r"小计|合计|其中|其他|其它|无法联系")
 
 
-@dataclass
-class Anchor:
+class Anchor(NamedTuple):  # a tuple: dozens per table
     kind: str  # block | header | column | group | row
     start: int  # Stream.key positions
     end: int
@@ -94,11 +95,11 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
         start = key_text.find(key, a, b)
         while start >= 0:
             end = start + len(key)
-            if not any(taken[start - a:end - a]):
+            if taken.find(1, start - a, end - a) < 0:  # none of its characters taken yet
                 taken[start - a:end - a] = b"\x01" * (end - start)
                 out.append(Anchor(kind, start, end, label, table, row))
             start = key_text.find(key, end, b)
-    out.sort(key=lambda x: x.start)
+    out.sort(key=itemgetter(1))  # by start
     return out
 
 
@@ -389,6 +390,12 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
             for i, text in enumerate(res.cells)]
 
 
+@cache
+def _appeals_layout(spec: TableSpec) -> tuple[list[RowSpec], list[ColumnSpec | None]]:
+    """Table 四's five-column blocks in order, and its five columns."""
+    return sorted(spec.rows, key=lambda r: r.position), [spec.column(c) for c in range(5)]
+
+
 def _settle_by_prose(stream: Stream, region: tuple[int, int], values: list[Token]) -> list[str] | None:
     stated = stated_appeals(stream, region)
     if not stated:
@@ -400,8 +407,8 @@ def _settle_by_prose(stream: Stream, region: tuple[int, int], values: list[Token
 
 def _appeals_cell(spec: TableSpec, i: int, text: str, cv: CellValue, warning: str | None, raw_label: str,
                   line: int | None) -> CellRecord:
-    blocks = sorted(spec.rows, key=lambda r: r.position)
-    block, col = blocks[i // 5], spec.column(i % 5)
+    blocks, columns = _appeals_layout(spec)
+    block, col = blocks[i // 5], columns[i % 5]
     return CellRecord(
         table="appeals", row=0, col=i, raw_text=text, status=cv.status, value=cv.value,
         unit=cv.unit or (col.unit if col and cv.status == "reported" else None),

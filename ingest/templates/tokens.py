@@ -21,6 +21,7 @@ from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
 
 # A page number of PDF text: '-3-', '- 3 -' or '第3页(共9页)' alone or before the next text.
 _PAGE_NO = re.compile(r"^\s*[-—–]\s*[1-9]\d{0,2}\s*[-—–](?=\s*$|[^\d\s\-—–+/])|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?")
+_DASHES = frozenset("-—–")
 _FREE = re.compile(
     r"(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:万元|元)?)"
     r"|(?P<na>不适用|—+|–+|-+|/|\\)"
@@ -63,7 +64,9 @@ def glued_digits(text: str) -> bool:
 def _free_tokens(text: str, start: int, stream: Stream, signed: bool = True) -> list[Token]:
     out: list[Token] = []
     at_line_start = start == 0 or stream.raw[start - 1] == "\n"
-    cleaned = _PAGE_NO.sub(lambda m: " " * len(m.group(0)) if at_line_start or m.start() > 0 else m.group(0), text)
+    cleaned = text
+    if "页" in text or _DASHES & set(text):  # every page number has one of them
+        cleaned = _PAGE_NO.sub(lambda m: " " * len(m.group(0)) if at_line_start or m.start() > 0 else m.group(0), text)
     for m in _FREE.finditer(cleaned):
         line = stream.line_at(start + m.start())
         if m["num"] is not None:
