@@ -287,12 +287,20 @@ def test_layout_c_glued_row_codes_are_cut_off_only_when_they_are_the_expected_se
 
 def test_label_with_a_bracketed_note_and_section_rows() -> None:
     # The note '(…计1条)' holds a digit and would hide the key; a name part like '(传真)' is kept.
-    assert map_label("主动公开政府信息数(不同渠道和方式公开相同信息计1条)") == ("disclosure", "proactive_items", "total")
+    assert map_label("主动公开政府信息数(不同渠道和方式公开相同信息计1条)") == (
+        "disclosure",
+        "proactive_items",
+        "total",
+    )
     assert map_label("信函(传真)申请数") == ("applications", "applications_received", "letter_fax")
     # A section row ('三、行政复议、诉讼和举报情况') is no indicator, alone or glued before the next label.
     assert map_label("三、行政复议、诉讼和举报情况") is None
     assert map_label("四、收费情况") is None
-    assert map_label("三、行政复议、诉讼和举报情况行政复议数量") == ("appeals", "administrative_reconsideration", "total")
+    assert map_label("三、行政复议、诉讼和举报情况行政复议数量") == (
+        "appeals",
+        "administrative_reconsideration",
+        "total",
+    )
 
 
 def test_glued_layout_b_with_section_rows_and_a_note() -> None:

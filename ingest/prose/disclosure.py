@@ -49,7 +49,9 @@ def proactive(s: Sentence, st: State) -> bool:
             or (
                 m.group("verb") == "发布"
                 and not (m.group("gov") or m.group("kind"))
-                and ("主动公开" not in s.top + s.sub or _CHANNEL_OR_ELSEWHERE_RE.search(_clause_before(before)))
+                and (
+                    "主动公开" not in s.top + s.sub or _CHANNEL_OR_ELSEWHERE_RE.search(_clause_before(before))
+                )
             )
         ):
             continue
@@ -162,9 +164,14 @@ def _breakdown_items(s: Sentence, st: State, text: str) -> None:
         _category(s, st, raw, qty)
 
 
+def may_open_list(text: str) -> bool:
+    """Could _LIST_OPEN_RE match? Every opener holds 公开的, 类 (类别/分类/主要类别) or 主要包括."""
+    return "公开的" in text or "类" in text or "主要包括" in text
+
+
 def breakdown(s: Sentence, st: State) -> bool:
     """Items of an open 其中/类别 list: '(二)全街道各站所发布统计动态98条' -> a category."""
-    opener = last_match(_LIST_OPEN_RE, s.text)
+    opener = last_match(_LIST_OPEN_RE, s.text) if may_open_list(s.text) else None
     if opener and re.search(r"主动公开|公开|信息", s.text[: opener.end()]):
         _open_breakdown(st, s)
         _breakdown_items(s, st, s.text[opener.end() :])
@@ -276,7 +283,9 @@ _CLAUSE_TOPIC_RE = re.compile(
     r"等(?P<a>[^，,、；;等的]{2,10}?)(?:情况|信息)[，,]|(?:加大|推进|加强|做好)(?P<b>[^，,、；;等的]{2,10}?)信息公开"
 )
 # the key area an enclosing heading names: '(7)推进重大建设项目批准和实施领域的政府信息公开'
-_HEADING_AREA_RE = re.compile(r"(?:推进|推动|做好|加强|深化)(?P<area>[^，,、；;。/]{2,16}?)(?:批准和实施)?领域")
+_HEADING_AREA_RE = re.compile(
+    r"(?:推进|推动|做好|加强|深化)(?P<area>[^，,、；;。/]{2,16}?)(?:批准和实施)?领域"
+)
 
 
 def _context_label(s: Sentence, before: str, raw: str) -> str | None:

@@ -15,20 +15,40 @@ import re
 
 from ingest.prose.appeals import appeals
 from ingest.prose.applications import applications, responses
-from ingest.prose.disclosure import bare_cumulative, breakdown, key_areas, list_without_total, proactive
+from ingest.prose.disclosure import (
+    bare_cumulative,
+    breakdown,
+    key_areas,
+    list_without_total,
+    may_open_list,
+    proactive,
+)
 from ingest.prose.fees import fees
 from ingest.prose.sentences import Sentence
 from ingest.prose.state import State
 from ingest.prose.zeros import printed_nil, stated_zeros
 
 # Text of a flattened 2019/2021 template table, or a digit run of a table: not prose.
-_TABLE_TEXT_RE = re.compile(
-    r"\d(?:\s\d){4,}|\d{6,}(?![\d,.万条件个次元人项份宗篇])|结果维持|结果纠正|尚未审结|本年新收|上年结转|不予处理|其他处理|本年制发|现行有效|"
+_TABLE_WORDS_RE = re.compile(
+    r"结果维持|结果纠正|尚未审结|本年新收|上年结转|不予处理|其他处理|本年制发|现行有效|"
     r"处理决定数量|本年收费金额|商业企业|科研机构|社会公益组织|法律服务机构|未经复议直接起诉|复议后起诉"
 )
+_TABLE_DIGITS_RE = re.compile(r"\d(?:\s\d){4,}|\d{6,}(?![\d,.万条件个次元人项份宗篇])")
+_FIVE_DIGITS_RE = re.compile(r"\d[\d\s]{4}")  # what both digit patterns start with (a cheaper scan)
+
+
+def _is_table_text(text: str) -> bool:
+    if _TABLE_WORDS_RE.search(text):
+        return True
+    return _FIVE_DIGITS_RE.search(text) is not None and _TABLE_DIGITS_RE.search(text) is not None
+
+
 # A superset of every quantity the families read (a numeral, 余/多, then a unit's first character):
 # a sentence without one can only state a zero in words or move the breakdown state.
-_MAY_COUNT_RE = re.compile(r"[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[万人件条个次份宗项元起篇期场家只张]")
+_UNIT_CHAR_RE = re.compile(r"[万人件条个次份宗项元起篇期场家只张]")
+_MAY_COUNT_RE = re.compile(
+    r"[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[万人件条个次份宗项元起篇期场家只张]"
+)
 # every negation stated_zeros reads (无/未/没/不…, 免费) has one of these characters
 _MAY_ZERO_RE = re.compile(r"[无未没不免]")
 
@@ -39,13 +59,17 @@ def run_families(sentences: list[Sentence]) -> State:
         st.index = i
         st.prev_end = sentences[i - 1].raw[-1:] if i else ""
         text = s.text
-        if _TABLE_TEXT_RE.search(text):
+        zero = _MAY_ZERO_RE.search(text) is not None
+        counts = _UNIT_CHAR_RE.search(text) is not None and _MAY_COUNT_RE.search(text) is not None
+        nil = "为" in text
+        if not (zero or counts or nil or st.breakdown_left or text.startswith("其中") or may_open_list(text)):
+            continue  # nothing to read and no breakdown to open or run on: as if skipped as table text
+        if _is_table_text(text):
             continue
         before = len(st.figures)
-        if _MAY_ZERO_RE.search(text):
+        if zero:
             stated_zeros(s, st)
-        counts = _MAY_COUNT_RE.search(text) is not None
-        if "为" in text:
+        if nil:
             printed_nil(s, st)
         if counts:
             applications(s, st)

@@ -9,7 +9,7 @@ table flattened after its 指标名称 header) are not prose and are left out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ingest.model import Document
 
@@ -47,28 +47,12 @@ _LABEL_COLON_RE = re.compile(r"(?<=[\u4e00-\u9fff])[:：](?=\d)")
 _PIPE_CELL_RE = re.compile(r"\s\|+\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):  # a tuple: immutable and quick to build (tens per report)
     text: str  # squashed: no quotes, no spaces except between ASCII letters/digits
     raw: str  # as printed (for evidence)
     line: int
     top: str  # the top-level heading it sits under ('' before the first)
     sub: str  # the latest sub-heading under that top heading ('' if none)
-
-
-_new_sentence = Sentence.__new__
-_set = object.__setattr__
-
-
-def _sentence(text: str, raw: str, line: int, top: str, sub: str) -> Sentence:
-    """Sentence(...) without the frozen dataclass's per-field __setattr__ detour (the hot path)."""
-    s = _new_sentence(Sentence)
-    _set(s, "text", text)
-    _set(s, "raw", raw)
-    _set(s, "line", line)
-    _set(s, "top", top)
-    _set(s, "sub", sub)
-    return s
 
 
 def squash(text: str) -> str:
@@ -104,15 +88,25 @@ def split_sentences(doc: Document) -> list[Sentence]:
         body = line.text
         if body.rstrip().endswith("|"):
             body = body.rstrip(_SPACE_OR_PIPE)
-            if not _is_prose_cell(body):  # a table cell; a page laid out in a table cell is prose
+            # a table cell; a page laid out in a table cell is prose (see _is_prose_cell)
+            if len(body) < 30 or _PROSE_PUNCT_RE.search(body) is None:
                 if not in_table and ("指" in body or "统" in body):
                     in_table = TABLE_START_RE.search(body) is not None
                 continue
         if in_table and not body.strip():
             continue
         in_table = False
-        for raw in _pieces(_prose_part(body)):
-            text = squash(raw)
+        part = _prose_part(body)
+        # squash(raw) for each piece, skipping the steps the whole line shows it cannot need
+        quoted = _QUOTES_RE.search(part) is not None
+        spaced = _ANY_SPACE_RE.search(part) is not None
+        colon = ":" in part or "：" in part
+        for raw in _pieces(part):
+            text = _QUOTES_RE.sub("", raw) if quoted else raw
+            if spaced and _ANY_SPACE_RE.search(text):
+                text = _SPACE_RE.sub("", text).strip()
+            if colon and (":" in text or "：" in text):
+                text = _LABEL_COLON_RE.sub("", text)
             if not text:
                 continue
             first = text[0]
@@ -122,7 +116,7 @@ def split_sentences(doc: Document) -> list[Sentence]:
                 subs = {k: v for k, v in subs.items() if k < level}
                 subs[level] = text[:40]
                 sub = " / ".join(subs[k] for k in sorted(subs))
-            out.append(_sentence(text, raw.strip(), line.no, top, sub))
+            out.append(Sentence(text, raw.strip(), line.no, top, sub))
     return out
 
 

@@ -82,8 +82,11 @@ def last_match(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found
 
 
+_CLAUSE_CUT_RE = re.compile(r"[，,。；;！？]")
+
+
 def clauses(text: str) -> list[str]:
-    return [c for c in re.split(r"[，,。；;！？]", text) if c]
+    return [c for c in _CLAUSE_CUT_RE.split(text) if c]
 
 
 APPEAL_WORDS_RE = re.compile(r"复议|诉讼")

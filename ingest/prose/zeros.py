@@ -22,7 +22,7 @@ def stated_zeros(s: Sentence, st: State) -> None:
     发生行政复议、行政诉讼情况', '无…申请，无行政复议、行政诉讼事项，无收费情况') shares its subject.
     A bare '无。' under a heading, or '…的情况：无', states the heading's subject did not happen.
     """
-    nil = _BARE_NIL_RE.fullmatch(s.text)
+    nil = _BARE_NIL_RE.fullmatch(s.text) if s.text.rstrip("。.")[-1:] in ("无", "有") else None
     if nil:
         _subject_zeros(s, st, nil.group("subject") or (s.sub.split(" / ")[-1] if s.sub else s.top))
         return
@@ -43,10 +43,10 @@ def stated_zeros(s: Sentence, st: State) -> None:
                     _fee_zeros(s, st, span)
         elif (
             "申请" in span[:40]
-            and (re.search(r"公开|信息", span) or "申请" in s.top)
+            and ("公开" in span or "信息" in span or "申请" in s.top)
             and "申请人" not in span
         ):
-            if not re.search(r"答复|办理|处理|不予|补正|延期|收费", span.split("申请")[0]):
+            if not _NOT_RECEIVED_WORDS_RE.search(span.split("申请")[0]):
                 st.emit(s, "applications", "applications_received", "total", 0, status="stated_zero")
         elif _FEE_WORDS_RE.search(span) or "减免" in span:
             if "信息公开" in clause or "依申请" in clause or "收费" in s.top or goes_on:
@@ -56,6 +56,7 @@ def stated_zeros(s: Sentence, st: State) -> None:
         chained = len(st.figures) > before or goes_on
 
 
+_NOT_RECEIVED_WORDS_RE = re.compile(r"答复|办理|处理|不予|补正|延期|收费")
 # what may stand before the negation of a clause that goes on from the previous one
 _GOES_ON_RE = re.compile(r"(?:也|亦|并|且|同时|因此|故|均|都|还|另外)?")
 # '无。', '本年度无。', '…行政诉讼的情况：无。' (subject: the heading, or the words before the colon)
@@ -88,7 +89,7 @@ def _appeal_zeros(s: Sentence, st: State, span: str) -> None:
 
 
 def _fee_zeros(s: Sentence, st: State, span: str) -> None:
-    if re.search(r"税", span):
+    if "税" in span:
         return
     if _FEE_WORDS_RE.search(span):
         st.emit(s, "fees", "fees_collected", "amount_yuan", 0, status="stated_zero")
