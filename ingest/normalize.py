@@ -47,7 +47,7 @@ def normalize_lines(texts: list[str]) -> list[str]:
     if joined.count("\n") != len(texts) - 1:
         joined = "\n".join(t.replace("\n", " ") for t in texts)
     if not joined.isascii() and not unicodedata.is_normalized("NFKC", joined):
-        joined = unicodedata.normalize("NFKC", joined)
+        joined = _nfkc_lines(joined)
     if _CONTROL_OR_TAB.search(joined):
         joined = _CONTROL.sub("", joined).replace("\t", " ")
     if "  " in joined:
@@ -56,6 +56,17 @@ def normalize_lines(texts: list[str]) -> list[str]:
     if len(out) != len(texts):  # cannot happen (see above); never return misaligned lines
         return [normalize_line(t) for t in texts]
     return out
+
+
+def _nfkc_lines(joined: str) -> str:
+    """NFKC of newline-joined lines, computed only for the lines that change (NFKC costs per
+    character, and most lines of a report, all-ASCII cells above all, are normalised already)."""
+    parts = joined.split("\n")
+    todo = [i for i, t in enumerate(parts) if not t.isascii() and not unicodedata.is_normalized("NFKC", t)]
+    done = unicodedata.normalize("NFKC", "\n".join([parts[i] for i in todo])).split("\n")
+    for i, text in zip(todo, done, strict=True):
+        parts[i] = text
+    return "\n".join(parts)
 
 
 def is_traditional(text: str) -> bool:

@@ -17,7 +17,7 @@ from ingest.assemble import Block, Source
 from ingest.decode import decode_bytes
 from ingest.errors import IngestError
 from ingest.model import Cell, Line, Table
-from ingest.pipetables import mark_headers
+from ingest.pipetables import header_flags
 
 _DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "option", "object", "embed",
          "svg", "canvas", "nav", "footer", "header", "template", "textarea", "input", "map", "audio", "video"}  # fmt: skip
@@ -179,19 +179,20 @@ def _span(el, attr: str) -> int:  # noqa: ANN001
 
 def _table(el) -> Table | None:  # noqa: ANN001
     """The <table> as an expanded grid; None when it has fewer than two cells."""
-    grid: dict[tuple[int, int], Cell] = {}
+    grid: dict[int, dict[int, Cell]] = {}  # row -> column -> cell
     header_rows: set[int] = set()
-    r = 0
+    r = n_rows = width = 0
     row_spans = False  # no rowspan yet: a row's positions are free until its own cells fill them
     for tr in el.iter("tr"):
-        c = 0
         cells = list(tr.iterchildren("td", "th"))
         if not cells:
             continue
+        c = 0
+        taken = grid.setdefault(r, {})
         all_th = True
         for td in cells:
             if row_spans:
-                while (r, c) in grid:
+                while c in taken:
                     c += 1
             text = _cell_text(td)
             if len(text) > _MAX_LAYOUT_CELL:
@@ -200,27 +201,41 @@ def _table(el) -> Table | None:  # noqa: ANN001
             rs = 1 if td.get("rowspan") is None else _span(td, "rowspan")
             cs = 1 if td.get("colspan") is None else _span(td, "colspan")
             if rs == 1 and cs == 1:
-                grid[(r, c)] = Cell(r, c, text, line)
+                taken[c] = Cell(r, c, text, line)
             else:
                 row_spans = row_spans or rs > 1
                 for dr in range(rs):
+                    below = grid.setdefault(r + dr, {})
                     for dc in range(cs):
-                        grid[(r + dr, c + dc)] = Cell(r + dr, c + dc, text, line, False, dr == 0 and dc == 0)
+                        below[c + dc] = Cell(r + dr, c + dc, text, line, False, dr == 0 and dc == 0)
+                n_rows = max(n_rows, r + rs)
             c += cs
+            if c > width:
+                width = c
             all_th = all_th and td.tag == "th"
         if all_th or tr.getparent() is not None and tr.getparent().tag == "thead":
             header_rows.add(r)
         r += 1
-    if len(grid) < 2:
+    n_rows = max(n_rows, r)
+    if sum(map(len, grid.values())) < 2:
         return None
-    n_rows = max(k[0] for k in grid) + 1
-    width = max(k[1] for k in grid) + 1
-    rows = [[grid.get((i, j)) or Cell(i, j, "", None, False, False) for j in range(width)] for i in range(n_rows)]
-    _fill_lines(rows)
-    mark_headers(rows, header_rows)
+    rows = [_grid_row(grid.get(i, {}), i, width) for i in range(n_rows)]
+    flags = header_flags([[c.text for c in row if c.origin] for row in rows], [width] * n_rows, header_rows, set(), None)
+    for row, header in zip(rows, flags, strict=True):
+        if header:
+            for cell in row:
+                cell.is_header = True
     lines = [c.line for row in rows for c in row if c.line is not None]
     return Table(index=0, rows=rows, kind="html", start_line=min(lines, default=el.sourceline),
                  end_line=max(lines, default=el.sourceline), width=width)
+
+
+def _grid_row(cells: dict[int, Cell], i: int, width: int) -> list[Cell]:
+    """Row i of the grid; a position no <td> reaches is an empty padding cell on the row's line."""
+    row = [cells.get(j) or Cell(i, j, "", None, False, False) for j in range(width)]
+    if len(cells) < width or any(c.line is None for c in row):
+        _fill_lines([row])
+    return row
 
 
 def _fill_lines(rows: list[list[Cell]]) -> None:
