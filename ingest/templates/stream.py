@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -114,17 +115,8 @@ class _Builder:
         self.line_starts: list[int] = []
         self.line_nos: list[int | None] = []
 
-    def add(self, text: str, line: int | None) -> None:
-        if not text:
-            return
-        if not self.line_nos or self.line_nos[-1] != line:
-            self.line_starts.append(self.size)
-            self.line_nos.append(line)
-        self.parts.append(text)
-        self.size += len(text)
-
-    def add_lines(self, texts: list[str], lines: list[int]) -> None:
-        """add(texts[i], lines[i]) for every i, in C loops: one source line per text."""
+    def add_lines(self, texts: list[str], lines: Sequence[int | None]) -> None:
+        """Append texts[i], from source line lines[i], for every i (each text non-empty)."""
         starts = list(accumulate(map(len, texts), initial=self.size))
         self.size = starts.pop()
         self.line_starts += starts
@@ -200,13 +192,18 @@ def _line_raw(text: str) -> str:
 
 
 def _add_grid(b: _Builder, table: Table) -> None:
-    add = b.add
+    texts: list[str] = []
+    lines: list[int | None] = []
     for row in table.rows:
         for cell in row:
             if cell.origin:
-                add(cell.text.replace("\n", " ") + CELL_END, cell.line)
-        add(ROW_END + "\n", row[-1].line if row else None)
-    add(TABLE_END + "\n", table.end_line)
+                texts.append(cell.text.replace("\n", " ") + CELL_END)
+                lines.append(cell.line)
+        texts.append(ROW_END + "\n")
+        lines.append(row[-1].line if row else None)
+    texts.append(TABLE_END + "\n")
+    lines.append(table.end_line)
+    b.add_lines(texts, lines)
 
 
 def _grid_tables(doc: Document) -> list[Table]:
