@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,11 +36,9 @@ from ingest import PARSER_VERSION, state
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ingest.rows import Batch, FileRows, Item
+    from ingest.rows import FileRows, Item, Outcome
 
-CHUNK_FILES = 1000  # files per chunk of parts (a chunk is also cut at CHUNK_BYTES of Arrow data)
-CHUNK_BYTES = 128 << 20
-_BATCH_FILES = 32  # files per task sent to a worker
+CHUNK_FILES = 1000  # files per chunk of parts (ingest.rows also cuts a chunk at CHUNK_BYTES of Arrow data)
 _IN_PROCESS_BELOW = 16
 
 
@@ -131,13 +129,13 @@ class FileResult:
 
 def process_file(path: str, manifest_row: Mapping[str, str] | None = None) -> FileResult:
     """Read, parse and extract one file; never raises (failures become an error row)."""
-    from ingest.rows import file_rows, to_dict
+    from ingest.rows import file_rows, to_dict, to_dicts
 
     r: FileRows = file_rows(path, dict(manifest_row) if manifest_row else None)
     if r.report is None:
         return FileResult(r.sha256 or "", error=to_dict("errors", r.errors[0]))
-    return FileResult(r.sha256 or "", to_dict("reports", r.report), [to_dict("cells", c) for c in r.cells],
-                      [to_dict("figures", g) for g in r.figures], fmt=r.fmt)  # fmt: skip
+    return FileResult(r.sha256 or "", to_dict("reports", r.report), to_dicts("cells", r.cells),
+                      to_dicts("figures", r.figures), fmt=r.fmt)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the batch
@@ -196,7 +194,7 @@ class _Ingest:
         from ingest import raw
 
         raw_dir = self.raw_dir
-        if raw_dir.is_dir():
+        if raw_dir.exists():
             raw.sweep_uncommitted(raw_dir)
             raw.check_parts(raw_dir, raw.TABLES_ORDER)
             _finish_journal(raw_dir)
@@ -229,74 +227,59 @@ class _Ingest:
         if extra:  # in a chunk of their own (committed by its empty reports part)
             raw.write_chunk(raw_dir, f"{self.run_id}-e", _tables({"errors": extra}))
         raw.ensure_every_table(raw_dir)
+        raw.prune_empty_chunks(raw_dir)
         state.save(raw_dir, state.State(files_state, _done_now(raw_dir), PARSER_VERSION, state.signature(raw_dir)))
         return self.summary
 
     def _stream(self, todo: list[Item], workers: int | None, progress: Callable[[int, int], None] | None,
                 chunk_files: int) -> None:  # fmt: skip
-        """Parse the files and write one chunk of parts every `chunk_files` files (or CHUNK_BYTES)."""
-        from ingest import raw
-
-        if not todo:
-            return
-        run_id = self.run_id
-        pending: list[Batch] = []
-        n_files = n_bytes = k = done = 0
-
-        def flush() -> None:
-            nonlocal pending, n_files, n_bytes, k
-            import pyarrow as pa
-
-            tables = {t: pa.concat_tables([b.tables[t] for b in pending]) for t in raw.TABLES_ORDER}
-            raw.write_chunk(self.raw_dir, f"{run_id}-{k:05d}", tables)
-            pending, n_files, n_bytes, k = [], 0, 0, k + 1
-
-        for batch in _batches(todo, workers, chunk_files):
-            for fmt, kind, _sha in batch.outcomes:
+        """Parse the files in chunks; each chunk is written as its own parts where it was parsed."""
+        done = 0
+        for outcomes in _chunks(self.raw_dir, self.run_id, todo, workers, chunk_files):
+            for fmt, kind, _sha in outcomes:
                 if fmt is not None:
                     self.summary.ingested += 1
                     self.summary.by_format[fmt] += 1
                 else:
                     self.summary.quarantined += 1
                     self.summary.errors_by_kind[kind] += 1
-            pending.append(batch)
-            n_files += len(batch.outcomes)
-            n_bytes += batch.nbytes
-            done += len(batch.outcomes)
-            if n_files >= chunk_files or n_bytes >= CHUNK_BYTES:
-                flush()
+            done += len(outcomes)
             if progress:
                 progress(done, len(todo))
-        if pending:
-            flush()
 
 
-def _batches(todo: list[Item], workers: int | None, chunk_files: int) -> Iterator[Batch]:
-    """Batches of parsed files, in order: in this process for small runs, else from a pool with a
-    bounded number of batches in flight (results never pile up in memory)."""
-    from ingest.rows import run_batch
+def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, chunk_files: int) -> Iterator[list[Outcome]]:
+    """Run ingest.rows.run_chunk over chunks of the files: in this process for small runs, else in
+    a process pool whose workers parse and write their chunks themselves (only the outcomes of the
+    files travel back, so nothing piles up here). Chunks are smaller than `chunk_files` when that
+    is needed to give every worker several of them."""
+    from ingest.rows import run_chunk
 
     n = len(todo)
     workers = workers or os.cpu_count() or 1
-    if workers <= 1 or n < _IN_PROCESS_BELOW:
-        size = min(_BATCH_FILES, chunk_files)
-        yield from map(run_batch, (todo[i : i + size] for i in range(0, n, size)))
+    in_process = workers <= 1 or n < _IN_PROCESS_BELOW
+    size = chunk_files if in_process else max(1, min(chunk_files, -(-n // (workers * 4))))
+    tasks = [(raw_dir, f"{run_id}-{k:05d}", todo[i : i + size]) for k, i in enumerate(range(0, n, size))]
+    if in_process:
+        yield from map(run_chunk, tasks)
         return
-    size = max(1, min(_BATCH_FILES, chunk_files, -(-n // (workers * 4))))
-    groups = (todo[i : i + size] for i in range(0, n, size))
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),))
+    import ingest.extract  # noqa: F401 - imported once here, inherited by the forked workers
+    import ingest.read  # noqa: F401
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
     try:
-        window: deque = deque(pool.submit(run_batch, g) for g, _ in zip(groups, range(workers * 3), strict=False))
-        while window:
-            batch = window.popleft().result()
-            nxt = next(groups, None)
-            if nxt is not None:
-                window.append(pool.submit(run_batch, nxt))
-            yield batch
+        yield from pool.map(run_chunk, tasks)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_worker(parent: int) -> None:
+    import gc
+
+    gc.freeze()  # the parsers' tables and regexes, inherited from the parent, are never garbage
+    _watch_parent(parent)
 
 
 def _watch_parent(parent: int) -> None:
@@ -390,12 +373,10 @@ def _supersede(raw_dir: Path, ids: set[str], chunks: Iterable[str]) -> None:
     state.write_journal(raw_dir, ids)
     keep = raw.without_reports(ids)
     for chunk in sorted(chunks):
-        left = raw.filter_part(raw_dir, "reports", chunk, keep)
+        raw.filter_part(raw_dir, "reports", chunk, keep)
         for table in ("cells", "figures"):
             if raw.part_path(raw_dir, table, chunk).exists():
                 raw.filter_part(raw_dir, table, chunk, keep)
-        if not left:
-            _delete_if_empty(raw_dir, chunk)
     state.clear_journal(raw_dir)
 
 
@@ -419,18 +400,6 @@ def _finish_journal(raw_dir: Path) -> None:
     state.clear_journal(raw_dir)
 
 
-def _delete_if_empty(raw_dir: Path, chunk: str) -> None:
-    import pyarrow.parquet as pq
-
-    from ingest import raw
-
-    for table in raw.TABLES_ORDER:
-        path = raw.part_path(raw_dir, table, chunk)
-        if path.exists() and pq.read_metadata(path).num_rows:
-            return
-    raw.delete_chunk(raw_dir, chunk)
-
-
 def _drop_errors(raw_dir: Path, prev: pa.Table, todo_paths: set[str], hashed: dict[str, str]) -> None:
     """Error rows of files re-done now, or whose content changed, go before any new row is written."""
     if prev.num_rows == 0:
@@ -450,7 +419,6 @@ def _drop_errors(raw_dir: Path, prev: pa.Table, todo_paths: set[str], hashed: di
             return pa.array([pair not in rows for pair in pairs], pa.bool_())
 
         raw.filter_part(raw_dir, "errors", chunk, keep)
-        _delete_if_empty(raw_dir, chunk)
 
 
 def _update_paths(raw_dir: Path, new_paths: dict[str, dict[str, list[str]]]) -> None:

@@ -142,10 +142,18 @@ def without_reports(report_ids: set[str]) -> Callable[[pa.Table], pa.Array]:
     return lambda t: pc.invert(pc.fill_null(pc.is_in(t["report_id"], ids), False))
 
 
-def delete_chunk(raw: Path, chunk: str) -> None:
-    """Remove a chunk that no longer holds any row: reports part last."""
-    for name in ("cells", "figures", "errors", "reports"):
-        part_path(raw, name, chunk).unlink(missing_ok=True)
+def prune_empty_chunks(raw: Path) -> None:
+    """Delete the parts of chunks left without rows (their reports superseded), reports last, but
+    never a table's last part: a glob must always match while the run goes on or is killed."""
+    for chunk in parts(raw, "reports"):
+        paths = [part_path(raw, t, chunk) for t in TABLES_ORDER]
+        if any(p.exists() and pq.read_metadata(p).num_rows for p in paths):
+            continue
+        for table, path in zip(TABLES_ORDER[1:] + ("reports",), paths[1:] + paths[:1], strict=True):
+            if path.exists() and len(parts(raw, table)) > 1:
+                if table == "reports" and any(p.exists() for p in paths[1:]):
+                    break  # its other parts stay: the chunk stays committed
+                path.unlink()
 
 
 def sweep_uncommitted(raw: Path) -> int:

@@ -9,11 +9,13 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from ingest import PARSER_VERSION
+from ingest import PARSER_VERSION, raw
 from ingest.errors import IngestError
 from ingest.schema import TABLES
 
@@ -22,17 +24,25 @@ Item = tuple[str, "dict[str, str] | None", "list[str]"]
 # what became of one item: (format or None, error kind or None, sha256 or None)
 Outcome = tuple["str | None", "str | None", "str | None"]
 
+# cells and figures are built column by column (map over a C attrgetter): no tuple per row
+_CELL_COLUMNS = [attrgetter(a) for a in ("table", "table_index", "row", "col", "row_label", "col_label", "section",
+                                         "item", "measure", "raw_text", "value", "status", "unit", "line", "warning")]
+_FIGURE_COLUMNS = [attrgetter(a) for a in ("section", "item", "measure", "value", "status", "approx")]
+_FIGURE_TAIL = [attrgetter(a) for a in ("unit", "sentence", "line")]
+CHUNK_BYTES = 128 << 20  # a chunk's Arrow data held before its parts are written
+_BATCH_FILES = 32  # files converted to Arrow at once
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
 @dataclass
 class FileRows:
-    """Parsing one document: one reports row (or error rows, one per path) and its cells/figures."""
+    """Parsing one document: one reports row (or error rows, one per path) and its cells and
+    figures as columns (lists in the column order of the schema)."""
 
     sha256: str | None
     report: tuple | None = None
-    cells: list[tuple] = field(default_factory=list)
-    figures: list[tuple] = field(default_factory=list)
+    cells: list[list] = field(default_factory=list)
+    figures: list[list] = field(default_factory=list)
     errors: list[tuple] = field(default_factory=list)
     fmt: str | None = None
 
@@ -45,24 +55,25 @@ def file_rows(path: str, manifest_row: dict[str, str] | None = None, paths: list
             data = fh.read()
     except OSError as e:
         return _error(paths, None, 0, "unreadable", f"{type(e).__name__}: {e}")
-    sha = hashlib.sha256(data).hexdigest()
     try:
-        from pathlib import Path
-
         from ingest.read import document_from_bytes
 
         doc = document_from_bytes(data, Path(path), manifest_row)
     except IngestError as e:
-        return _error(paths, sha, len(data), e.kind, e.reason)
+        return _error(paths, _sha(data), len(data), e.kind, e.reason)
     except Exception as e:  # a reader bug must not stop the batch
-        return _error(paths, sha, len(data), "parse_error", f"{type(e).__name__}: {e}"[:500])
+        return _error(paths, _sha(data), len(data), "parse_error", f"{type(e).__name__}: {e}"[:500])
     try:
         from ingest.extract import extract
 
         ex = extract(doc)
     except Exception as e:
-        return _error(paths, sha, len(data), "parse_error", f"extraction failed: {type(e).__name__}: {e}"[:500])
+        return _error(paths, doc.sha256, len(data), "parse_error", f"extraction failed: {type(e).__name__}: {e}"[:500])
     return _rows(doc, ex, paths)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _error(paths: list[str], sha: str | None, size: int, kind: str, reason: str) -> FileRows:
@@ -84,16 +95,10 @@ def _rows(doc: Any, ex: Any, paths: list[str]) -> FileRows:  # Document, Extract
         page.get("url"), ex.template, PARSER_VERSION, status, list(dict.fromkeys(ex.warnings)),
         len(ex.cells), len(ex.figures),
     )  # fmt: skip
-    cells = [
-        (rid, c.table, c.table_index, c.row, c.col, c.row_label, c.col_label, c.section, c.item, c.measure,
-         c.raw_text, c.value, c.status, c.unit, c.line, c.warning)
-        for c in ex.cells
-    ]  # fmt: skip
-    figures = [
-        (rid, g.section, g.item, g.measure, g.value, g.status, g.approx, g.status == "stated_zero", g.unit,
-         g.sentence, g.line)
-        for g in ex.figures
-    ]  # fmt: skip
+    cs, gs = ex.cells, ex.figures
+    cells = [[rid] * len(cs), *(list(map(get, cs)) for get in _CELL_COLUMNS)]
+    figures = [[rid] * len(gs), *(list(map(get, gs)) for get in _FIGURE_COLUMNS)]
+    figures += [[st == "stated_zero" for st in figures[5]], *(list(map(get, gs)) for get in _FIGURE_TAIL)]
     return FileRows(doc.sha256, report, cells, figures, fmt=doc.source_format)
 
 
@@ -110,16 +115,25 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def to_table(table: str, rows: list[tuple]) -> pa.Table:
-    """Rows (tuples in schema order) -> an Arrow table, one array built per column."""
+    """Rows (tuples in schema order) -> an Arrow table."""
     schema = TABLES[table]
     if not rows:
         return schema.empty_table()
-    columns = zip(*rows, strict=True)
+    return columns_to_table(table, [list(col) for col in zip(*rows, strict=True)])
+
+
+def columns_to_table(table: str, columns: list[list]) -> pa.Table:
+    """Columns (lists in schema order) -> an Arrow table, one array built per column."""
+    schema = TABLES[table]
     return pa.Table.from_arrays([pa.array(col, f.type) for col, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 def to_dict(table: str, row: tuple) -> dict[str, Any]:
     return dict(zip(TABLES[table].names, row, strict=True))
+
+
+def to_dicts(table: str, columns: list[list]) -> list[dict[str, Any]]:
+    return [to_dict(table, row) for row in zip(*columns, strict=True)]
 
 
 @dataclass
@@ -135,16 +149,46 @@ class Batch:
 
 
 def run_batch(items: list[Item]) -> Batch:
-    rows: dict[str, list[tuple]] = {"reports": [], "cells": [], "figures": [], "errors": []}
+    reports: list[tuple] = []
+    errors: list[tuple] = []
+    cells: list[list] = [[] for _ in TABLES["cells"]]
+    figures: list[list] = [[] for _ in TABLES["figures"]]
     outcomes: list[Outcome] = []
     for path, manifest_row, paths in items:
         r = file_rows(path, manifest_row, paths)
         if r.report is not None:
-            rows["reports"].append(r.report)
-            rows["cells"] += r.cells
-            rows["figures"] += r.figures
+            reports.append(r.report)
+            for into, col in zip(cells, r.cells, strict=True):
+                into += col
+            for into, col in zip(figures, r.figures, strict=True):
+                into += col
             outcomes.append((r.fmt or "?", None, r.sha256))
         else:
-            rows["errors"] += r.errors
+            errors += r.errors
             outcomes.append((None, r.errors[0][3], r.sha256))
-    return Batch({name: to_table(name, rs) for name, rs in rows.items()}, outcomes)
+    tables = {"reports": to_table("reports", reports), "cells": columns_to_table("cells", cells),
+              "figures": columns_to_table("figures", figures), "errors": to_table("errors", errors)}  # fmt: skip
+    return Batch(tables, outcomes)
+
+
+def run_chunk(task: tuple[Path, str, list[Item]]) -> list[Outcome]:
+    """Parse one chunk of files and write its parts (ingest.raw.write_chunk: reports last). A chunk
+    whose Arrow data passes CHUNK_BYTES is written as several (`<chunk>.<i>`), each committed alone."""
+    raw_dir, chunk, items = task
+    outcomes: list[Outcome] = []
+    pending: list[Batch] = []
+    held = part = 0
+    for i in range(0, len(items), _BATCH_FILES):
+        batch = run_batch(items[i : i + _BATCH_FILES])
+        outcomes += batch.outcomes
+        pending.append(batch)
+        held += batch.nbytes
+        if held >= CHUNK_BYTES and i + _BATCH_FILES < len(items):
+            raw.write_chunk(raw_dir, f"{chunk}.{part}", _concat(pending))
+            pending, held, part = [], 0, part + 1
+    raw.write_chunk(raw_dir, f"{chunk}.{part}" if part else chunk, _concat(pending))
+    return outcomes
+
+
+def _concat(batches: list[Batch]) -> dict[str, pa.Table]:
+    return {t: pa.concat_tables([b.tables[t] for b in batches]) for t in raw.TABLES_ORDER}
