@@ -466,10 +466,9 @@ def _cells(
 
 
 def _prose_hints(doc: Document) -> dict[tuple[str, str, str], float]:
-    from ingest.prose.families import run_families
-    from ingest.prose.sentences import split_sentences
+    from ingest.prose import prose_state
 
-    state = run_families(split_sentences(doc))
+    state = prose_state(doc)
     return {
         (f.section, f.item, f.measure): f.value
         for f in state.figures

@@ -18,14 +18,29 @@ with another value, both are kept and the document gets a warning.
 from __future__ import annotations
 
 from ingest.appendix import has_combined_fees_row
-from ingest.model import Document, FigureRecord
+from ingest.model import Document, FigureRecord, Line
 from ingest.prose.families import run_families
 from ingest.prose.sentences import split_sentences
+from ingest.prose.state import State
+
+_last: tuple[Document, list[Line], int, State] | None = None
+
+
+def prose_state(doc: Document) -> State:
+    """The families' run over the document's sentences. The statistics appendix asks for it (prose
+    figures settle ambiguous runs) just before extract_figures does: the last result is kept for the
+    same, unchanged document so the prose is read once."""
+    global _last
+    if _last is not None and _last[0] is doc and _last[1] is doc.lines and _last[2] == len(doc.lines):
+        return _last[3]
+    state = run_families(split_sentences(doc))
+    _last = (doc, doc.lines, len(doc.lines), state)
+    return state
 
 
 def extract_figures(doc: Document, template: str) -> list[FigureRecord]:
     try:
-        state = run_families(split_sentences(doc))
+        state = prose_state(doc)
     except Exception as exc:  # a bad document must not stop a batch
         doc.warnings.append(f"prose: extraction failed ({type(exc).__name__}: {exc}); no prose figures")
         return []

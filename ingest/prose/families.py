@@ -25,7 +25,7 @@ from ingest.prose.disclosure import (
 )
 from ingest.prose.fees import fees
 from ingest.prose.sentences import Sentence
-from ingest.prose.state import State
+from ingest.prose.state import CASE_UNITS, COUNT_UNITS, ITEM_UNITS, MONEY_UNITS, State
 from ingest.prose.zeros import printed_nil, stated_zeros
 
 # Text of a flattened 2019/2021 template table, or a digit run of a table: not prose.
@@ -43,12 +43,13 @@ def _is_table_text(text: str) -> bool:
     return _FIVE_DIGITS_RE.search(text) is not None and _TABLE_DIGITS_RE.search(text) is not None
 
 
-# A superset of every quantity the families read (a numeral, 余/多, then a unit's first character):
-# a sentence without one can only state a zero in words or move the breakdown state.
-_UNIT_CHAR_RE = re.compile(r"[万人件条个次份宗项元起篇期场家只张]")
-_MAY_COUNT_RE = re.compile(
-    r"[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[万人件条个次份宗项元起篇期场家只张]"
-)
+# A superset of every quantity the families read (a numeral, 余/多, then the first character of one
+# of their units): a sentence without one can only state a zero in words or move the breakdown state.
+# Every family builds its quantities from these unit lists (or a subset of them).
+FAMILY_UNITS = frozenset(COUNT_UNITS + CASE_UNITS + MONEY_UNITS + ITEM_UNITS + ("次",))
+_UNIT_CHARS = "".join(sorted({u[0] for u in FAMILY_UNITS}))
+_UNIT_CHAR_RE = re.compile(f"[{_UNIT_CHARS}]")
+_MAY_COUNT_RE = re.compile(rf"[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[{_UNIT_CHARS}]")
 # every negation stated_zeros reads (无/未/没/不…, 免费) has one of these characters
 _MAY_ZERO_RE = re.compile(r"[无未没不免]")
 
