@@ -17,6 +17,7 @@ cells. Nothing is guessed: a row left with several possibilities is reported amb
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -130,11 +131,13 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
     values: list[float | None] = []
     overflow = sum(len(a.text) for a in atoms) > width * MAX_CELL_DIGITS
     nodes = 0
+    checks = [rule.checks_at(i) for i in range(width + 1)]  # the identities completed by cell i
 
     def push(piece: str) -> bool:
         cells.append(piece)
         values.append(cell_number(piece))
-        return all(_holds(values, p, t) for p, t in rule.checks_at(len(cells) - 1))
+        done = checks[len(cells) - 1]
+        return not done or all(_holds(values, p, t) for p, t in done)
 
     def pop() -> None:
         cells.pop()
@@ -157,7 +160,7 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
             return
         if left < len(atoms) - ai:
             return
-        inner = [c for c in cuts[ai] if c > off]
+        inner = cuts[ai][bisect_right(cuts[ai], off):]  # the cut positions after off (ascending)
         if left > capacity[ai + 1] + 1 + len(inner):
             return
         text = atoms[ai].text
@@ -193,8 +196,10 @@ def _uncut(texts: list[str], width: int, rule: RowRule) -> list[list[str]]:
 
 
 def _leading_zero(piece: str) -> bool:
-    digits = _INT_PART.match(piece).group(1)  # type: ignore[union-attr]
-    return len(digits) > 1 and digits.startswith("0")
+    """The integer part (after a sign) has two or more digits and starts with '0'."""
+    if piece[:1] in ("+", "-"):
+        piece = piece[1:]
+    return len(piece) > 1 and piece[0] == "0" and piece[1].isdecimal()
 
 
 def _ok_tail(piece: str, splittable: bool) -> bool:
@@ -203,13 +208,14 @@ def _ok_tail(piece: str, splittable: bool) -> bool:
     when the 2 belongs to the cell before: both are tried, this only rejects '0,758'/'1231,758')."""
     if not splittable:
         return True
-    if len(_INT_PART.match(piece).group(1)) > MAX_CELL_DIGITS:  # type: ignore[union-attr]
+    digits = _INT_PART.match(piece).group(1)  # type: ignore[union-attr]
+    if len(digits) > MAX_CELL_DIGITS:
         return False
     if "," in piece:
         head = _DIGITS_BEFORE_COMMA.match(piece)
         if head is None or len(head.group(1)) > 3 or head.group(1).startswith("0"):
             return False
-    return not _leading_zero(piece)
+    return not (len(digits) > 1 and digits.startswith("0"))  # no leading zero
 
 
 # ---------------------------------------------------------------------------------------------
