@@ -65,11 +65,16 @@ def cell_number(text: str) -> float | None:
 
 
 def _holds(values: Sequence[float | None], parts: tuple[int, ...], total: int) -> bool:
-    vals = [values[i] for i in parts]
     t = values[total]
-    if t is None or any(v is None for v in vals):
+    if t is None:
         return True  # a blank or '/' leaves the identity unchecked
-    return abs(sum(v for v in vals if v is not None) - t) < 1e-6
+    s: float = 0
+    for i in parts:
+        v = values[i]
+        if v is None:
+            return True
+        s += v
+    return abs(s - t) < 1e-6
 
 
 @dataclass
@@ -134,14 +139,13 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
     checks = [rule.checks_at(i) for i in range(width + 1)]  # the identities completed by cell i
 
     def push(piece: str) -> bool:
+        """Add a cell (pop() takes it back); False when an identity it completes fails."""
         cells.append(piece)
         values.append(cell_number(piece))
         done = checks[len(cells) - 1]
         return not done or all(_holds(values, p, t) for p, t in done)
 
-    def pop() -> None:
-        cells.pop()
-        values.pop()
+    pop_cell, pop_value = cells.pop, values.pop
 
     def walk(ai: int, off: int) -> None:
         nonlocal overflow, nodes
@@ -171,11 +175,13 @@ def row_candidates(tokens: Sequence[Token], width: int, rule: RowRule = NO_RULE,
                 break  # every longer piece from here fails too
             if push(piece):
                 walk(ai, e)
-            pop()
+            pop_cell()
+            pop_value()
         if dashes or _ok_tail(text[off:], atoms[ai].splittable):
             if push(text[off:]):
                 walk(ai + 1, 0)
-            pop()
+            pop_cell()
+            pop_value()
 
     walk(0, 0)
     return out, overflow
