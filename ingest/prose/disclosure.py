@@ -62,6 +62,11 @@ def proactive(s: Sentence, st: State) -> bool:
         clause_start = max(before.rfind(c) for c in "，,：:；;") + 1
         subject = _TIME_WORDS_RE.sub("", before[clause_start:])
         subject = re.sub(r"^(?:[（(][一二三四五六七八九十\d]{0,3}[)）]|\d{1,2}[.、．])", "", subject)
+        clause = before[clause_start:]
+        if st.proactive_total is not None and _SINCE_RE.search(clause) and "累计" in clause:
+            # '…89条，截至2012年底累计主动公开政府信息1,024条': a count since records began
+            st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", qty)
+            continue
         if st.breakdown_left and "各" not in subject:
             _category(s, st, "主动公开信息" if not subject else subject + "主动公开信息", qty)
             continue
@@ -70,7 +75,6 @@ def proactive(s: Sentence, st: State) -> bool:
                 continue
             _by_unit(s, st, before, qty)
             continue
-        clause = before[clause_start:]
         if "历年" in clause or ("累计" in clause and not re.search(r"全年|本年|今年|年度|\d{4}年", clause)):
             st.emit_q(s, "disclosure", "proactive_items", "total_cumulative", qty)
             continue
@@ -96,6 +100,7 @@ def _clause_before(before: str) -> str:
     return before[max(before.rfind(c) for c in "，,：:；;") + 1 :]
 
 
+_SINCE_RE = re.compile(r"截[至止]|以来|至今")
 _UNIT_SUBJECT_RE = re.compile(r"各|(?:单位|部门|乡镇|街道|局|委|办|中心|镇|乡|处|科|站|所|政府|管委会|公司)$")
 
 
