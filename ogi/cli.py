@@ -32,7 +32,7 @@ Warehouse = Annotated[str | None, typer.Option("--warehouse", "-w", help="Wareho
 Raw = Annotated[str | None, typer.Option("--raw", help="Raw Parquet directory [default: $OGI_RAW or data/raw].")]
 Select = Annotated[list[str] | None, typer.Option("--select", "-s", help="Nodes to include (dbt syntax: name, +name, name+, tag:x, path:dir).")]
 Exclude = Annotated[list[str] | None, typer.Option("--exclude", help="Nodes to leave out (same syntax).")]
-FullRefresh = Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")]
+FullRefresh = Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch, reload seeds, and run every model and test (none reused).")]
 FailFast = Annotated[bool, typer.Option("--fail-fast", "-x", help="Stop at the first failure.")]
 
 
@@ -88,6 +88,9 @@ def _finish(report: RunReport) -> None:
         f"ERROR={counts.get('error', 0) + counts.get('fail', 0)} SKIP={counts.get('skipped', 0)} "
         f"TOTAL={len(report.results)}"
     )
+    reused = sum(1 for r in report.results if r.message.startswith("reused"))
+    if reused:
+        typer.echo(f"{reused} reused as they were: nothing they are made from changed (--full-refresh runs them all)")
     if report.error:
         _fail(report.error)
     if report.failures():
