@@ -171,13 +171,16 @@ def _rows(
 
 def _distrust_glued_runs_when_cells_are_missing(rows: list[Row], ncols: int) -> None:
     """A glued run too short for its columns ('行政复议数件0' in a 2-column table) shows the table has
-    blank cells; then '425' may be 425 | (blank) rather than 4 | 25, so no glued run is split."""
+    blank cells; then '425' may be 425 | (blank) rather than 4 | 25, so no glued run is split - except
+    one that cannot be a single cell ('00', '012': a count has no leading zero) and splits one way."""
     if ncols < 2:
         return
     glued = [r for r in rows if len(r.tokens) == 1]
     if any(len(r.tokens[0]) < ncols for r in glued):
         for r in glued:
-            r.candidates = []
+            run = r.tokens[0]
+            if not (len(run) >= 2 and run[0] == "0" and len(r.candidates) == 1):
+                r.candidates = []
 
 
 def _drop_row_code(tokens: list[str], ncols: int, expected: int | None) -> tuple[list[str], int | None, bool]:
@@ -285,9 +288,14 @@ def _map_label(label: str, context: tuple[str, str] | None) -> tuple[str, str, s
         return ("appeals", "administrative_reconsideration", "total")
     if "诉讼" in s:
         return ("appeals", "administrative_litigation", "total")
+    if _RESPONSE_CATEGORY_RE.search(s):  # Layout C lists '同意公开', '同意部分公开' with no 其中 or 答复
+        return _response_key(s + "答复")
     if "公开" in s:
         return _disclosure_key(s)
     return None
+
+
+_RESPONSE_CATEGORY_RE = re.compile(r"同意(?:部分)?公开|不予公开|不同意公开|否决公开")
 
 
 def _fee_key(s: str) -> tuple[str, str, str] | None:

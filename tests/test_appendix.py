@@ -322,3 +322,33 @@ def test_layout_c_glued_same_year_columns_split_into_equal_halves() -> None:
     # Without equal halves the run stays ambiguous (12|130 or 1|2130): unplaced.
     cells = extract_appendix(_doc("指标名称计量单位代码本期实际本年累计主动公开信息数条0112130"), "pre2019")
     assert [c.status for c in cells] == ["unplaced"]
+
+
+def test_layout_c_response_categories_without_qizhong() -> None:
+    # Layout C lists 同意公开 / 同意部分公开 under 对申请的答复总数 with no 其中 and no 答复 in the label.
+    text = (
+        "指标名称 计量单位 代码 本期实际 本年累计 对申请的答复总数 件 06 3 3 同意公开 件 07 2 2 "
+        "同意部分公开 件 08 1 1 否决公开答复总数 件 09 0 0"
+    )
+    assert _facts(extract_appendix(_doc(text), "pre2019")) == {
+        "applications/responses/total": 3,
+        "applications/responses/granted": 2,
+        "applications/responses/partially_granted": 1,
+        "applications/responses/denied": 0,
+    }
+
+
+def test_glued_table_with_blank_cells_still_splits_runs_that_cannot_be_one_cell() -> None:
+    # '行政复议数件0' shows blank cells, so '425' stays unplaced; '00' and '012' cannot be one count.
+    doc = _doc("指标名称计量单位2016年度历年累计主动公开信息数条425申请总数件00行政复议数件0行政诉讼数件012")
+    cells = extract_appendix(doc, "pre2019")
+    assert _facts(cells) == {
+        "applications/applications_received/total": 0,
+        "applications/applications_received/total_cumulative": 0,
+        "appeals/administrative_litigation/total": 0,
+        "appeals/administrative_litigation/total_cumulative": 12,
+    }
+    assert [c.status for c in cells if c.row_label in ("主动公开信息数", "行政复议数")] == [
+        "unplaced",
+        "unplaced",
+    ]
