@@ -93,11 +93,23 @@ def write_corpus(folder: Path, n: int, seed: int) -> int:
     return size
 
 
-def bench_ingest(n: int, runs: int, scratch: Path, seed: int) -> dict[str, Run]:
-    src = scratch / f"reports_{n}"
+def corpus(n: int, seed: int, scratch: Path, keep: Path | None) -> tuple[Path, int, str]:
+    """The corpus folder of n reports: written in the scratch folder, or kept in `keep` (reused when
+    a complete one for this seed is there: generating 100k reports takes minutes)."""
+    src = (keep or scratch) / f"reports_{n}_seed{seed}"
+    done = src / ".complete"
+    if keep and done.exists():
+        return src, int(done.read_text()), "reused"
+    shutil.rmtree(src, ignore_errors=True)
     t0 = time.perf_counter()
     size = write_corpus(src, n, seed)
-    print(f"\ningest, {n:,} synthetic reports (2/3 text, 1/3 HTML), {size / 1e6:.1f} MB, written in {time.perf_counter() - t0:.1f} s")
+    done.write_text(str(size))
+    return src, size, f"written in {time.perf_counter() - t0:.1f} s"
+
+
+def bench_ingest(n: int, runs: int, scratch: Path, seed: int, keep: Path | None = None) -> dict[str, Run]:
+    src, size, how = corpus(n, seed, scratch, keep)
+    print(f"\ningest, {n:,} synthetic reports (2/3 text, 1/3 HTML), {size / 1e6:.1f} MB, {how}")
     cold, again = [], []
     for _ in range(runs):
         raw = scratch / f"raw_ingest_{n}"
@@ -106,8 +118,11 @@ def bench_ingest(n: int, runs: int, scratch: Path, seed: int) -> dict[str, Run]:
         again.append(measure([*OGI, "ingest", str(src), "--raw", str(raw)]))
     out = {"cold": median(cold), "unchanged": median(again)}
     for label, r in out.items():
-        row(f"ogi ingest, {label}", r, f"{n / r.wall:8.0f} reports/s {size / 1e6 / r.wall:6.2f} MB/s")
-    shutil.rmtree(src, ignore_errors=True)
+        row(f"ogi ingest, {label}", r, f"{n / r.wall:8.0f} reports/s {size / 1e6 / r.wall:6.2f} MB/s "
+                                       f"{1000 * r.cpu / n:6.2f} ms CPU/report")
+    if keep is None:
+        shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(scratch / f"raw_ingest_{n}", ignore_errors=True)
     return out
 
 
@@ -205,23 +220,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--full", action="store_true", help="ingest 1k,10k; build 1k,10k,100k")
     ap.add_argument("--ingest-sizes", default=None)
-    ap.add_argument("--build-sizes", default=None)
+    ap.add_argument("--build-sizes", default=None, help="comma-separated sizes, or none")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--dbt-runs", type=int, default=1)
     ap.add_argument("--no-dbt", action="store_true")
     ap.add_argument("--components", action="store_true", help="also run bench/bench_ingest.py and bench/bench_runner.py")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--corpus-dir", type=Path, help="keep the ingest corpora here and reuse them between runs")
     args = ap.parse_args(argv)
     ingest_sizes = [int(s) for s in (args.ingest_sizes or ("1000,10000" if args.full else "1000")).split(",") if s]
-    build_sizes = [int(s) for s in (args.build_sizes or ("1000,10000,100000" if args.full else "1000,10000")).split(",") if s]
+    build_sizes = [int(s) for s in (args.build_sizes or ("1000,10000,100000" if args.full else "1000,10000")).split(",")
+                   if s and s != "none"]  # fmt: skip
     print(f"ogi benchmarks — {machine()}")
     scratch = Path(tempfile.mkdtemp(prefix="ogi-bench-"))
     ing: dict[int, dict[str, Run]] = {}
     bld: dict[int, dict[str, Run]] = {}
     try:
         for n in ingest_sizes:
-            ing[n] = bench_ingest(n, args.runs, scratch, args.seed)
+            ing[n] = bench_ingest(n, args.runs, scratch, args.seed, args.corpus_dir)
         growth(ing, "ingest")
         for n in build_sizes:
             bld[n] = bench_build(n, args.runs, 0 if args.no_dbt else args.dbt_runs, scratch, args.seed)

@@ -53,7 +53,7 @@ def signature(raw: Path) -> Signature:
 def _load(path: str) -> object:
     try:
         with open(path, "rb") as fh:
-            return marshal.load(fh)
+            return marshal.loads(fh.read())  # marshal.load(fh) reads item by item: 10x slower
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
