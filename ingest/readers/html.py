@@ -164,7 +164,10 @@ def _etree():  # noqa: ANN202 - lxml.etree, imported on first use
 def _one_line(text: str) -> str:
     if "\n" in text:
         text = _CJK_BREAK.sub("", text)
-    return " ".join(text.split())
+    stripped = text.strip()
+    if " " not in stripped and stripped.isprintable():
+        return stripped  # no whitespace left inside (every other space character is unprintable)
+    return " ".join(stripped.split())
 
 
 def _span(el, attr: str) -> int:  # noqa: ANN001
