@@ -49,6 +49,7 @@ def is_value(t: Token) -> bool:
 _NUMBER_TOKEN = re.compile(r"[+-]?(\d+)(?:,\d{3})*(?:\.\d+)?(?:万元|元)?")
 
 
+@lru_cache(maxsize=65536)
 def _is_words(text: str) -> bool:
     return parse_cell(text).status == "text"
 
@@ -105,9 +106,12 @@ def tokens_between(stream: Stream, start: int, end: int, *, signed: bool = True,
     first, last = bisect_left(ends, start), bisect_left(ends, end)
     if first == last:  # no piece end inside: the slice is one free-text piece
         return _free_piece(stream, start, end, signed)
-    out = _free_piece(stream, start, ends[first], signed)
-    out += _whole_pieces(stream, first + 1, last, signed)
-    out += _free_piece(stream, ends[last - 1] + 1, end, signed)
+    # the label's own remainder and the text before the next label are usually empty
+    out = _free_piece(stream, start, ends[first], signed) if ends[first] > start else []
+    if last > first + 1:
+        out += _whole_pieces(stream, first + 1, last, signed)
+    if end > ends[last - 1] + 1:
+        out += _free_piece(stream, ends[last - 1] + 1, end, signed)
     return out
 
 
