@@ -214,7 +214,7 @@ def bench_bundled(runs: int, scratch: Path) -> None:
     reused = sum(1 for r in results["results"] if (r.get("message") or "").startswith(("reused", "unchanged")))
     print(f"ogi build, bundled project, fresh warehouse  {fresh:6.3f}   (median of {runs}, {len(results['results'])} nodes)")
     print(f"ogi build, bundled project, raw files touched {touched:6.3f}  (seeds kept; every model and test on the raw data runs)")
-    print(f"ogi build, bundled project, rebuild          {again:6.3f}   ({reused} nodes reused; node time {node_time:.3f} s wall)")
+    print(f"ogi build, bundled project, rebuild          {again:6.3f}   ({reused} of {len(results['results'])} nodes reused or unchanged; node time {node_time:.3f} s wall)")
 
 
 def _touch(raw: Path) -> None:

@@ -84,9 +84,28 @@ def check_not_locked(warehouse: Path) -> None:
     """Fail with a helpful message when another process holds the warehouse for writing.
 
     Read-only readers do not block a build (the new file is swapped in under them)."""
-    if not warehouse.exists():
+    if not warehouse.exists() or _no_writer(warehouse):
         return
-    connect(warehouse, read_only=True).close()
+    connect(warehouse, read_only=True).close()  # raises the error that names the process
+
+
+def _no_writer(warehouse: Path) -> bool:
+    """True when no process holds DuckDB's write lock on the file (a shared lock can be taken), found
+    without opening the database; False when one might (the caller then asks DuckDB, which names it)."""
+    import fcntl
+
+    try:
+        fd = os.open(warehouse, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _checkpoint_wal(warehouse: Path) -> None:
