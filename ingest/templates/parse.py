@@ -158,14 +158,13 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
             continue
         stop = anchors[i + 1].start if i + 1 < len(anchors) else region[1]
         start, end = stream.raw_end(anc.end), stream.raw_index(stop)
-        tokens = tokens_between(stream, start, end, signed=signed, row_only=True)
+        groups = _value_groups(tokens_between(stream, start, end, signed=signed, row_only=True))
         later: list[tuple[list[Token], list[Token]]] = []
-        if not any(map(is_value, tokens)):
-            tokens = tokens_between(stream, start, end, signed=signed)
+        if not any(values for _, values in groups):  # nothing in the grid row: read on past it
+            groups = _value_groups(tokens_between(stream, start, end, signed=signed))
         elif keep_extra and (row_end := stream.raw.find(ROW_END, start, end)) >= 0:
             # the grid rows up to the next label: non-standard rows, if any
             later = _value_groups(tokens_between(stream, row_end + 1, end, signed=signed))
-        groups = _value_groups(tokens)
         if row is None:
             rest = groups
             own: list[Token] = []
