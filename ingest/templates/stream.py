@@ -7,9 +7,11 @@ them. This module builds the text it searches:
   doc.tables, or a `cell |` line of flattened text) and a free text line ends with '\\n';
   ROW_END closes a grid row and TABLE_END a grid. Every character knows its source line (`line_at`).
 - `key`: a loose-matching copy of `raw` (no whitespace, no cell marks, brackets and
-  enumeration commas folded, quotes dropped) with `key_pos[i]` = the index in `raw` of key[i].
+  enumeration commas folded, quotes dropped); `raw_index(i)` is the index in `raw` of key[i].
 
-Labels are searched in `key` and the values are then read from `raw`.
+Labels are searched in `key` and the values are then read from `raw`. Both maps are kept as
+runs and built with str methods over the whole text (no per-character Python loop), since this
+runs on every report.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class Stream:
 
     - lines: raw[line_starts[j]:line_starts[j + 1]] came from source line line_nos[j];
     - key runs: key[key_starts[j]:key_starts[j + 1]] is the fold of raw from raw_starts[j] on,
-      one key character per raw character.
+      one key character per raw character. raw_starts is None when run j starts at raw
+      key_starts[j] + j (each run followed by one dropped character, some runs empty).
     """
 
     raw: str
@@ -69,7 +72,7 @@ class Stream:
     line_starts: list[int]
     line_nos: list[int | None]
     key_starts: list[int]
-    raw_starts: list[int]
+    raw_starts: list[int] | None
     # positions in `raw` of every piece end ('\n' or CELL_END), ascending: tokens.py reads the
     # pieces between them
     piece_ends: list[int] = field(default_factory=list)
@@ -85,6 +88,8 @@ class Stream:
         if key_index < 0:
             key_index += len(self.key)
         j = bisect_right(self.key_starts, key_index) - 1
+        if self.raw_starts is None:
+            return key_index + j
         return self.raw_starts[j] + key_index - self.key_starts[j]
 
     def raw_end(self, key_end: int) -> int:
@@ -129,7 +134,7 @@ class _Builder:
         return Stream(raw, key, self.line_starts, self.line_nos, key_starts, raw_starts)
 
 
-def _fold(raw: str) -> tuple[str, list[int], list[int]]:
+def _fold(raw: str) -> tuple[str, list[int], list[int] | None]:
     """(key, key_starts, raw_starts): the loose copy of `raw` and its runs (see Stream)."""
     folded = unicodedata.normalize("NFKC", raw)
     if len(folded) == len(raw):  # one folded character per raw character: fold in one pass
@@ -140,7 +145,7 @@ def _fold(raw: str) -> tuple[str, list[int], list[int]]:
         # kept runs (some empty) with one dropped character after each: str methods, no Python loop
         kept = folded.split(CELL_END)
         key_starts = list(accumulate(map(len, kept), initial=0))[:-1]
-        return "".join(kept), key_starts, list(map(add, key_starts, range(len(kept))))
+        return "".join(kept), key_starts, None  # run j starts at raw key_starts[j] + j
     # NFKC changed lengths: fold char by char to keep positions
     key_chars: list[str] = []
     key_pos: list[int] = []
