@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 
 from ingest.model import Document, Line
+from ingest.templates.regions import _next_section
 from ingest.templates.stream import _DROP, _FOLD, CELL_END, _piece_ends, build_stream, pipe_cells
 
 _ALPHABET = "规章 1２3|①㈠（）【】、，“”\u3000\t" + CELL_END + "ﬁ"
@@ -78,3 +79,16 @@ def test_pipe_cells_reads_like_the_pipe_line_pattern(seed: int) -> None:
 def test_piece_ends_are_the_newlines_and_cell_ends() -> None:
     for raw in ("", "a", "\n", "a\x1fb\n\x1f\x1f", "规章\x1f1\x1f\n\n"):
         assert _piece_ends(raw) == [i for i, c in enumerate(raw) if c in "\n\x1f"]
+
+
+_NEXT_SECTION = re.compile(r"(?:^|(?<=[^\d(]))[五六七]\.(?=\S)")  # the pattern _next_section replaced
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_next_section_finds_what_the_lookbehind_pattern_found(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(300):
+        key = "".join(rng.choice("五六七.(1٣ 四a") for _ in range(rng.randint(0, 12)))
+        start = rng.randint(0, len(key))
+        m = _NEXT_SECTION.search(key, start)
+        assert _next_section(key, start) == (m.start() if m else None), (key, start)

@@ -19,7 +19,7 @@ _APPS_START = re.compile(r"\(?本列数据的?勾稽关系|申请人情况|一\.
 _APPS_HEADING = re.compile(r"三\.收到和处理政府信息公开申请")
 _APPEALS_HEADER = re.compile(r"行政复议行政诉讼|行政复议.{0,40}?结果维持")
 _APPEALS_HEADING = re.compile(r"四\.(?:因)?政府信息公开.{0,12}?行政复议")
-_NEXT_SECTION = re.compile(r"(?:^|(?<=[^\d(]))[五六七]\.(?=\S)")
+_SECTION_MARK = re.compile(r"[五六七]\.(?=\S)")  # then not after a digit or '(' (see _next_section)
 
 MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
@@ -42,6 +42,17 @@ class Regions:
 
 def _first(pattern: re.Pattern[str], key: str, start: int, end: int | None = None) -> re.Match[str] | None:
     return pattern.search(key, start, len(key) if end is None else end)
+
+
+def _next_section(key: str, start: int) -> int | None:
+    """Where the next section heading 五. / 六. / 七. starts, at or after `start`: its number
+    not glued to a digit or an opening bracket before it (one search for the mark, then a look
+    at the character before, instead of a lookbehind tried at every position)."""
+    for m in _SECTION_MARK.finditer(key, start):
+        at = m.start()
+        if at == 0 or not (key[at - 1].isdecimal() or key[at - 1] == "("):
+            return at
+    return None
 
 
 def find_regions(stream: Stream) -> Regions:
@@ -70,13 +81,13 @@ def find_regions(stream: Stream) -> Regions:
         r.disclosure = (d_start, min(ends) if ends else len(key))
     if apps_start is not None:
         ends = [x.start() for x in (heading, appeals) if x is not None and x.start() > apps_start]
-        nxt = _first(_NEXT_SECTION, key, apps_start)
-        if nxt:
-            ends.append(nxt.start())
+        nxt = _next_section(key, apps_start)
+        if nxt is not None:
+            ends.append(nxt)
         r.applications = (apps_start, min(ends) if ends else len(key))
     if appeals is not None:
-        nxt = _first(_NEXT_SECTION, key, appeals.end())
-        r.appeals = (appeals.start(), nxt.start() if nxt else len(key))
+        nxt = _next_section(key, appeals.end())
+        r.appeals = (appeals.start(), nxt if nxt is not None else len(key))
     return r
 
 
