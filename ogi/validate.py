@@ -79,6 +79,35 @@ def _find_line(raw: str, word: str) -> int | None:
     return raw.count("\n", 0, match.start()) + 1 if match else None
 
 
+class _SourceReader:
+    """An external source's columns: from the cache when its files (ogi.reuse.source_fingerprint)
+    are the ones recorded, else read by DuckDB on one in-memory connection."""
+
+    def __init__(self, cached: dict[str, Any]) -> None:
+        self.cached = cached
+        self.fresh: dict[str, Any] = {}
+        self.con: Any = None
+
+    def columns(self, node: Node) -> dict[str, str] | None:
+        from ogi.reuse import source_fingerprint
+
+        fingerprint = source_fingerprint(node)
+        found = self.cached.get(fingerprint) if fingerprint else None
+        if not isinstance(found, dict):
+            if self.con is None:
+                import duckdb
+
+                self.con = duckdb.connect()
+            found = source_columns(node, self.con)
+        if fingerprint and found is not None:
+            self.fresh[fingerprint] = found
+        return found
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+
+
 class Validator:
     """Holds the growing schema; `check(node)` validates one compiled node (upstream first)."""
 
@@ -95,22 +124,32 @@ class Validator:
         self.fresh_cache: dict[str, Any] = {}
 
     def _read_sources(self, manifest: Manifest) -> None:
-        """Source columns: external files as DuckDB reads them (one in-memory connection), else YAML."""
-        import duckdb
-
-        con = duckdb.connect()
+        """Source columns: external files as DuckDB reads them (one in-memory connection, opened only
+        when files changed since target/ogi_source_columns.json recorded their columns), else YAML."""
+        cache_path = manifest.project.target_dir / "ogi_source_columns.json"
         try:
-            self._add_sources(manifest, con)
+            cached = json.loads(cache_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cached = {}
+        reader = _SourceReader(cached if isinstance(cached, dict) else {})
+        try:
+            self._add_sources(manifest, reader)
         finally:
-            con.close()
+            reader.close()
+        if reader.fresh != cached:
+            try:
+                cache_path.parent.mkdir(parents=True, exist_ok=True)
+                cache_path.write_text(json.dumps(reader.fresh, ensure_ascii=False), encoding="utf-8")
+            except OSError:
+                pass
 
-    def _add_sources(self, manifest: Manifest, con: Any) -> None:
+    def _add_sources(self, manifest: Manifest, reader: _SourceReader) -> None:
         for node in manifest.sources.values():
             rel = node.relation()
             if node.external_location:
                 name = f"{node.source_name}__{node.name}"
                 self.replacements.append((node.external_location, f"{quote(SOURCE_SCHEMA)}.{quote(name)}"))
-                columns = source_columns(node, con)
+                columns = reader.columns(node)
                 if columns is not None:
                     self.schema.setdefault(SOURCE_SCHEMA, {})[name] = columns
             elif node.columns:

@@ -183,3 +183,20 @@ def test_source_fingerprint_follows_its_files(tmp_path: Path) -> None:
     assert source_fingerprint(node) != one
     node.external_location = "my_db.main.t"
     assert source_fingerprint(node) is None
+
+
+def test_source_columns_are_read_again_when_the_files_change(shop: dict[str, Path]) -> None:
+    import duckdb
+
+    build(shop)
+    assert (shop["project"] / "target" / "ogi_source_columns.json").exists()
+    part = shop["raw"] / "orders" / "part-0.parquet"
+    part.unlink()
+    con = duckdb.connect()
+    con.execute(f"copy (select 1 as order_id, 10 as customer_id, 5 as amount_cents, date '2024-01-01' as ordered_on) "
+                f"to '{part}'")
+    con.close()
+    result = ogi("build", "--project-dir", str(shop["project"]), "--raw", str(shop["raw"]),
+                 "--warehouse", str(shop["warehouse"]))
+    assert result.exit_code == 2
+    assert "status" in result.output
