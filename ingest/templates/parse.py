@@ -106,9 +106,9 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
 _LABEL_GAPS = re.compile(r"[\s\x1f\x1e|]+")
 
 
-def _raw_label(stream: Stream, anchor: Anchor) -> str:
-    text = stream.raw[stream.raw_index(anchor.start):stream.raw_end(anchor.end)]
-    return _LABEL_GAPS.sub(" ", text).strip()
+def _raw_label(stream: Stream, raw_start: int, raw_end: int) -> str:
+    """A label as printed: raw[raw_start:raw_end] with its gaps (spaces, cell marks) as one space."""
+    return _LABEL_GAPS.sub(" ", stream.raw[raw_start:raw_end]).strip()
 
 
 @dataclass
@@ -175,7 +175,8 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
                 own, rest = groups[1][1], groups[2:]  # a broken label tail before the values
             done.add((row.table, row.position))
             free = stream.raw[start:start + 1] not in (CELL_END, "")
-            rows.append(RowRead(row, _raw_label(stream, anc), stream.line_at(stream.raw_index(anc.start)), own, free))
+            label_start = stream.raw_index(anc.start)
+            rows.append(RowRead(row, _raw_label(stream, label_start, start), stream.line_at(label_start), own, free))
         for words, values in rest + later:
             if not values or not words:
                 continue
