@@ -313,16 +313,19 @@ class Materializer:
         if not nodes:
             return
         # Comments already in place (a reused seed keeps its own) are not written again.
+        # Only the pending relations' names are looked up (the catalog functions filter early).
+        names = ", ".join(sorted({sql_string(node.relation().identifier) for node in nodes}))
         present: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
         for schema, table, column, comment in self.con.execute(
             "select schema_name, table_name, column_name, comment from duckdb_columns() "
-            "where database_name = current_database()"
+            f"where database_name = current_database() and table_name in ({names})"
         ).fetchall():
             present.setdefault((schema, table), []).append((column, comment))
         current = dict(((schema, name), comment) for schema, name, comment in self.con.execute(
             "select schema_name, table_name, comment from duckdb_tables() where database_name = current_database() "
+            f"and table_name in ({names}) "
             "union all select schema_name, view_name, comment from duckdb_views() "
-            "where database_name = current_database() and not internal"
+            f"where database_name = current_database() and not internal and view_name in ({names})"
         ).fetchall())
         statements = []
         for node in nodes:
