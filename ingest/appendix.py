@@ -496,7 +496,8 @@ def extract_appendix(doc: Document, template: str) -> list[CellRecord]:
 
 def has_combined_fees_row(doc: Document) -> bool:
     """Does a statistics appendix give fees and waivers as one amount ('收费及减免金额')?"""
-    if not any("减" in line.text for line in doc.lines) or not any("免" in line.text for line in doc.lines):
+    text = "\n".join([line.text for line in doc.lines])
+    if "减" not in text or "免" not in text:
         return False  # the row's label needs both characters
     flat, marks = _flatten(doc)
     first = _HEADER_RE.search(flat)
