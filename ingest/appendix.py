@@ -166,7 +166,17 @@ def _rows(
         row.candidates = _candidates(tokens, ncols, same_year) if trusted else []
         rows.append(row)
     _distrust_glued_runs_when_cells_are_missing(rows, ncols)
+    _distrust_lone_runs_in_spaced_tables(rows, ncols)
     return rows
+
+
+def _distrust_lone_runs_in_spaced_tables(rows: list[Row], ncols: int) -> None:
+    """Where the table's cells are spaced ('1630 20080'), a row with one run ('19') lacks a cell
+    (blank, or the text was cut off): its digits are not a glued run to split."""
+    if ncols >= 2 and any(len(r.tokens) > 1 for r in rows):
+        for r in rows:
+            if len(r.tokens) == 1:
+                r.candidates = []
 
 
 def _distrust_glued_runs_when_cells_are_missing(rows: list[Row], ncols: int) -> None:

@@ -352,3 +352,16 @@ def test_glued_table_with_blank_cells_still_splits_runs_that_cannot_be_one_cell(
         "unplaced",
         "unplaced",
     ]
+
+
+def test_a_lone_run_in_a_spaced_table_is_not_split() -> None:
+    # '19' may be 192 cut off, or one cell with the other blank: never 1 | 9.
+    for text in (
+        "指标名称 单位 2018年 历年累计 主动公开文件数 条 1630 20080 受理政府信息公开申请总数 条 19",
+        "指标名称 单位 2018年 历年累计\n主动公开文件数 |\n条 |\n1630 |\n20080 |\n受理政府信息公开申请总数 |\n条 |\n19 |",
+        "指标名称 单位 2018年 历年累计 受理政府信息公开申请总数 条 19 主动公开文件数 条 1630 20080 其他",
+    ):
+        cells = extract_appendix(_doc(text), "pre2019")
+        assert [
+            c.status for c in cells if c.row_label.endswith(("申请总数", "公开文件数")) and c.raw_text == "19"
+        ] == ["unplaced"], text
