@@ -258,7 +258,7 @@ def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, c
     n = len(todo)
     workers = workers or os.cpu_count() or 1
     in_process = workers <= 1 or n < _IN_PROCESS_BELOW
-    size = chunk_files if in_process else max(1, min(chunk_files, -(-n // (workers * 4))))
+    size = chunk_files if in_process else max(1, min(chunk_files, -(-n // (workers * 8))))
     tasks = [(raw_dir, f"{run_id}-{k:05d}", todo[i : i + size]) for k, i in enumerate(range(0, n, size))]
     if in_process:
         yield from map(run_chunk, tasks)

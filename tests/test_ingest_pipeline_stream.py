@@ -221,3 +221,17 @@ def test_full_rerun_killed_after_superseding_leaves_a_file_in_every_table(
     assert _rows(raw, "reports") == []
     ingest_paths([corpus], raw, workers=1)
     _check(raw, corpus)
+
+
+def test_pool_workers_write_their_chunks_with_the_same_rows_as_one_process(corpus: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):  # 21 files, 16 distinct contents: enough for the process pool
+        for f in corpus.iterdir():
+            (src / f"{i}_{f.name}").write_bytes(f.read_bytes() + (f"\n{i}\n".encode() if f.stat().st_size else b""))
+    serial = ingest_paths([src], tmp_path / "serial", workers=1)
+    pooled = ingest_paths([src], tmp_path / "pooled", workers=2, chunk_files=4)
+    assert serial.line() == pooled.line() and pooled.ingested == 15
+    assert len(ingest.raw.parts(tmp_path / "pooled", "reports")) >= 4
+    assert _content(tmp_path / "serial") == _content(tmp_path / "pooled")
+    _check(tmp_path / "pooled", src)
