@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ingest.rows import FileRows, Item, Outcome
 
 CHUNK_FILES = 1000  # files per chunk of parts (ingest.rows also cuts a chunk at CHUNK_BYTES of Arrow data)
-_IN_PROCESS_BELOW = 16
+_MIN_POOL_CHUNK = 64  # files; smaller chunks only when asked for (chunk_files)
 
 
 @dataclass
@@ -257,8 +257,9 @@ def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, c
 
     n = len(todo)
     workers = workers or os.cpu_count() or 1
-    in_process = workers <= 1 or n < _IN_PROCESS_BELOW
-    size = chunk_files if in_process else max(1, min(chunk_files, -(-n // (workers * 8))))
+    size = min(chunk_files, max(_MIN_POOL_CHUNK, -(-n // (workers * 8))))  # ~8 chunks a worker
+    in_process = workers <= 1 or n <= size  # one chunk: a pool would only cost its start
+    size = chunk_files if in_process else size
     tasks = [(raw_dir, f"{run_id}-{k:05d}", todo[i : i + size]) for k, i in enumerate(range(0, n, size))]
     if in_process:
         yield from map(run_chunk, tasks)
