@@ -36,15 +36,41 @@ _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 @dataclass
 class FileRows:
-    """Parsing one document: one reports row (or error rows, one per path) and its cells and
-    figures as columns (lists in the column order of the schema)."""
+    """Parsing one document: one reports row (or error rows, one per path) and the extraction's
+    cell and figure records (turned into columns by `add_columns`)."""
 
     sha256: str | None
     report: tuple | None = None
-    cells: list[list] = field(default_factory=list)
-    figures: list[list] = field(default_factory=list)
+    cell_records: list = field(default_factory=list)
+    figure_records: list = field(default_factory=list)
     errors: list[tuple] = field(default_factory=list)
     fmt: str | None = None
+
+    def add_columns(self, cells: list[list], figures: list[list]) -> None:
+        """Extend column lists (schema order) with this report's cells and figures."""
+        rid = self.report[0] if self.report else ""
+        cs, gs = self.cell_records, self.figure_records
+        cells[0] += [rid] * len(cs)
+        for into, get in zip(cells[1:], _CELL_COLUMNS, strict=True):
+            into += map(get, cs)
+        figures[0] += [rid] * len(gs)
+        for into, get in zip(figures[1:7], _FIGURE_COLUMNS, strict=True):
+            into += map(get, gs)
+        figures[7] += [g.status == "stated_zero" for g in gs]
+        for into, get in zip(figures[8:], _FIGURE_TAIL, strict=True):
+            into += map(get, gs)
+
+    @property
+    def cells(self) -> list[list]:
+        cells, figures = [[] for _ in TABLES["cells"]], [[] for _ in TABLES["figures"]]
+        self.add_columns(cells, figures)
+        return cells
+
+    @property
+    def figures(self) -> list[list]:
+        cells, figures = [[] for _ in TABLES["cells"]], [[] for _ in TABLES["figures"]]
+        self.add_columns(cells, figures)
+        return figures
 
 
 def file_rows(path: str, manifest_row: dict[str, str] | None = None, paths: list[str] | None = None) -> FileRows:
@@ -95,11 +121,7 @@ def _rows(doc: Any, ex: Any, paths: list[str]) -> FileRows:  # Document, Extract
         page.get("url"), ex.template, PARSER_VERSION, status, list(dict.fromkeys(ex.warnings)),
         len(ex.cells), len(ex.figures),
     )  # fmt: skip
-    cs, gs = ex.cells, ex.figures
-    cells = [[rid] * len(cs), *(list(map(get, cs)) for get in _CELL_COLUMNS)]
-    figures = [[rid] * len(gs), *(list(map(get, gs)) for get in _FIGURE_COLUMNS)]
-    figures += [[st == "stated_zero" for st in figures[5]], *(list(map(get, gs)) for get in _FIGURE_TAIL)]
-    return FileRows(doc.sha256, report, cells, figures, fmt=doc.source_format)
+    return FileRows(doc.sha256, report, ex.cells, ex.figures, fmt=doc.source_format)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -158,10 +180,7 @@ def run_batch(items: list[Item]) -> Batch:
         r = file_rows(path, manifest_row, paths)
         if r.report is not None:
             reports.append(r.report)
-            for into, col in zip(cells, r.cells, strict=True):
-                into += col
-            for into, col in zip(figures, r.figures, strict=True):
-                into += col
+            r.add_columns(cells, figures)
             outcomes.append((r.fmt or "?", None, r.sha256))
         else:
             errors += r.errors
