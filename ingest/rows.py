@@ -62,13 +62,15 @@ class FileRows:
 
     @property
     def cells(self) -> list[list]:
-        cells, figures = [[] for _ in TABLES["cells"]], [[] for _ in TABLES["figures"]]
+        cells: list[list] = [[] for _ in TABLES["cells"]]
+        figures: list[list] = [[] for _ in TABLES["figures"]]
         self.add_columns(cells, figures)
         return cells
 
     @property
     def figures(self) -> list[list]:
-        cells, figures = [[] for _ in TABLES["cells"]], [[] for _ in TABLES["figures"]]
+        cells: list[list] = [[] for _ in TABLES["cells"]]
+        figures: list[list] = [[] for _ in TABLES["figures"]]
         self.add_columns(cells, figures)
         return figures
 

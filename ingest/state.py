@@ -74,7 +74,7 @@ def _dump(path: Path, obj: object) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            marshal.dump(obj, fh)
+            marshal.dump(obj, fh)  # type: ignore[arg-type]  # callers pass marshallable dicts/lists
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
