@@ -13,8 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ogi.cli_coercion import install as _install_plain_coercion
+
 if TYPE_CHECKING:
     from ogi.runner import NodeResult, RunReport, Session
+
+_install_plain_coercion()  # str/Path/int options without typer's pydantic import (~90 ms a command)
 
 app = typer.Typer(
     name="ogi",

@@ -83,3 +83,50 @@ def test_cli_start_imports_no_engine() -> None:
     code = "import sys, ogi.cli; print(sorted(m for m in ('duckdb', 'sqlglot', 'jinja2', 'polars') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_command_with_plain_options_does_not_import_pydantic(shop: Path) -> None:
+    code = ("import sys\nfrom ogi.cli import main\n"
+            f"sys.argv = ['ogi', 'ls', '--project-dir', {str(shop)!r}, '-s', 'fct_orders', '-o', 'name']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('pydantic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "fct_orders" and lines[-1] == "False", out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(("annotation", "raw", "expected"), [
+    (str, "a.duckdb", "a.duckdb"), (Path, "x/y", Path("x/y")), (int, " 3 ", 3), (float, "2.5", 2.5),
+    (bool, "yes", True), (bool, "0", False), (list[str], ("a", "b"), ["a", "b"]),
+    (list[Path], ["p"], [Path("p")]),
+])
+def test_plain_coercion_converts_like_typer(annotation: object, raw: object, expected: object) -> None:
+    from typer._coercion import resolve_type_descriptor
+    from typer.core import build_runtime_param
+    from typer.models import OptionInfo
+
+    import ogi.cli  # noqa: F401  (installs the plain coercion)
+
+    runtime = build_runtime_param(resolve_type_descriptor(annotation, OptionInfo()))
+    assert type(runtime).__name__ == "PlainRuntimeParam"
+    assert runtime._coerce_value(raw, param=None, ctx=None) == expected
+
+
+def test_plain_coercion_rejects_bad_values() -> None:
+    import typer
+
+    app = typer.Typer()
+
+    @app.command()
+    def cmd(n: int = typer.Option(1, "--n", min=1), flag: bool = typer.Option(False, "--flag")) -> None:
+        typer.echo(f"n={n}")
+
+    from typer.testing import CliRunner
+
+    import ogi.cli  # noqa: F401
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["--n", "4"]).output == "n=4\n"
+    for bad in ("0", "x"):
+        result = runner.invoke(app, ["--n", bad])
+        assert result.exit_code == 2 and "Invalid value for '--n'" in result.output, result.output
