@@ -143,14 +143,7 @@ def _is_chrome(el) -> bool:  # noqa: ANN001
 
 
 def _cell_text(el) -> str:  # noqa: ANN001
-    """The cell's text on one line."""
-    n = len(el)
-    if n == 0:
-        return _one_line(el.text or "")
-    if n == 1:  # the usual <td><p>text</p></td>: its text without serialising the cell
-        child = el[0]
-        if not len(child) and isinstance(child.tag, str):
-            return _one_line((el.text or "") + (child.text or "") + (child.tail or ""))
+    """The cell's text on one line (one C call: lxml's text serialisation of the subtree)."""
     return _one_line(_etree().tostring(el, method="text", encoding=str, with_tail=False))
 
 
@@ -170,8 +163,7 @@ def _one_line(text: str) -> str:
     return " ".join(stripped.split())
 
 
-def _span(el, attr: str) -> int:  # noqa: ANN001
-    value = el.get(attr)
+def _span(value: str | None) -> int:
     if value is None:
         return 1
     try:
@@ -180,14 +172,19 @@ def _span(el, attr: str) -> int:  # noqa: ANN001
         return 1
 
 
+_CELL_TAGS = ("td", "th")
+
+
 def _table(el) -> Table | None:  # noqa: ANN001
     """The <table> as an expanded grid; None when it has fewer than two cells."""
+    tostring = _etree().tostring
     grid: dict[int, dict[int, Cell]] = {}  # row -> column -> cell
     header_rows: set[int] = set()
     r = n_rows = width = 0
     row_spans = False  # no rowspan yet: a row's positions are free until its own cells fill them
+    has_thead = next(el.iter("thead"), None) is not None
     for tr in el.iter("tr"):
-        cells = list(tr.iterchildren("td", "th"))
+        cells = [td for td in tr if td.tag in _CELL_TAGS]  # list(tr) + a filter: cheaper than iterchildren(tags)
         if not cells:
             continue
         c = 0
@@ -197,26 +194,32 @@ def _table(el) -> Table | None:  # noqa: ANN001
             if row_spans:
                 while c in taken:
                     c += 1
-            text = _cell_text(td)
+            text = _one_line(tostring(td, method="text", encoding=str, with_tail=False))
             if len(text) > _MAX_LAYOUT_CELL:
                 return None  # paragraphs in cells: a layout table
             line = td.sourceline
-            rs = 1 if td.get("rowspan") is None else _span(td, "rowspan")
-            cs = 1 if td.get("colspan") is None else _span(td, "colspan")
-            if rs == 1 and cs == 1:
+            rs_attr = td.get("rowspan")
+            cs_attr = td.get("colspan")
+            if rs_attr is None and cs_attr is None:
                 taken[c] = Cell(r, c, text, line)
+                c += 1
             else:
-                row_spans = row_spans or rs > 1
-                for dr in range(rs):
-                    below = grid.setdefault(r + dr, {})
-                    for dc in range(cs):
-                        below[c + dc] = Cell(r + dr, c + dc, text, line, False, dr == 0 and dc == 0)
-                n_rows = max(n_rows, r + rs)
-            c += cs
+                rs, cs = _span(rs_attr), _span(cs_attr)
+                if rs == 1 and cs == 1:
+                    taken[c] = Cell(r, c, text, line)
+                else:
+                    row_spans = row_spans or rs > 1
+                    for dr in range(rs):
+                        below = grid.setdefault(r + dr, {})
+                        for dc in range(cs):
+                            below[c + dc] = Cell(r + dr, c + dc, text, line, False, dr == 0 and dc == 0)
+                    n_rows = max(n_rows, r + rs)
+                c += cs
             if c > width:
                 width = c
-            all_th = all_th and td.tag == "th"
-        if all_th or tr.getparent() is not None and tr.getparent().tag == "thead":
+            if all_th and td.tag != "th":
+                all_th = False
+        if all_th or has_thead and tr.getparent().tag == "thead":
             header_rows.add(r)
         r += 1
     n_rows = max(n_rows, r)
