@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
+from ingest.templates.fastpath import clean_row_values, explicit_solution
 from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
 from ingest.templates.restated import agrees, stated_appeals
 from ingest.templates.split import (
@@ -28,7 +29,6 @@ from ingest.templates.split import (
     ColumnRule,
     RowResult,
     RowRule,
-    TableSolution,
     capacity_short,
     cell_number,
     row_options,
@@ -158,6 +158,11 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
             continue
         stop = anchors[i + 1].start if i + 1 < len(anchors) else region[1]
         start, end = stream.raw_end(anc.end), stream.raw_index(stop)
+        if row is not None and (clean := clean_row_values(stream, start, end)) is not None:
+            done.add((row.table, row.position))
+            label_start = stream.raw_index(anc.start)
+            rows.append(RowRead(row, _raw_label(stream, label_start, start), stream.line_at(label_start), clean, False))
+            continue
         groups = _value_groups(tokens_between(stream, start, end, signed=signed, row_only=True))
         later: list[tuple[list[Token], list[Token]]] = []
         if not any(values for _, values in groups):  # nothing in the grid row: read on past it
@@ -266,8 +271,10 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
     width = len(cols)
     with_values = {r.row.position: r for r in reads if r.values}
     names = {p: f"{spec.name} '{r.row.label}'" for p, r in with_values.items()}
-    sol: TableSolution = solve_table({p: r.values for p, r in with_values.items()}, width, rule, column_rules, names,
-                                     label_spans=label_spans, cuts_need_identity=blanks_vanish, signed=signed)
+    values: dict[int, Sequence[Token]] = {p: r.values for p, r in with_values.items()}
+    sol = explicit_solution(values, width, rule, names) or solve_table(
+        values, width, rule, column_rules, names, label_spans=label_spans, cuts_need_identity=blanks_vanish,
+        signed=signed)
     warnings.extend(sol.warnings)
     fields = [_column_fields(cols, c) for c in range(width)]
     out: list[CellRecord] = []

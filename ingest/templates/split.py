@@ -77,6 +77,9 @@ def _holds(values: Sequence[float | None], parts: tuple[int, ...], total: int) -
     return abs(s - t) < 1e-6
 
 
+holds = _holds  # for ingest.templates.fastpath
+
+
 @dataclass
 class _Atom:
     text: str

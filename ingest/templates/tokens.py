@@ -147,3 +147,6 @@ def _one_cell(piece: str) -> str | None:
     """The text of an explicit cell, or None when it holds several bare numbers ('1 0 0')."""
     text = piece.strip()
     return None if _is_words(text) and _SEVERAL_NUMBERS.fullmatch(text) else text
+
+
+one_cell = _one_cell  # for ingest.templates.fastpath

@@ -1,0 +1,94 @@
+"""Fast paths for template rows that arrive as clean grids (HTML/docx/Markdown grids, `cell |` lines).
+
+The general reading (parse.read_rows -> tokens.tokens_between -> split.solve_table) handles glued
+text, digit runs, span fillers and stray rows. Most template-era reports need none of that: a row
+label closes its own cell and is followed by one explicit value cell per template cell. These
+functions recognise exactly that shape and return what the general reading returns for it; for
+anything they cannot prove they return None and the caller takes the general path.
+tests/test_templates_fastpath.py checks that both readings agree on every synthetic rendering.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+
+from ingest.templates.split import MAX_CELL_DIGITS, RowResult, RowRule, TableSolution, cell_number, holds
+from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
+from ingest.templates.tokens import Token, is_value, one_cell
+
+_ROW_TAILS = (ROW_END + "\n", "\n")  # a grid row's end, a `cell |` line's end
+_LINE_CELL_END = CELL_END + "\n"
+
+
+def clean_row_values(stream: Stream, start: int, end: int) -> list[Token] | None:
+    """The value tokens of a row whose label ends its cell at raw[start] and whose next label
+    starts at raw[end], when raw[start:end] is exactly the label's CELL_END, then one or more
+    explicit value cells each closed by CELL_END, laid out either
+    - on one line (a grid row, closed by ROW_END and a newline; a `a | b |` line, by a newline), or
+    - one cell a line (flattened `cell |` text: CELL_END and a newline after the label and after
+      every cell),
+    with no other mark in between. None for any other shape."""
+    raw = stream.raw
+    if end <= start + 2 or raw[start] != CELL_END:
+        return None
+    if raw[start + 1] == "\n":  # one cell a line
+        first, sep = start + 2, _LINE_CELL_END
+        body = raw[first:end]
+        if not body.endswith(sep):
+            return None
+        pieces = body[:-2].split(sep)
+        clean = body.count("\n") == body.count(CELL_END) == len(pieces) and not _has_marks(body, ROW_END, TABLE_END)
+    else:
+        tail = next((t for t in _ROW_TAILS if raw.endswith(t, start, end)), None)
+        if tail is None:
+            return None
+        first, sep = start + 1, CELL_END
+        body = raw[first:end - len(tail)]
+        pieces = body[:-1].split(sep)
+        clean = body.endswith(CELL_END) and not _has_marks(body, "\n", ROW_END, TABLE_END)
+    return _cell_tokens(stream, pieces, first, len(sep)) if clean else None
+
+
+def _has_marks(text: str, *marks: str) -> bool:
+    return any(m in text for m in marks)
+
+
+def _cell_tokens(stream: Stream, pieces: list[str], at: int, sep: int) -> list[Token] | None:
+    """One `cell` token per piece (piece k starts at `at` plus the earlier pieces and separators),
+    as tokens.tokens_between reads an explicit cell; None when a piece is not one value cell."""
+    line_starts, line_nos = stream.line_starts, stream.line_nos
+    out: list[Token] = []
+    for piece in pieces:
+        text = one_cell(piece)
+        if text is None:
+            return None
+        tok = Token("cell", text, line_nos[bisect_right(line_starts, at) - 1])
+        if not is_value(tok):
+            return None
+        out.append(tok)
+        at += len(piece) + sep
+    return out
+
+
+def explicit_solution(rows: Mapping[int, Sequence[Token]], width: int, rule: RowRule,
+                      names: Mapping[int, str]) -> TableSolution | None:
+    """solve_table's result when every row holds exactly `width` explicit cells and its row
+    identity holds (or it has none): each row is its cells as printed, with no warning. None
+    when any row needs the search (fewer/more tokens, free text, a failing identity, a row
+    over the digit cap)."""
+    del names  # a settled explicit row names nothing
+    sol = TableSolution()
+    cap = width * MAX_CELL_DIGITS
+    for pos, toks in rows.items():
+        if len(toks) != width or width == 0:
+            return None
+        texts = [t.text for t in toks if t.kind == "cell"]
+        if len(texts) != width or sum(map(len, texts)) > cap:
+            return None
+        if rule.sums:
+            values = [cell_number(t) for t in texts]
+            if not all(holds(values, p, t) for p, t in rule.sums if max(*p, t) < width):
+                return None
+        sol.rows[pos] = RowResult(texts, None, 1)
+    return sol

@@ -1,0 +1,109 @@
+"""ingest.templates.fastpath reads clean grid rows directly; the general stream/anchor/token path
+must give the same template, cells and warnings. Every synthetic rendering (damaged or not) and
+every fixture is extracted twice, with the fast paths and with them switched off."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import ingest.templates.parse as parse
+from bench.synth import EXTENSIONS, FORMATS, generate
+from ingest.model import Document
+from ingest.read import document_from_bytes, load_document
+from ingest.templates import extract_tables
+from ingest.templates.fastpath import clean_row_values, explicit_solution
+from ingest.templates.split import NO_RULE, ROW_TOTAL_7
+from ingest.templates.stream import CELL_END, ROW_END, Stream
+from ingest.templates.tokens import Token
+from tests.fixture_reports import load_fixtures
+
+SEED = 20240402
+N_REPORTS = 40
+PER_FORMAT = {"docx": 12}  # python-docx is slow to read
+
+
+def _both(doc: Document, monkeypatch: pytest.MonkeyPatch, hits: Counter[str]) -> tuple[object, object]:
+    def counted_row(*args: object) -> list[Token] | None:
+        out = clean_row_values(*args)  # type: ignore[arg-type]
+        hits["row"] += out is not None
+        return out
+
+    def counted_table(*args: object) -> object:
+        out = explicit_solution(*args)  # type: ignore[arg-type]
+        hits["table"] += out is not None
+        return out
+
+    with monkeypatch.context() as m:
+        m.setattr(parse, "clean_row_values", counted_row)
+        m.setattr(parse, "explicit_solution", counted_table)
+        fast = extract_tables(doc)
+    with monkeypatch.context() as m:
+        m.setattr(parse, "clean_row_values", lambda *a: None)
+        m.setattr(parse, "explicit_solution", lambda *a: None)
+        general = extract_tables(doc)
+    return fast, general
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_fast_path_agrees_with_the_general_path_on_synthetic_reports(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    reports = generate(seed=SEED, n=N_REPORTS, eras=("2019", "2021"), damage_rate=0.5)[: PER_FORMAT.get(fmt)]
+    hits: Counter[str] = Counter()
+    for r in reports:
+        doc = document_from_bytes(r.render(fmt), Path(f"{r.id}{EXTENSIONS[fmt]}"))
+        fast, general = _both(doc, monkeypatch, hits)
+        assert fast == general, f"{r.id} ({fmt}, damage {r.damage})"
+    if fmt in ("text", "html", "markdown", "docx"):  # grids and one-cell-a-line text take the fast path
+        assert hits["row"] > 0 and hits["table"] > 0
+
+
+def test_fast_path_agrees_with_the_general_path_on_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
+    hits: Counter[str] = Counter()
+    for fx in load_fixtures():
+        if fx.path.suffix in (".docx", ".pdf"):
+            continue
+        fast, general = _both(load_document(fx.path), monkeypatch, hits)
+        assert fast == general, fx.path.name
+
+
+def _stream(raw: str) -> Stream:
+    return Stream(raw, raw, [0], [1], [0], None)
+
+
+@pytest.mark.parametrize("raw", [
+    "a" + CELL_END + "1" + CELL_END + "2" + CELL_END + ROW_END + "\n",  # grid row
+    "a" + CELL_END + "1" + CELL_END + "2" + CELL_END + "\n",  # `a | 1 | 2 |` line
+    "a" + CELL_END + "\n1" + CELL_END + "\n2" + CELL_END + "\n",  # one cell a line
+    "a" + CELL_END + "\n" + CELL_END + "\n2" + CELL_END + "\n",  # a blank cell, one a line
+])
+def test_clean_rows_are_read_cell_by_cell(raw: str) -> None:
+    tokens = clean_row_values(_stream(raw), 1, len(raw))
+    assert tokens is not None and [t.text for t in tokens][-1] == "2" and all(t.kind == "cell" for t in tokens)
+
+
+@pytest.mark.parametrize("raw", [
+    "a" + CELL_END + ROW_END + "\n",  # no value cell: the general path reads on
+    "a" + CELL_END + "1" + CELL_END + "其中" + CELL_END + ROW_END + "\n",  # a word cell
+    "a" + CELL_END + "1" + CELL_END + ROW_END + "\n" + "x" + CELL_END + ROW_END + "\n",  # another row
+    "a" + CELL_END + "\n1\n2" + CELL_END + "\n",  # free text line among the cells
+    "a(件)" + CELL_END + "1" + CELL_END + "\n",  # label cell goes on past the label
+    "a" + CELL_END + "1" + CELL_END + "2",  # no row end
+])
+def test_other_shapes_are_left_to_the_general_path(raw: str) -> None:
+    assert clean_row_values(_stream(raw), 1, len(raw)) is None
+
+
+def _cells(*texts: str) -> list[Token]:
+    return [Token("cell", t, 1) for t in texts]
+
+
+def test_explicit_solution_only_for_full_explicit_rows() -> None:
+    names = {0: "r"}
+    assert explicit_solution({0: _cells("1", "2")}, 2, NO_RULE, names).rows[0].cells == ["1", "2"]  # type: ignore[union-attr]
+    assert explicit_solution({0: _cells("1")}, 2, NO_RULE, names) is None
+    assert explicit_solution({0: [Token("run", "12", 1)]}, 2, NO_RULE, names) is None
+    row = _cells("1", "0", "0", "0", "0", "0", "1")
+    assert explicit_solution({0: row}, 7, ROW_TOTAL_7, names) is not None
+    assert explicit_solution({0: _cells("1", "0", "0", "0", "0", "0", "5")}, 7, ROW_TOTAL_7, names) is None
