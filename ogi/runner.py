@@ -247,6 +247,9 @@ class Session:
 
         with Publication(self.warehouse) as publication:
             con = connect(publication.path)
+            # a commit writes its data straight into the file (the checkpoint it triggers skips the
+            # write-ahead log) instead of WAL first and CHECKPOINT again: ~35 ms less a bundled build
+            con.execute("set checkpoint_threshold = '0b'")
             try:
                 existing = existing_relations(con)
                 nodes = self.compile(select, exclude, command=command, existing=existing,
