@@ -25,7 +25,13 @@ from itertools import islice
 
 from ingest import chrome, layout, pipetables
 from ingest.model import Document, Line, Section, Table
-from ingest.normalize import TRADITIONAL_SAMPLE, is_traditional, normalize_lines, to_simplified
+from ingest.normalize import (
+    TRADITIONAL_SAMPLE,
+    is_traditional,
+    normalize_cell,
+    normalize_lines,
+    to_simplified,
+)
 
 Block = Line | Table
 _TRAILING_PIPES = re.compile(r"\s*\|[\s|]*$")
@@ -139,16 +145,15 @@ def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE, chunk: int =
 
 
 def _table_text(t: Table) -> str:
-    return "".join(c.text for row in t.rows for c in row)
+    return "".join([c.text for row in t.rows for c in row])
 
 
 def _normalise_table(t: Table, traditional: bool) -> None:
-    cells = [c for row in t.rows for c in row]
-    texts = normalize_lines([c.text for c in cells])
-    if traditional:
-        texts = [to_simplified(text) if text else text for text in texts]
-    for c, text in zip(cells, texts, strict=True):
-        c.text = text
+    """Every cell normalised (cell by cell, remembered: reports repeat their labels and values)."""
+    for row in t.rows:
+        for c in row:
+            text = normalize_cell(c.text)
+            c.text = to_simplified(text) if traditional and text else text
 
 
 def _is_meta_table(t: Table, meta: dict[str, str]) -> bool:
@@ -179,8 +184,9 @@ def render_table(t: Table) -> list[Line]:
         physical = [c for c in row if c.origin]
         if not physical:
             continue
-        out.extend([Line(c.line or 0, f"{c.text} |" if c.text else "|") for c in physical[:-1]])
-        last, k = physical[-1], width - len(physical)
+        last = physical.pop()
+        out += [Line(c.line or 0, c.text + " |" if c.text else "|") for c in physical]
+        k = width - len(physical) - 1
         suffix = " " + "|" * k if k > 0 else ""
         out.append(Line(last.line or 0, f"{last.text} |{suffix}" if last.text else f"|{suffix}"))
     return out

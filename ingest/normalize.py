@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ufffe]")
@@ -33,6 +33,12 @@ def normalize_line(text: str) -> str:
     if "  " in text:
         text = _SPACES.sub(" ", text)
     return text.strip()
+
+
+@lru_cache(maxsize=16384)
+def normalize_cell(text: str) -> str:
+    """normalize_line, remembered: table cells repeat across reports (template labels, `0`, `/`)."""
+    return normalize_line(text)
 
 
 def normalize_lines(texts: list[str]) -> list[str]:
