@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from itertools import accumulate, repeat
 
 from ingest.templates.split import MAX_CELL_DIGITS, RowResult, RowRule, TableSolution, cell_number, holds
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
@@ -23,52 +25,56 @@ _LINE_CELL_END = CELL_END + "\n"
 
 def clean_row_values(stream: Stream, start: int, end: int) -> list[Token] | None:
     """The value tokens of a row whose label ends its cell at raw[start] and whose next label
-    starts at raw[end], when raw[start:end] is exactly the label's CELL_END, then one or more
-    explicit value cells each closed by CELL_END, laid out either
+    starts at raw[end], when raw[start:end] is a clean row (see _clean_row); None otherwise.
+    Each token is the explicit cell tokens.tokens_between reads, with the line of its cell."""
+    if end <= start + 2 or stream.raw[start] != CELL_END:
+        return None
+    cells = _clean_row(stream.raw[start:end])
+    if cells is None:
+        return None
+    texts, offsets = cells
+    line_starts, line_nos = stream.line_starts, stream.line_nos
+    lines = [line_nos[bisect_right(line_starts, start + o) - 1] for o in offsets]
+    return list(map(Token, repeat("cell", len(texts)), texts, lines))
+
+
+@lru_cache(maxsize=65536)  # a pure function of the row's text; rows (blank, zeros) repeat across reports
+def _clean_row(segment: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    """(cell texts, start of each cell in `segment`) when `segment` is the label's CELL_END, then
+    one or more explicit value cells each closed by CELL_END, laid out either
     - on one line (a grid row, closed by ROW_END and a newline; a `a | b |` line, by a newline), or
     - one cell a line (flattened `cell |` text: CELL_END and a newline after the label and after
       every cell),
     with no other mark in between. None for any other shape."""
-    raw = stream.raw
-    if end <= start + 2 or raw[start] != CELL_END:
-        return None
-    if raw[start + 1] == "\n":  # one cell a line
-        first, sep = start + 2, _LINE_CELL_END
-        body = raw[first:end]
+    if segment[1] == "\n":  # one cell a line
+        first, sep = 2, _LINE_CELL_END
+        body = segment[first:]
         if not body.endswith(sep):
             return None
         pieces = body[:-2].split(sep)
         clean = body.count("\n") == body.count(CELL_END) == len(pieces) and not _has_marks(body, ROW_END, TABLE_END)
     else:
-        tail = next((t for t in _ROW_TAILS if raw.endswith(t, start, end)), None)
+        tail = next((t for t in _ROW_TAILS if segment.endswith(t)), None)
         if tail is None:
             return None
-        first, sep = start + 1, CELL_END
-        body = raw[first:end - len(tail)]
+        first, sep = 1, CELL_END
+        body = segment[first:len(segment) - len(tail)]
         pieces = body[:-1].split(sep)
         clean = body.endswith(CELL_END) and not _has_marks(body, "\n", ROW_END, TABLE_END)
-    return _cell_tokens(stream, pieces, first, len(sep)) if clean else None
+    if not clean:
+        return None
+    texts: list[str] = []
+    for piece in pieces:
+        text = one_cell(piece)
+        if text is None or not is_value(Token("cell", text, None)):
+            return None
+        texts.append(text)
+    offsets = accumulate((len(p) + len(sep) for p in pieces[:-1]), initial=first)
+    return tuple(texts), tuple(offsets)
 
 
 def _has_marks(text: str, *marks: str) -> bool:
     return any(m in text for m in marks)
-
-
-def _cell_tokens(stream: Stream, pieces: list[str], at: int, sep: int) -> list[Token] | None:
-    """One `cell` token per piece (piece k starts at `at` plus the earlier pieces and separators),
-    as tokens.tokens_between reads an explicit cell; None when a piece is not one value cell."""
-    line_starts, line_nos = stream.line_starts, stream.line_nos
-    out: list[Token] = []
-    for piece in pieces:
-        text = one_cell(piece)
-        if text is None:
-            return None
-        tok = Token("cell", text, line_nos[bisect_right(line_starts, at) - 1])
-        if not is_value(tok):
-            return None
-        out.append(tok)
-        at += len(piece) + sep
-    return out
 
 
 def explicit_solution(rows: Mapping[int, Sequence[Token]], width: int, rule: RowRule,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -143,6 +143,11 @@ def _value_groups(tokens: list[Token]) -> list[tuple[list[Token], list[Token]]]:
     return groups
 
 
+# What may stand between a header label and the next label when there is nothing to read: the
+# label's cell end, a line end, a grid row end (no cell, so no blank cell either).
+_NOTHING_AFTER = frozenset(("", CELL_END, "\n", CELL_END + "\n", CELL_END + ROW_END + "\n", ROW_END + "\n"))
+
+
 def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec],
               keep_extra: bool, warnings: list[str], signed: bool = False) -> tuple[list[RowRead], list[ExtraRow]]:
     anchors = find_anchors(stream, region, specs)
@@ -163,6 +168,8 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
             label_start = stream.raw_index(anc.start)
             rows.append(RowRead(row, _raw_label(stream, label_start, start), stream.line_at(label_start), clean, False))
             continue
+        if row is None and stream.raw[start:end] in _NOTHING_AFTER:
+            continue  # a header cell followed by the next label: no values, no non-standard row
         groups = _value_groups(tokens_between(stream, start, end, signed=signed, row_only=True))
         later: list[tuple[list[Token], list[Token]]] = []
         if not any(values for _, values in groups):  # nothing in the grid row: read on past it
@@ -221,18 +228,27 @@ def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, re
                            row_label=row_label, section=spec.section, item=item, line=t.line or line, warning=reason)
                 for t in values]
     one_token_per_cell = len(values) == len(cells)
+    name, section = spec.name, spec.section
     out: list[CellRecord] = []
     for c, text in enumerate(cells):
         label, measure, unit = fields[c] if c < len(fields) else _NO_FIELDS
-        cv = parse_cell(text)
-        out.append(CellRecord(
-            table=spec.name, row=position, col=c, raw_text=text, status=cv.status, value=cv.value,
-            unit=cv.unit or (unit if cv.status == "reported" else None),
-            row_label=row_label, col_label=label, section=spec.section, item=item, measure=measure,
-            line=(values[c].line if one_token_per_cell else line) or line,
-            warning=reason if measure else "non-standard column: kept with its raw label, not mapped to a key",
-        ))
+        status, value, unit = _cell_reading(text, unit)
+        # positional: the fields of CellRecord in order (a keyword call costs twice as much per cell;
+        # tests/test_templates_fastpath.py pins the order)
+        out.append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
+                              (values[c].line if one_token_per_cell else line) or line, None,
+                              reason if measure else _NON_STANDARD_COLUMN))
     return out
+
+
+_NON_STANDARD_COLUMN = "non-standard column: kept with its raw label, not mapped to a key"
+
+
+@lru_cache(maxsize=65536)  # a pure function of the cell text and the column's default unit
+def _cell_reading(text: str, default_unit: str | None) -> tuple[str, float | None, str | None]:
+    """(status, value, unit) of a settled cell: its own unit, else the column's for a reported number."""
+    cv = parse_cell(text)
+    return cv.status, cv.value, cv.unit or (default_unit if cv.status == "reported" else None)
 
 
 def _blank_row(spec: TableSpec, read: RowRead, layout: Layout) -> list[CellRecord]:
@@ -378,7 +394,8 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
         warnings.append("appeals: header present but no values; its 15 cells read as blank")
         return [_appeals_cell(spec, i, "", parse_cell(""), None, anchors[-1].label, None)
                 for i in range(15)]
-    sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
+    sol = explicit_solution({0: values}, 15, APPEALS_15, {0: "appeals"}) or solve_table(
+        {0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
     res = sol.rows[0]
     if res.cells is None and res.options > 1:
         settled = _settle_by_prose(stream, region, values)
