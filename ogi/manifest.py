@@ -16,7 +16,7 @@ from ogi.errors import CompilationError, GraphError
 from ogi.nodes import Column, Node, Relation
 from ogi.project import Project, Target, load_project, load_target, merge_config
 from ogi.templating import Templates
-from ogi.yamlfile import line_of, load_yaml
+from ogi.yamlfile import YamlCache, line_of
 
 TEST_CONFIG_KEYS = {"severity", "where", "tags", "enabled", "warn_if", "error_if", "limit",
                     "store_failures", "meta", "alias", "schema", "database", "fail_calc"}
@@ -78,7 +78,9 @@ def load_manifest(
     _parse_models(manifest)
     _parse_seeds(manifest)
     yaml_files = _files(project.root, project.model_paths + project.seed_paths, (".yml", ".yaml"))
-    properties = [(p, load_yaml(p) or {}) for p in yaml_files]
+    yaml_cache = YamlCache(project.target_dir / "ogi_yaml.pickle")
+    properties = [(p, yaml_cache.load(p) or {}) for p in yaml_files]
+    yaml_cache.save()
     for path, data in properties:
         _parse_sources(manifest, path, data)
     for path, data in properties:

@@ -130,3 +130,23 @@ def test_plain_coercion_rejects_bad_values() -> None:
     for bad in ("0", "x"):
         result = runner.invoke(app, ["--n", bad])
         assert result.exit_code == 2 and "Invalid value for '--n'" in result.output, result.output
+
+
+def test_yaml_cache_returns_fresh_parsed_files_and_sees_edits(tmp_path: Path) -> None:
+    from ogi.yamlfile import YamlCache, line_of
+
+    source, store = tmp_path / "m.yml", tmp_path / "target" / "ogi_yaml.pickle"
+    source.write_text("version: 2\nmodels:\n  - name: a\n", encoding="utf-8")
+    first = YamlCache(store).load(source)
+    cache = YamlCache(store)
+    cache.load(source)
+    cache.save()
+    again = YamlCache(store)
+    hit = again.load(source)
+    assert hit == first and line_of(hit["models"][0]) == 3 and not again.dirty
+    hit["models"].clear()  # a caller's change does not reach the next load
+    assert again.load(source) == first
+    source.write_text("version: 2\nmodels:\n  - name: b\n", encoding="utf-8")
+    assert YamlCache(store).load(source)["models"][0]["name"] == "b"
+    store.write_bytes(b"not a pickle")
+    assert YamlCache(store).load(source)["models"][0]["name"] == "b"
