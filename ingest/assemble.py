@@ -60,13 +60,14 @@ def assemble(blocks: list[Block], src: Source) -> Document:
     lines: list[Line] = []
     structural: list[tuple[int, Table]] = []  # (index of the table's first line, table)
     table_line_idx: set[int] = set()
-    run: list[Line] = []  # consecutive text lines, cleaned together
-    for b in blocks:
-        if isinstance(b, Line):
-            run.append(b)
-            continue
-        lines.extend(_text_lines(run, traditional, meta))
-        run = []
+    # Consecutive text lines are cleaned together: the runs between the structural tables.
+    at = [i for i, b in enumerate(blocks) if not isinstance(b, Line)]
+    prev = 0
+    for i in at:
+        b = blocks[i]
+        assert isinstance(b, Table)
+        lines.extend(_text_lines(blocks[prev:i], traditional, meta))  # type: ignore[arg-type]
+        prev = i + 1
         _normalise_table(b, traditional)
         if _is_meta_table(b, meta):
             continue
@@ -74,7 +75,7 @@ def assemble(blocks: list[Block], src: Source) -> Document:
         lines.extend(render_table(b))
         table_line_idx.update(range(start, len(lines)))
         structural.append((start, b))
-    lines.extend(_text_lines(run, traditional, meta))
+    lines.extend(_text_lines(blocks[prev:], traditional, meta))  # type: ignore[arg-type]
     lines, pipe_tables, table_line_idx, remap = _pipe_tables(lines, table_line_idx)
     structural = [(remap[i], t) for i, t in structural]
     tables = [t for _, t in sorted([*structural, *pipe_tables], key=lambda x: x[0])]
@@ -109,8 +110,15 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
     if traditional:
         texts = [to_simplified(t) if t else t for t in texts]
     suspect = chrome.suspect_lines(texts)
+    special = set(suspect)  # suspects and run-on lines; every other line is kept as it is
+    if max(map(len, texts)) > layout.LONG_LINE:
+        special.update(i for i, text in enumerate(texts) if len(text) > layout.LONG_LINE)
     out: list[Line] = []
-    for i, text in enumerate(texts):
+    prev = 0
+    for i in sorted(special):
+        out += _plain_lines(run, texts, prev, i)
+        prev = i + 1
+        text = texts[i]
         if not text:
             continue
         if i in suspect:
@@ -128,7 +136,19 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
             out.extend(layout.split_run_on(line))
         else:
             out.append(line)
+    out += _plain_lines(run, texts, prev, len(run))
     return out
+
+
+def _plain_lines(run: list[Line], texts: list[str], start: int, end: int) -> list[Line]:
+    """Lines start..end-1 of a run that need no chrome, metadata or run-on treatment, with their
+    normalised texts; empty ones dropped."""
+    if start >= end:
+        return []
+    part = run[start:end]
+    for line, text in zip(part, texts[start:end], strict=True):
+        line.text = text
+    return [line for line in part if line.text]
 
 
 def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE, chunk: int = 64) -> str:

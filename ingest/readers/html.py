@@ -182,6 +182,7 @@ def _table(el) -> Table | None:  # noqa: ANN001
     header_rows: set[int] = set()
     r = n_rows = width = 0
     row_spans = False  # no rowspan yet: a row's positions are free until its own cells fill them
+    no_line = False  # a cell without a source line (its row's line is filled in by _grid_row)
     has_thead = next(el.iter("thead"), None) is not None
     for tr in el.iter("tr"):
         cells = [td for td in tr if td.tag in _CELL_TAGS]  # list(tr) + a filter: cheaper than iterchildren(tags)
@@ -198,6 +199,8 @@ def _table(el) -> Table | None:  # noqa: ANN001
             if len(text) > _MAX_LAYOUT_CELL:
                 return None  # paragraphs in cells: a layout table
             line = td.sourceline
+            if line is None:
+                no_line = True
             rs_attr = td.get("rowspan")
             cs_attr = td.get("colspan")
             if rs_attr is None and cs_attr is None:
@@ -225,7 +228,11 @@ def _table(el) -> Table | None:  # noqa: ANN001
     n_rows = max(n_rows, r)
     if sum(map(len, grid.values())) < 2:
         return None
-    rows = [_grid_row(grid.get(i, {}), i, width) for i in range(n_rows)]
+    if not row_spans and not no_line:  # cells went in column order; a full row is its dict's values
+        rows = [list(cells.values()) if len(cells) == width else _grid_row(cells, i, width)
+                for i, cells in ((i, grid.get(i, {})) for i in range(n_rows))]
+    else:
+        rows = [_grid_row(grid.get(i, {}), i, width) for i in range(n_rows)]
     flags = header_flags([[c.text for c in row if c.origin] for row in rows], [width] * n_rows, header_rows, set(), None)
     for row, header in zip(rows, flags, strict=True):
         if header:
