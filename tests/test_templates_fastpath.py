@@ -14,7 +14,7 @@ from bench.synth import EXTENSIONS, FORMATS, generate
 from ingest.model import Document
 from ingest.read import document_from_bytes, load_document
 from ingest.templates import extract_tables
-from ingest.templates.fastpath import clean_row_values, explicit_solution
+from ingest.templates.fastpath import clean_row_values, explicit_solution, table_tail_tokens
 from ingest.templates.split import NO_RULE, ROW_TOTAL_7
 from ingest.templates.stream import CELL_END, ROW_END, Stream
 from ingest.templates.tokens import Token
@@ -36,13 +36,19 @@ def _both(doc: Document, monkeypatch: pytest.MonkeyPatch, hits: Counter[str]) ->
         hits["table"] += out is not None
         return out
 
+    def counted_tail(*args: object) -> list[Token] | None:
+        out = table_tail_tokens(*args)  # type: ignore[arg-type]
+        hits["tail"] += out is not None
+        return out
+
     with monkeypatch.context() as m:
         m.setattr(parse, "clean_row_values", counted_row)
         m.setattr(parse, "explicit_solution", counted_table)
+        m.setattr(parse, "table_tail_tokens", counted_tail)
         fast = extract_tables(doc)
     with monkeypatch.context() as m:
-        m.setattr(parse, "clean_row_values", lambda *a: None)
-        m.setattr(parse, "explicit_solution", lambda *a: None)
+        for name in ("clean_row_values", "explicit_solution", "table_tail_tokens"):
+            m.setattr(parse, name, lambda *a: None)
         general = extract_tables(doc)
     return fast, general
 
@@ -57,6 +63,8 @@ def test_fast_path_agrees_with_the_general_path_on_synthetic_reports(fmt: str, m
         assert fast == general, f"{r.id} ({fmt}, damage {r.damage})"
     if fmt in ("text", "html", "markdown", "docx"):  # grids and one-cell-a-line text take the fast path
         assert hits["row"] > 0 and hits["table"] > 0
+    if fmt in ("text", "html", "docx"):
+        assert hits["tail"] > 0
 
 
 def test_fast_path_agrees_with_the_general_path_on_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:

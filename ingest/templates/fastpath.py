@@ -10,6 +10,7 @@ tests/test_templates_fastpath.py checks that both readings agree on every synthe
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -17,10 +18,13 @@ from itertools import accumulate, repeat
 
 from ingest.templates.split import MAX_CELL_DIGITS, RowResult, RowRule, TableSolution, cell_number, holds
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
-from ingest.templates.tokens import Token, is_value, one_cell
+from ingest.templates.tokens import Token, is_value, one_cell, tokens_between
 
 _ROW_TAILS = (ROW_END + "\n", "\n")  # a grid row's end, a `cell |` line's end
 _LINE_CELL_END = CELL_END + "\n"
+_GRID_HEAD = CELL_END + ROW_END + "\n"
+_CELL_LINES = re.compile(f"(?:[^{CELL_END}{ROW_END}{TABLE_END}\n]*{CELL_END}\n)+")
+_PIECE_END = re.compile(f"[{CELL_END}\n]")
 
 
 def clean_row_values(stream: Stream, start: int, end: int) -> list[Token] | None:
@@ -29,12 +33,16 @@ def clean_row_values(stream: Stream, start: int, end: int) -> list[Token] | None
     Each token is the explicit cell tokens.tokens_between reads, with the line of its cell."""
     if end <= start + 2 or stream.raw[start] != CELL_END:
         return None
-    cells = _clean_row(stream.raw[start:end])
+    return _row_tokens(stream, _clean_row(stream.raw[start:end]), start)
+
+
+def _row_tokens(stream: Stream, cells: tuple[tuple[str, ...], tuple[int, ...]] | None, base: int) -> list[Token] | None:
+    """`cell` tokens of a clean row (_clean_row of raw from `base` on), each with its cell's line."""
     if cells is None:
         return None
     texts, offsets = cells
     line_starts, line_nos = stream.line_starts, stream.line_nos
-    lines = [line_nos[bisect_right(line_starts, start + o) - 1] for o in offsets]
+    lines = [line_nos[bisect_right(line_starts, base + o) - 1] for o in offsets]
     return list(map(Token, repeat("cell", len(texts)), texts, lines))
 
 
@@ -71,6 +79,37 @@ def _clean_row(segment: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
         texts.append(text)
     offsets = accumulate((len(p) + len(sep) for p in pieces[:-1]), initial=first)
     return tuple(texts), tuple(offsets)
+
+
+def table_tail_tokens(stream: Stream, start: int, end: int) -> list[Token] | None:
+    """tokens.tokens_between(stream, start, end, signed=False) for the text after a header's last
+    label (table 四's one row) in two clean shapes, else None:
+    - a grid: the label's CELL_END and ROW_END, one row of explicit value cells, ROW_END, then
+      TABLE_END (where tokens_between stops);
+    - flattened text, one cell a line: the label's CELL_END, lines of one explicit value cell each,
+      then free text from the start of a line, whose first piece is free text (it ends with a
+      newline, not a cell mark): read by tokens_between itself, as the whole slice would read it.
+    """
+    raw = stream.raw
+    if raw.startswith(_GRID_HEAD, start, end):
+        stop = raw.find(TABLE_END, start, end)
+        if stop < 0 or not raw.endswith(CELL_END + ROW_END + "\n", start, stop):
+            return None
+        body = start + len(_GRID_HEAD)  # the row of values: as a clean grid row after a label's CELL_END
+        return _row_tokens(stream, _clean_row(CELL_END + raw[body:stop]), body - 1)
+    if not raw.startswith(_LINE_CELL_END, start, end):
+        return None
+    m = _CELL_LINES.match(raw, start + 2, end)
+    if m is None:
+        return None
+    cells = clean_row_values(stream, start, m.end())
+    if cells is None:
+        return None
+    rest = m.end()
+    first_mark = _PIECE_END.search(raw, rest, end)
+    if first_mark is not None and first_mark.group() != "\n":
+        return None
+    return cells + tokens_between(stream, rest, end, signed=False) if rest < end else cells
 
 
 def _has_marks(text: str, *marks: str) -> bool:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
-from ingest.templates.fastpath import clean_row_values, explicit_solution
+from ingest.templates.fastpath import clean_row_values, explicit_solution, table_tail_tokens
 from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
 from ingest.templates.restated import agrees, stated_appeals
 from ingest.templates.split import (
@@ -387,7 +387,10 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
     if not anchors:
         return []
     last = anchors[-1]
-    tokens = tokens_between(stream, stream.raw_end(last.end), stream.raw_index(region[1]), signed=False)
+    start, end = stream.raw_end(last.end), stream.raw_index(region[1])
+    tokens = table_tail_tokens(stream, start, end)
+    if tokens is None:
+        tokens = tokens_between(stream, start, end, signed=False)
     groups = _value_groups(tokens)
     values = groups[0][1] or (groups[1][1] if len(groups) > 1 else [])
     if not values:  # the header printed and its row left empty, as a row label with no values
