@@ -55,3 +55,46 @@ def test_is_traditional_shortcut_agrees_with_the_character_sets() -> None:
     assert not is_traditional(simplified)
     assert not is_traditional(simplified + "—")  # not GB2312: the full comparison, still simplified
     assert is_traditional("".join(trad) + simplified)
+
+
+def _html_rows(body: str) -> list[list[tuple[str, int | None, bool, bool]]]:
+    from pathlib import Path
+
+    from ingest.read import document_from_bytes
+
+    doc = document_from_bytes(f"<html><body>\n{body}\n</body></html>".encode(), Path("t.html"))
+    assert len(doc.tables) == 1
+    return [[(c.text, c.line, c.is_header, c.origin) for c in row] for row in doc.tables[0].rows]
+
+
+def test_html_cell_text_of_nested_markup_and_line_breaks() -> None:
+    rows = _html_rows("<table><tr><td>a<p>b<b>c</b>d</p>e</td><td>x<br>y</td></tr>\n"
+                      "<tr><td><p>项目</p></td><td>\n 1 2 \n</td></tr></table>")  # fmt: skip
+    assert [[t for t, *_ in row] for row in rows] == [["abcd e", "x y"], ["项目", "1 2"]]  # </p> and <br> separate words
+    assert [row[0][1] for row in rows] == [2, 3]
+
+
+def test_html_grid_spans_padding_and_headers() -> None:
+    rows = _html_rows(
+        "<table><thead><tr><th>项目</th><th colspan='2'>数量</th></tr></thead>\n"
+        "<tr><td rowspan='2'>申请</td><td>a</td><td>1</td></tr>\n"
+        "<tr><td>b</td><td>2</td></tr>\n"
+        "<tr><td>c</td><td>3</td></tr></table>"
+    )
+    assert rows[0] == [("项目", 2, True, True), ("数量", 2, True, True), ("数量", 2, True, False)]
+    assert rows[1] == [("申请", 3, False, True), ("a", 3, False, True), ("1", 3, False, True)]
+    assert rows[2] == [("申请", 3, False, False), ("b", 4, False, True), ("2", 4, False, True)]
+    assert rows[3] == [("c", 5, False, True), ("3", 5, False, True), ("", 5, False, False)]  # padding
+
+
+def test_text_lines_keep_order_around_chrome_meta_and_run_on_lines() -> None:
+    from pathlib import Path
+
+    from ingest.read import document_from_bytes
+
+    long = "一、总体情况" + "我们做了工作。" * 30 + "二、主动公开政府信息情况" + "内容。" * 10
+    text = "\n".join(["标题行", "发布机构：某局  发布日期：2020-01-01", "打印本页 正文第一句", "\u3000\u3000", long, "末行  两个空格"])
+    doc = document_from_bytes(text.encode(), Path("t.txt"))
+    assert [(ln.no, ln.text[:8]) for ln in doc.lines] == [
+        (1, "标题行"), (3, "正文第一句"), (5, "一、总体情况我们"), (5, "二、主动公开政府"), (6, "末行 两个空格")]  # fmt: skip
+    assert doc.page_meta["organ"] == "某局"
