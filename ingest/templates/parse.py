@@ -108,7 +108,12 @@ _LABEL_GAPS = re.compile(r"[\s\x1f\x1e|]+")
 
 def _raw_label(stream: Stream, raw_start: int, raw_end: int) -> str:
     """A label as printed: raw[raw_start:raw_end] with its gaps (spaces, cell marks) as one space."""
-    return _LABEL_GAPS.sub(" ", stream.raw[raw_start:raw_end]).strip()
+    return _printed_label(stream.raw[raw_start:raw_end])
+
+
+@lru_cache(maxsize=8192)  # a pure function of the text; labels repeat across reports
+def _printed_label(text: str) -> str:
+    return _LABEL_GAPS.sub(" ", text).strip()
 
 
 @dataclass

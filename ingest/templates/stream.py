@@ -200,10 +200,9 @@ def _add_grid(b: _Builder, table: Table) -> None:
     texts: list[str] = []
     lines: list[int | None] = []
     for row in table.rows:
-        for cell in row:
-            if cell.origin:
-                texts.append(cell.text.replace("\n", " ") + CELL_END)
-                lines.append(cell.line)
+        cells = [cell for cell in row if cell.origin]
+        texts += [cell.text.replace("\n", " ") + CELL_END for cell in cells]
+        lines += [cell.line for cell in cells]
         texts.append(ROW_END + "\n")
         lines.append(row[-1].line if row else None)
     texts.append(TABLE_END + "\n")
