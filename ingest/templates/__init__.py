@@ -6,6 +6,10 @@
              --split-->   glued digit runs cut by the template arithmetic (never guessed)
              -> CellRecords with section/item/measure, raw labels and source lines
 
+Rows that arrive clean (a label closing its cell, then one explicit value cell per template cell:
+HTML/docx/Markdown grids, `cell |` text) skip the token and split stages (ingest.templates.fastpath);
+anything else takes the general path, with the same result (tests/test_templates_fastpath.py).
+
 The label vocabulary lives in template_labels.csv (see ingest.templates.labels).
 """
 

@@ -293,9 +293,10 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
     with_values = {r.row.position: r for r in reads if r.values}
     names = {p: f"{spec.name} '{r.row.label}'" for p, r in with_values.items()}
     values: dict[int, Sequence[Token]] = {p: r.values for p, r in with_values.items()}
-    sol = explicit_solution(values, width, rule, names) or solve_table(
-        values, width, rule, column_rules, names, label_spans=label_spans, cuts_need_identity=blanks_vanish,
-        signed=signed)
+    sol = explicit_solution(values, width, rule, names)
+    if sol is None:  # some row needs the search (runs, span fillers, a failing identity)
+        sol = solve_table(values, width, rule, column_rules, names, label_spans=label_spans,
+                          cuts_need_identity=blanks_vanish, signed=signed)
     warnings.extend(sol.warnings)
     fields = [_column_fields(cols, c) for c in range(width)]
     out: list[CellRecord] = []
@@ -402,8 +403,9 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
         warnings.append("appeals: header present but no values; its 15 cells read as blank")
         return [_appeals_cell(spec, i, "", parse_cell(""), None, anchors[-1].label, None)
                 for i in range(15)]
-    sol = explicit_solution({0: values}, 15, APPEALS_15, {0: "appeals"}) or solve_table(
-        {0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
+    sol = explicit_solution({0: values}, 15, APPEALS_15, {0: "appeals"})
+    if sol is None:
+        sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
     res = sol.rows[0]
     if res.cells is None and res.options > 1:
         settled = _settle_by_prose(stream, region, values)
