@@ -190,19 +190,24 @@ def _table(el) -> Table | None:  # noqa: ANN001
             continue
         c = 0
         taken = grid.setdefault(r, {})
-        all_th = True
         for td in cells:
             if row_spans:
                 while c in taken:
                     c += 1
-            text = _one_line(tostring(td, method="text", encoding=str, with_tail=False))
+            raw = tostring(td, method="text", encoding=str, with_tail=False)
+            text = raw.strip()
+            if "\n" in raw or " " in text or not text.isprintable():
+                text = _one_line(raw)
             if len(text) > _MAX_LAYOUT_CELL:
                 return None  # paragraphs in cells: a layout table
             line = td.sourceline
             if line is None:
                 no_line = True
-            rs_attr = td.get("rowspan")
-            cs_attr = td.get("colspan")
+            attrib = td.attrib
+            rs_attr = cs_attr = None
+            if attrib:  # most cells carry no attribute at all
+                rs_attr = attrib.get("rowspan")
+                cs_attr = attrib.get("colspan")
             if rs_attr is None and cs_attr is None:
                 taken[c] = Cell(r, c, text, line)
                 c += 1
@@ -220,19 +225,17 @@ def _table(el) -> Table | None:  # noqa: ANN001
                 c += cs
             if c > width:
                 width = c
-            if all_th and td.tag != "th":
-                all_th = False
-        if all_th or has_thead and tr.getparent().tag == "thead":
+        if all(td.tag == "th" for td in cells) or has_thead and tr.getparent().tag == "thead":
             header_rows.add(r)
         r += 1
     n_rows = max(n_rows, r)
     if sum(map(len, grid.values())) < 2:
         return None
     if not row_spans and not no_line:  # cells went in column order; a full row is its dict's values
-        rows = [list(cells.values()) if len(cells) == width else _grid_row(cells, i, width)
+        rows = [list(cells.values()) if len(cells) == width else _grid_row(cells, i, width, no_line)
                 for i, cells in ((i, grid.get(i, {})) for i in range(n_rows))]
     else:
-        rows = [_grid_row(grid.get(i, {}), i, width) for i in range(n_rows)]
+        rows = [_grid_row(grid.get(i, {}), i, width, no_line) for i in range(n_rows)]
     flags = header_flags([[c.text for c in row if c.origin] for row in rows], [width] * n_rows, header_rows, set(), None)
     for row, header in zip(rows, flags, strict=True):
         if header:
@@ -243,10 +246,11 @@ def _table(el) -> Table | None:  # noqa: ANN001
                  end_line=max(lines, default=el.sourceline), width=width)
 
 
-def _grid_row(cells: dict[int, Cell], i: int, width: int) -> list[Cell]:
-    """Row i of the grid; a position no <td> reaches is an empty padding cell on the row's line."""
+def _grid_row(cells: dict[int, Cell], i: int, width: int, no_line: bool = True) -> list[Cell]:
+    """Row i of the grid; a position no <td> reaches is an empty padding cell on the row's line.
+    `no_line`: some cell of the table may have no source line (else only padding cells lack one)."""
     row = [cells.get(j) or Cell(i, j, "", None, False, False) for j in range(width)]
-    if len(cells) < width or any(c.line is None for c in row):
+    if len(cells) < width or no_line and any(c.line is None for c in row):
         _fill_lines([row])
     return row
 
