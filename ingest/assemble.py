@@ -110,15 +110,8 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
     if traditional:
         texts = [to_simplified(t) if t else t for t in texts]
     suspect = chrome.suspect_lines(texts)
-    special = set(suspect)  # suspects and run-on lines; every other line is kept as it is
-    if max(map(len, texts)) > layout.LONG_LINE:
-        special.update(i for i, text in enumerate(texts) if len(text) > layout.LONG_LINE)
     out: list[Line] = []
-    prev = 0
-    for i in sorted(special):
-        out += _plain_lines(run, texts, prev, i)
-        prev = i + 1
-        text = texts[i]
+    for i, text in enumerate(texts):
         if not text:
             continue
         if i in suspect:
@@ -136,19 +129,7 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
             out.extend(layout.split_run_on(line))
         else:
             out.append(line)
-    out += _plain_lines(run, texts, prev, len(run))
     return out
-
-
-def _plain_lines(run: list[Line], texts: list[str], start: int, end: int) -> list[Line]:
-    """Lines start..end-1 of a run that need no chrome, metadata or run-on treatment, with their
-    normalised texts; empty ones dropped."""
-    if start >= end:
-        return []
-    part = run[start:end]
-    for line, text in zip(part, texts[start:end], strict=True):
-        line.text = text
-    return [line for line in part if line.text]
 
 
 def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE, chunk: int = 64) -> str:

@@ -192,10 +192,8 @@ def table_lines(lines: list[Line], skip: set[int] | None = None) -> list[tuple[i
     row (list of cell texts) or None (prose after all). Every other line is prose."""
     out: list[tuple[int, PipeCell | list[str] | None]] = []
     skip = skip or set()
-    parse = parse_cell
-    for i, line in enumerate(lines):
-        text = line.text
-        if text.endswith("|") and i not in skip:
-            parsed = parse(text)
-            out.append((i, PipeCell(parsed[0], parsed[1], line.no) if parsed is not None else parse_row(text)))
+    for i in [i for i, line in enumerate(lines) if line.text.endswith("|") and i not in skip]:
+        line = lines[i]
+        parsed = parse_cell(line.text)
+        out.append((i, PipeCell(parsed[0], parsed[1], line.no) if parsed is not None else parse_row(line.text)))
     return out
