@@ -73,7 +73,7 @@ class Fingerprints:
             parents.append(f"{uid}={fp}")
         if _VOLATILE.search(self._without_ephemeral_sources(node, code)):
             return None
-        payload = {
+        payload: dict[str, Any] = {
             "engine": self.engine, "id": node.unique_id, "kind": node.materialized, "sql": node.compiled_code,
             "parents": parents, "config": _settings(node),
         }
