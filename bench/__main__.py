@@ -229,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument("--corpus-dir", type=Path, help="keep the ingest corpora here and reuse them between runs")
     args = ap.parse_args(argv)
-    ingest_sizes = [int(s) for s in (args.ingest_sizes or ("1000,10000" if args.full else "1000")).split(",") if s]
+    ingest_sizes = [int(s) for s in (args.ingest_sizes or ("1000,10000" if args.full else "1000")).split(",")
+                    if s and s != "none"]  # fmt: skip
     build_sizes = [int(s) for s in (args.build_sizes or ("1000,10000,100000" if args.full else "1000,10000")).split(",")
                    if s and s != "none"]  # fmt: skip
     print(f"ogi benchmarks — {machine()}")
