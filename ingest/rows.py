@@ -60,19 +60,19 @@ class FileRows:
         for into, get in zip(figures[8:], _FIGURE_TAIL, strict=True):
             into += map(get, gs)
 
-    @property
-    def cells(self) -> list[list]:
+    def _columns(self) -> tuple[list[list], list[list]]:
         cells: list[list] = [[] for _ in TABLES["cells"]]
         figures: list[list] = [[] for _ in TABLES["figures"]]
         self.add_columns(cells, figures)
-        return cells
+        return cells, figures
+
+    @property
+    def cells(self) -> list[list]:
+        return self._columns()[0]
 
     @property
     def figures(self) -> list[list]:
-        cells: list[list] = [[] for _ in TABLES["cells"]]
-        figures: list[list] = [[] for _ in TABLES["figures"]]
-        self.add_columns(cells, figures)
-        return figures
+        return self._columns()[1]
 
 
 def file_rows(path: str, manifest_row: dict[str, str] | None = None, paths: list[str] | None = None) -> FileRows:

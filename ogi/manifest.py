@@ -49,6 +49,20 @@ class Manifest:
     def source(self, source_name: str, table_name: str) -> Node | None:
         return self.sources.get(f"source.{self.project.name}.{source_name}.{table_name}")
 
+    def sources_read_by(self, node: Node) -> list[Node]:
+        """The sources `node` reads, directly or through ephemeral parents (which are inlined into it)."""
+        pending, seen, found = list(node.depends_on), set(), []
+        while pending:
+            uid = pending.pop()
+            if uid in seen:
+                continue
+            seen.add(uid)
+            if uid in self.sources:
+                found.append(self.sources[uid])
+            elif uid in self.nodes and self.nodes[uid].materialized == "ephemeral":
+                pending.extend(self.nodes[uid].depends_on)
+        return found
+
     def models(self) -> list[Node]:
         return [n for n in self.nodes.values() if n.resource_type == "model"]
 

@@ -85,18 +85,9 @@ class Fingerprints:
     def _without_ephemeral_sources(self, node: Node, code: str) -> str:
         """Ephemeral parents are inlined: their declared sources' read expressions are not file reads
         of this node's own making either."""
-        pending, seen = list(node.depends_on), set()
-        while pending:
-            uid = pending.pop()
-            if uid in seen:
-                continue
-            seen.add(uid)
-            source = self.manifest.sources.get(uid)
-            if source is not None and source.external_location:
+        for source in self.manifest.sources_read_by(node):
+            if source.external_location:
                 code = code.replace(source.external_location, "")
-            parent = self.manifest.nodes.get(uid)
-            if parent is not None and parent.materialized == "ephemeral":
-                pending.extend(parent.depends_on)
         return code
 
     def _parent(self, uid: str, states: dict[str, str]) -> str | None:

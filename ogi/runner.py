@@ -166,21 +166,12 @@ class Session:
         """Every external source a selected model reads must have files (a clear error, before any SQL)."""
         from ogi.validate import missing_files
 
-        sources = self.manifest.sources
         needed: dict[str, set[str]] = {}
         for node in nodes:
-            pending, seen = list(node.depends_on), set()
-            while pending:
-                uid = pending.pop()
-                if uid in seen:
-                    continue
-                seen.add(uid)
-                if uid in sources:
-                    needed.setdefault(uid, set()).add(node.name)
-                elif uid in self.manifest.nodes and self.manifest.nodes[uid].materialized == "ephemeral":
-                    pending.extend(self.manifest.nodes[uid].depends_on)
+            for source in self.manifest.sources_read_by(node):
+                needed.setdefault(source.unique_id, set()).add(node.name)
         for uid, users in sorted(needed.items()):
-            source = sources[uid]
+            source = self.manifest.sources[uid]
             pattern = missing_files(source)
             if pattern:
                 raise OgiError(
