@@ -55,6 +55,7 @@ class Fingerprints:
         self.manifest = manifest
         self.engine = f"{VERSION}/{duckdb.__version__}"
         self._sources: dict[str, str | None] = {}
+        self._models: dict[str, str | None] = {}
 
     def of(self, node: Node, states: dict[str, str]) -> str | None:
         if node.resource_type not in ("model", "test") or node.materialized == "incremental":
@@ -101,7 +102,15 @@ class Fingerprints:
             return None
         if node.materialized == "ephemeral":
             return self.of(node, states)
-        return states.get(state_key(node))
+        recorded = states.get(state_key(node))
+        if node.resource_type != "model" or recorded is None:
+            return recorded
+        # A parent left out of this run (-s/--exclude) may be a view over files that changed since it was
+        # recorded: its relation then no longer gives what was recorded, so only a parent whose inputs
+        # still give the recorded fingerprint lets its children be reused.
+        if uid not in self._models:
+            self._models[uid] = self.of(node, states)
+        return recorded if self._models[uid] == recorded else None
 
 
 def _settings(node: Node) -> dict[str, Any]:
