@@ -128,7 +128,7 @@ def source_fingerprint(source: Node) -> str | None:
     parts = [location]
     for literal in _LITERAL.findall(location):
         pattern = literal.replace("''", "'")
-        matches = sorted(glob.glob(pattern, recursive=True))
+        matches = sorted(glob.glob(pattern, recursive=True, include_hidden=True))
         parts.append(f"{pattern}: {len(matches)} files")
         for path in matches:
             try:

@@ -195,6 +195,9 @@ def test_source_fingerprint_follows_its_files(tmp_path: Path) -> None:
     assert empty != one and source_fingerprint(node) == one
     (folder / "a.parquet").write_bytes(b"22")
     assert source_fingerprint(node) != one
+    two = source_fingerprint(node)
+    (folder / ".hidden.parquet").write_bytes(b"3")  # DuckDB's glob reads dotfiles too
+    assert source_fingerprint(node) != two
     node.external_location = "my_db.main.t"
     assert source_fingerprint(node) is None
 
