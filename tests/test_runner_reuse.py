@@ -26,6 +26,15 @@ def build(shop: dict[str, Path], *extra: str) -> object:
     return result
 
 
+def drop_relation(shop: dict[str, Path], name: str) -> None:
+    """Drop a relation behind the runner's back, as an analyst might."""
+    import duckdb
+
+    con = duckdb.connect(str(shop["warehouse"]))
+    con.execute(f"drop table {name} cascade")
+    con.close()
+
+
 def seed_message(shop: dict[str, Path]) -> str | None:
     import json
 
@@ -61,12 +70,8 @@ def test_unchanged_seed_is_reused_and_changed_seed_reloaded(shop: dict[str, Path
 
 
 def test_seed_dropped_from_the_warehouse_is_reloaded(shop: dict[str, Path]) -> None:
-    import duckdb
-
     build(shop)
-    con = duckdb.connect(str(shop["warehouse"]))
-    con.execute("drop table countries cascade")
-    con.close()
+    drop_relation(shop, "countries")
     build(shop)
     assert seed_message(shop) != "unchanged"
     assert query(shop["warehouse"], "select count(*) from countries") == [(3,)]
@@ -170,12 +175,8 @@ def test_failing_and_volatile_nodes_always_run(shop: dict[str, Path]) -> None:
 
 
 def test_relation_dropped_from_the_warehouse_is_rebuilt(shop: dict[str, Path]) -> None:
-    import duckdb
-
     build(shop)
-    con = duckdb.connect(str(shop["warehouse"]))
-    con.execute("drop table fct_orders cascade")
-    con.close()
+    drop_relation(shop, "fct_orders")
     build(shop)
     assert messages(shop)["fct_orders"] != REUSED
     assert query(shop["warehouse"], "select count(*) from fct_orders")[0][0] > 0
