@@ -92,7 +92,7 @@ def load_manifest(
     _parse_models(manifest)
     _parse_seeds(manifest)
     yaml_files = _files(project.root, project.model_paths + project.seed_paths, (".yml", ".yaml"))
-    yaml_cache = YamlCache(project.target_dir / "ogi_yaml.pickle")
+    yaml_cache = YamlCache(project.target_dir / "ogi_yaml.marshal")
     properties = [(p, yaml_cache.load(p) or {}) for p in yaml_files]
     yaml_cache.save()
     for path, data in properties:

@@ -9,8 +9,6 @@ Unsupported dbt objects (adapter, run_query, graph, statement, …) raise a Comp
 from __future__ import annotations
 
 import datetime
-import hashlib
-import marshal
 import os
 import re
 import sys
@@ -25,6 +23,7 @@ import jinja2.utils
 from jinja2.runtime import Macro
 
 from ogi.errors import CompilationError
+from ogi.filecache import FileCache
 
 _TEST_OPEN = re.compile(r"\{%(-?)\s*test\s+(\w+)\s*\(")
 _TEST_CLOSE = re.compile(r"\{%(-?)\s*endtest\s*(-?)%\}")
@@ -104,53 +103,16 @@ def env_var(name: str, default: Any = None) -> str:
     raise CompilationError(f"env_var('{name}') is not set and has no default")
 
 
-class CodeCache:
-    """Jinja's compiled Python code of each template, kept in one marshal file between runs (keyed by
-    file name and source, for this Python and Jinja version), so an unchanged project skips Jinja's
-    parser and code generator. An unreadable or stale file is ignored and rewritten."""
+class CodeCache(FileCache):
+    """Jinja's compiled Python code of each template (for this Python and Jinja version), so an
+    unchanged project skips Jinja's parser and code generator."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.tag = f"{sys.version}|{jinja2.__version__}"
-        self.codes: dict[str, Any] = {}
-        self.used: set[str] = set()
-        self.dirty = False
-        if path is None:
-            return
-        try:
-            data = marshal.loads(path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            return
-        if isinstance(data, dict) and data.get("tag") == self.tag and isinstance(data.get("codes"), dict):
-            self.codes = data["codes"]
+        super().__init__(path, f"{sys.version}|{jinja2.__version__}")
 
-    @staticmethod
-    def _key(filename: str, text: str) -> str:
-        return hashlib.blake2b(f"{filename}\0{text}".encode(), digest_size=16).hexdigest()
-
-    def get(self, filename: str, text: str) -> Any:
-        key = self._key(filename, text)
-        self.used.add(key)
-        return self.codes.get(key)
-
-    def put(self, filename: str, text: str, code: Any) -> None:
-        if self.path is not None:
-            self.codes[self._key(filename, text)] = code
-            self.dirty = True
-
-    def save(self) -> None:
-        """Write the file when templates were compiled this run (best effort: a cache is optional)."""
-        if self.path is None or not self.dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-            codes = {key: code for key, code in self.codes.items() if key in self.used}  # drop stale sources
-            temp.write_bytes(marshal.dumps({"tag": self.tag, "codes": codes}))
-            os.replace(temp, self.path)
-            self.dirty = False
-        except OSError:
-            pass
+    @property
+    def codes(self) -> dict[str, Any]:
+        return self.values
 
 
 class Templates:

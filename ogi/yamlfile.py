@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 import yaml
 
 from ogi.errors import CompilationError
+from ogi.filecache import FileCache
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -56,26 +55,12 @@ def line_of(value: Any) -> int | None:
     return getattr(value, "line", None) or None
 
 
-class YamlCache:
-    """Parsed YAML files kept in one pickle between runs (in target/, keyed by file name and content),
-    so an unchanged project skips parsing its property files (~35 ms of every command on the bundled
-    project; unpickling takes ~5). An unreadable or stale cache is ignored and rewritten."""
-
-    VERSION = "1"
+class YamlCache(FileCache):
+    """Parsed YAML property files (~35 ms of every command on the bundled project; reading them back
+    takes ~5), kept pickled so each load returns a fresh object."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.entries: dict[str, Any] = {}
-        self.used: set[str] = set()
-        self.dirty = False
-        if path is None:
-            return
-        try:
-            data = pickle.loads(path.read_bytes())  # noqa: S301 (a file this class wrote in target/)
-        except Exception:  # noqa: BLE001 — any damage means: parse again
-            return
-        if isinstance(data, dict) and data.get("version") == self.VERSION and isinstance(data.get("entries"), dict):
-            self.entries = data["entries"]
+        super().__init__(path, "yaml-2")
 
     def load(self, path: Path) -> Any:
         """The parsed content of `path` (a fresh object each run: callers may change it)."""
@@ -83,26 +68,9 @@ class YamlCache:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise CompilationError(f"cannot read: {exc}", path) from exc
-        key = hashlib.blake2b(f"{path}\0{text}".encode(), digest_size=16).hexdigest()
-        self.used.add(key)
-        if key in self.entries:
-            return pickle.loads(self.entries[key])  # noqa: S301
+        blob = self.get(str(path), text)
+        if blob is not None:
+            return pickle.loads(blob)  # noqa: S301 (bytes this class pickled, from target/)
         data = parse_yaml(text, path)
-        if self.path is not None:
-            self.entries[key] = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-            self.dirty = True
+        self.put(str(path), text, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         return data
-
-    def save(self) -> None:
-        """Write the cache when something was parsed this run (best effort: a cache is optional)."""
-        if self.path is None or not (self.dirty or set(self.entries) - self.used):
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-            entries = {key: blob for key, blob in self.entries.items() if key in self.used}
-            temp.write_bytes(pickle.dumps({"version": self.VERSION, "entries": entries}))
-            os.replace(temp, self.path)
-            self.dirty = False
-        except OSError:
-            pass

@@ -38,6 +38,13 @@ def write_raw(raw: Path, orders: list[tuple] = ORDERS, customers: list[tuple] = 
     con.close()
 
 
+def shop_project(tmp: Path) -> dict[str, Path]:
+    """The `shop` fixture project copied under `tmp`, with its raw Parquet and a warehouse path."""
+    raw = tmp / "raw"
+    write_raw(raw)
+    return {"project": copy_project(tmp), "raw": raw, "warehouse": tmp / "shop.duckdb"}
+
+
 def copy_project(tmp: Path, name: str = "shop") -> Path:
     project = tmp / name
     shutil.copytree(PROJECTS / name, project, ignore=shutil.ignore_patterns("target", "expected"))

@@ -7,19 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner_support import PROJECTS, copy_project, ogi, query, write_raw
+from tests.runner_support import PROJECTS, ogi, query, shop_project, write_raw
 
 EXPECTED = PROJECTS / "shop" / "expected"
 
 
 @pytest.fixture
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    project = copy_project(tmp_path)
-    raw = tmp_path / "raw"
-    write_raw(raw)
-    monkeypatch.setenv("OGI_RAW", str(raw))
+    paths = shop_project(tmp_path)
+    monkeypatch.setenv("OGI_RAW", str(paths["raw"]))
     monkeypatch.setenv("OGI_WAREHOUSE", str(tmp_path / "unused.duckdb"))
-    return {"project": project, "raw": raw, "warehouse": tmp_path / "shop.duckdb"}
+    return paths
 
 
 def build(shop: dict[str, Path], *extra: str) -> object:

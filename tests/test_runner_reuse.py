@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner_support import copy_project, ogi, query, write_raw
+from tests.runner_support import ogi, query, shop_project, write_raw
 
 
 @pytest.fixture
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    project = copy_project(tmp_path)
-    raw = tmp_path / "raw"
-    write_raw(raw)
-    monkeypatch.setenv("OGI_RAW", str(raw))
-    return {"project": project, "raw": raw, "warehouse": tmp_path / "shop.duckdb"}
+    paths = shop_project(tmp_path)
+    monkeypatch.setenv("OGI_RAW", str(paths["raw"]))
+    return paths
 
 
 def build(shop: dict[str, Path], *extra: str) -> object:
