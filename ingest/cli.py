@@ -24,13 +24,16 @@ def ingest_command(
         typer.Option("--manifest", help="Crawl manifest (CSV or JSON lines: path, url, title, published, organ)."),
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="Re-parse every file, even unchanged ones.")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", help="Parallel worker processes (default: one per core).")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Parallel worker processes (default: one per core).")
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero when any file is quarantined.")] = False,
     chunk_files: Annotated[
         int | None, typer.Option("--chunk-files", min=1, help="Files per chunk of Parquet parts (memory per chunk).")
     ] = None,
 ) -> None:
     """Read report files into raw Parquet tables (reports, cells, figures, errors)."""
+    from ingest.errors import IngestLocked
     from ingest.pipeline import CHUNK_FILES, ingest_paths
 
     raw_dir = raw or Path(os.environ.get("OGI_RAW") or "data/raw")
@@ -48,6 +51,9 @@ def ingest_command(
     except OSError as e:  # full disk, read-only folder …: the previous raw tables are left as they were
         typer.echo(f"error: {e}; the raw tables in {raw_dir} are left consistent (files ingested before the "
                    "error are kept; re-run to finish)", err=True)
+        raise typer.Exit(1) from None
+    except IngestLocked as e:
+        typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1) from None
     except Exception as e:  # ingest.raw (and pyarrow) are imported only when a run has work to do
         from ingest.raw import RawTableError

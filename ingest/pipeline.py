@@ -5,10 +5,10 @@
 - Discovery is recursive; hidden files and the manifest itself are skipped.
 - Identity: report_id = first 16 hex chars of the content sha256; one document found at several
   paths is one report listing every path (source_paths).
-- Incremental: ingest.state remembers (size, mtime_ns, sha256) of every file and which contents
+- Incremental: ingest.state remembers (size, mtime_ns, sha256, inode, ctime_ns) of every file and which contents
   are done, so an unchanged re-ingest is decided from os.stat alone, before pyarrow or any parser
   is imported. Content already ingested with the same parser version is not parsed again.
-  `full=True` redoes everything.
+  `full=True` redoes everything. One run at a time per raw folder (ingest.state.locked).
 - Streaming: files are parsed in batches across a process pool (in-process for small runs); the
   rows come back as Arrow tables and are written as one chunk of parts (ingest.raw) every
   `chunk_files` files, so memory stays flat in the size of the corpus.
@@ -150,11 +150,17 @@ def ingest_paths(
     progress: Callable[[int, int], None] | None = None,
     chunk_files: int = CHUNK_FILES,
 ) -> Summary:
-    """Ingest every file under `paths` into `raw_dir`; returns the counts of what happened."""
+    """Ingest every file under `paths` into `raw_dir`; returns the counts of what happened.
+    ValueError for a worker or chunk count below 1; IngestLocked when another run holds `raw_dir`."""
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if chunk_files < 1:
+        raise ValueError(f"chunk_files must be at least 1, not {chunk_files}")
     files = discover(paths, exclude=[raw_dir, *([manifest] if manifest else [])])
-    if not full and (summary := _unchanged(files, raw_dir)) is not None:
-        return summary
-    return _Ingest(files, raw_dir, load_manifest(manifest), full).run(workers, progress, chunk_files)
+    with state.locked(raw_dir):
+        if not full and (summary := _unchanged(files, raw_dir)) is not None:
+            return summary
+        return _Ingest(files, raw_dir, load_manifest(manifest), full).run(workers, progress, chunk_files)
 
 
 def _unchanged(files: list[str], raw_dir: Path) -> Summary | None:
@@ -174,7 +180,8 @@ def _unchanged(files: list[str], raw_dir: Path) -> Summary | None:
             s = stat(f)
         except OSError:
             return None
-        if k[0] != s.st_size or k[1] != s.st_mtime_ns or k[2] not in done:
+        # size, mtime, inode, ctime (as in state.same_file, inlined: this loop is the whole run)
+        if k[0] != s.st_size or k[1] != s.st_mtime_ns or k[3] != s.st_ino or k[4] != s.st_ctime_ns or k[2] not in done:
             return None
         shas.add(k[2])
     if st.signature != state.signature(raw_dir):
@@ -295,16 +302,18 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="ogi-parent-watch").start()
 
 
-def _hash_files(files: list[str], known: dict[str, tuple[int, int, str]]) -> tuple[dict[str, str], dict[str, tuple[int, int, str]]]:
-    """path -> sha256 (from the state when size and mtime match, else by reading the file), and the
-    state to keep: every file seen now plus those of earlier runs not seen this time."""
+def _hash_files(files: list[str], known: dict[str, state.FileStat]) -> tuple[dict[str, str], dict[str, state.FileStat]]:
+    """path -> sha256 (from the state when size, mtime, inode and ctime match, else by reading the
+    file), and the state to keep: every file seen now plus those of earlier runs not seen this time."""
     hashed: dict[str, str] = {}
     files_state = dict(known)
+    same_file, file_stat, now = state.same_file, state.file_stat, time.time_ns
     for key in files:
         try:
+            t = now()  # before the stat: a rewrite after it gets a later ctime unless t is within a tick
             st = os.stat(key)
             k = known.get(key)
-            if k and k[0] == st.st_size and k[1] == st.st_mtime_ns:
+            if k and same_file(k, st):
                 sha = k[2]
             else:
                 with open(key, "rb") as fh:
@@ -313,7 +322,7 @@ def _hash_files(files: list[str], known: dict[str, tuple[int, int, str]]) -> tup
             files_state.pop(key, None)
             continue  # processed as an unreadable file
         hashed[key] = sha
-        files_state[key] = (st.st_size, st.st_mtime_ns, sha)
+        files_state[key] = file_stat(st, sha, t)
     return hashed, files_state
 
 

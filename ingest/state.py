@@ -1,10 +1,19 @@
 """The incremental state of a raw folder: <raw>/_state/files.marshal (standard library only).
 
-It holds, for every file an ingest has seen, (size, mtime_ns, sha256); the content hashes already
+It holds, for every file an ingest has seen, (size, mtime_ns, sha256, inode, ctime_ns); the content hashes already
 done by this parser version (a reports or errors row); and the signature of the raw parts when it
 was written. An unchanged re-ingest decides from os.stat and this file alone — no pyarrow, no
 parsers, no process pool. When the parts changed since (another run, a kill, a hand edit) the
 signature differs and the caller reads the tables instead.
+
+A file counts as unchanged only when size, mtime, inode and ctime all match (as git's index does):
+content rewritten with the same size and a restored mtime (`cp -p`, `rsync -t`) gets a new ctime
+or inode. A file whose ctime was still within the file system's clock tick when it was stat'ed is
+stored as "racy" (ctime 0) and hashed again next time, since a rewrite within that tick would leave
+every stat field as it was.
+
+`<raw>/_state/ingest.lock` (fcntl.flock) keeps two ingests out of one raw folder: the second fails
+at once with an IngestLocked naming the pid of the first.
 """
 
 from __future__ import annotations
@@ -13,22 +22,40 @@ import marshal
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ingest.errors import IngestLocked
 
 FOLDER = "_state"
 FILE = "files.marshal"
 JOURNAL = "supersede.marshal"
-_FORMAT = 2
+LOCK = "ingest.lock"
+_FORMAT = 3  # 2 had (size, mtime_ns, sha256) per file
+RACY_NS = 50_000_000  # a ctime this close to the moment a file was hashed may hide a later rewrite
 _PART = re.compile(r"part-.+\.parquet")
 _TABLES = ("reports", "cells", "figures", "errors")
 
 Signature = list[tuple[str, str, int, int]]
+FileStat = tuple[int, int, str, int, int]  # size, mtime_ns, sha256, inode, ctime_ns (0: hash again)
+
+
+def file_stat(st: os.stat_result, sha: str, stat_at_ns: int) -> FileStat:
+    """What the state keeps of a file whose stat `st` was taken just after `stat_at_ns` (time.time_ns)."""
+    ctime = st.st_ctime_ns
+    return (st.st_size, st.st_mtime_ns, sha, st.st_ino, 0 if stat_at_ns - ctime < RACY_NS else ctime)
+
+
+def same_file(k: FileStat, st: os.stat_result) -> bool:
+    """The file is as it was when `k` was recorded (a racy entry never is)."""
+    return k[0] == st.st_size and k[1] == st.st_mtime_ns and k[3] == st.st_ino and k[4] == st.st_ctime_ns
 
 
 @dataclass
 class State:
-    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path -> size, mtime_ns, sha256
+    files: dict[str, FileStat] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)  # sha256 with a reports or errors row
     parser_version: str = ""
     signature: Signature = field(default_factory=list)
@@ -106,3 +133,27 @@ def read_journal(raw: Path) -> set[str] | None:
 
 def clear_journal(raw: Path) -> None:
     (raw / FOLDER / JOURNAL).unlink(missing_ok=True)
+
+
+@contextmanager
+def locked(raw: Path) -> Iterator[None]:
+    """Hold the raw folder's ingest lock (created with its _state folder); IngestLocked at once
+    when another process holds it. The lock goes with the process, so a killed run leaves none."""
+    import fcntl
+
+    folder = raw / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+            who = f"process {holder}" if holder.isdigit() else "another process"
+            raise IngestLocked(f"another ogi ingest ({who}) is writing to {raw}; wait for it to finish, "
+                               "then run again") from None  # fmt: skip
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock (forked pool workers have exited by then)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -11,8 +14,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from ingest import state
 from ingest.cli import ingest_command
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import _unchanged, discover, ingest_paths
 from ingest.schema import TABLES
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
@@ -128,3 +132,113 @@ def test_cli_summary_and_strict(corpus: Path, tmp_path: Path) -> None:
     assert strict.exit_code == 1
     missing = runner.invoke(_app(), [str(tmp_path / "nope"), "--raw", str(raw)])
     assert missing.exit_code == 2
+
+
+# --------------------------------------------------------------------------- robustness of the command
+
+ROOT = Path(__file__).resolve().parent.parent
+# An ingest that stops inside its run (the lock held, its first chunk not yet parsed) until told to go on.
+_PAUSED = """
+import sys, time
+from pathlib import Path
+import ingest.rows
+from ingest.pipeline import _unchanged, discover, ingest_paths
+src, raw, go = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+real = ingest.rows.run_chunk
+def paused(task):
+    print("paused", flush=True)
+    while not go.exists():
+        time.sleep(0.02)
+    return real(task)
+ingest.rows.run_chunk = paused
+print(ingest_paths([src], raw, workers=1).line(), flush=True)
+"""
+
+
+def _ogi_ingest(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ogi.cli", "ingest", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)  # fmt: skip
+
+
+def test_second_ingest_into_the_same_raw_folder_fails_at_once_naming_the_first(corpus: Path, tmp_path: Path) -> None:
+    raw, go = tmp_path / "raw", tmp_path / "go"
+    first = subprocess.Popen([sys.executable, "-c", _PAUSED, str(corpus), str(raw), str(go)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "paused"
+        started = time.monotonic()
+        second = _ogi_ingest(str(corpus), "--raw", str(raw), "--workers", "1")
+        assert time.monotonic() - started < 30  # it did not wait for the first run
+        assert second.returncode == 1
+        assert f"another ogi ingest (process {first.pid}) is writing to {raw}" in second.stderr
+        assert not (raw / "reports").exists() or not list((raw / "reports").glob("*.parquet"))
+        go.touch()
+        out, err = first.communicate(timeout=60)
+        assert first.returncode == 0, err
+        assert "2 ingested" in out
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    again = _ogi_ingest(str(corpus), "--raw", str(raw), "--workers", "1")  # the lock went with the first run
+    assert again.returncode == 0 and "0 ingested" in again.stdout, again.stderr
+
+
+def test_lock_of_a_killed_run_does_not_block_the_next(corpus: Path, tmp_path: Path) -> None:
+    raw, go = tmp_path / "raw", tmp_path / "go"
+    first = subprocess.Popen([sys.executable, "-c", _PAUSED, str(corpus), str(raw), str(go)], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert first.stdout is not None and first.stdout.readline().strip() == "paused"
+    first.kill()
+    first.wait()
+    s = ingest_paths([corpus], raw, workers=1)
+    assert s.ingested == 2 and s.quarantined == 3
+
+
+@pytest.mark.parametrize("value", ["-3", "0", "two"])
+def test_nonsense_worker_count_is_a_usage_error(corpus: Path, tmp_path: Path, value: str) -> None:
+    result = CliRunner().invoke(_app(), [str(corpus), "--raw", str(tmp_path / "raw"), "--workers", value])
+    assert result.exit_code == 2
+    assert "--workers" in result.output
+    assert not (tmp_path / "raw").exists()
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        ingest_paths([corpus], tmp_path / "raw", workers=-3)
+
+
+def test_content_rewritten_with_same_size_and_restored_mtime_is_read_again(corpus: Path, tmp_path: Path) -> None:
+    raw, victim = tmp_path / "raw", corpus / "sub" / "b.txt"
+    ingest_paths([corpus], raw, workers=1)
+    before = {r["source_path"]: r["report_id"] for r in _table(raw, "reports")}
+    st = os.stat(victim)
+    data = victim.read_bytes()
+    twin = data.replace("年".encode(), "月".encode(), 1)  # same length in UTF-8, other content
+    assert twin != data and len(twin) == len(data)
+    victim.write_bytes(twin)
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))  # what cp -p / rsync -t leave behind
+    assert (os.stat(victim).st_size, os.stat(victim).st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    s = ingest_paths([corpus], raw, workers=1)
+    assert s.ingested == 1 and s.unchanged == 4  # a.txt and the three quarantined contents
+    after = {r["source_path"]: r["report_id"] for r in _table(raw, "reports")}
+    assert after[str(victim)] != before[str(victim)]
+    assert after[str(corpus / "a.txt")] == before[str(corpus / "a.txt")]
+    # and with nothing touched since, the next run is decided from the stat alone again
+    time.sleep(state.RACY_NS / 1e9)
+    ingest_paths([corpus], raw, workers=1)  # learns the settled ctimes of files stat'ed while racy
+    assert _unchanged(discover([corpus], exclude=[raw]), raw) is not None
+    assert ingest_paths([corpus], raw, workers=1).unchanged == 5
+
+
+def test_file_replaced_by_a_copy_with_the_same_stat_is_read_again(corpus: Path, tmp_path: Path) -> None:
+    """A new inode (rsync writes a temporary file and renames it) is a change even when size, mtime
+    and content length are as before."""
+    raw, victim = tmp_path / "raw", corpus / "a.txt"
+    ingest_paths([corpus], raw, workers=1)
+    st = os.stat(victim)
+    data = victim.read_bytes()
+    tmp = corpus / "a.tmp"
+    tmp.write_bytes(data.replace("年".encode(), "月".encode(), 1))
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(tmp, victim)
+    s = ingest_paths([corpus], raw, workers=1)
+    assert s.ingested == 1
+    assert state.load(raw).files[str(victim)][3] == os.stat(victim).st_ino
