@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ingest.model import Document
+from ingest.model import Document, Line
 
 # A top-level heading: 一、 … 十、 (or a lone "、" whose numeral was lost).
 TOP_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|)[、]")
@@ -79,24 +79,25 @@ _SPACE_OR_PIPE = "".join(c for c in map(chr, range(0x3000 + 1)) if re.match(r"\s
 _TOP_FIRST = frozenset("一二三四五六七八九十、")
 
 
+def _maybe_prose(lines: list[Line]) -> list[Line]:
+    """The lines that may hold prose: not blank (a blank line gives no sentence) and not a short
+    table cell (text ending in '|' shorter than a prose cell can be). One C-level pass; split_sentences
+    applies the full test to what is left."""
+    return [ln for ln in lines if not (ln.text.endswith("|") and len(ln.text) < 30) and not ln.text.isspace() and ln.text]
+
+
 def split_sentences(doc: Document) -> list[Sentence]:
     out: list[Sentence] = []
     top = ""
     subs: dict[int, str] = {}  # heading level (2: （一）, 3: 1., 4: (1)) -> its text
     sub = ""
-    in_table = False
-    for line in doc.lines:
+    for line in _maybe_prose(doc.lines):
         body = line.text
         if body.endswith("|") or (body[-1:].isspace() and body.rstrip().endswith("|")):
             body = body.rstrip(_SPACE_OR_PIPE)
             # a table cell; a page laid out in a table cell is prose (see _is_prose_cell)
             if len(body) < 30 or _PROSE_PUNCT_RE.search(body) is None:
-                if not in_table and ("指" in body or "统" in body):
-                    in_table = TABLE_START_RE.search(body) is not None
                 continue
-        if in_table and not body.strip():
-            continue
-        in_table = False
         part = _prose_part(body)
         # squash(raw) for each piece, skipping the steps the whole line shows it cannot need
         quoted = _QUOTES_RE.search(part) is not None
