@@ -67,6 +67,6 @@ def _set_table_index(doc: Document, cells: list[CellRecord]) -> None:
     where: dict[int, int] = {}  # line -> the first table whose lines cover it
     for a, b, i in reversed(spans):
         where.update(dict.fromkeys(range(a, b + 1), i))
-    for c in cells:
-        if c.line is not None:
-            c.table_index = where.get(c.line)
+    get = where.get
+    for c in cells:  # a cell without a line keeps table_index None: where has no None key
+        c.table_index = get(c.line)

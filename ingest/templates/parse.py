@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import count, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -71,36 +72,44 @@ def _label_candidates(spec: TableSpec) -> tuple[_Candidate, ...]:
     return tuple(cands)
 
 
+_Probe = tuple[str, int, bytes, _Candidate]  # folded key, its length, as many taken marks, the candidate
+
+
 @cache
-def _search_order(specs: tuple[TableSpec, ...]) -> tuple[_Candidate, ...]:
+def _search_order(specs: tuple[TableSpec, ...]) -> tuple[_Probe, ...]:
     """The candidates of `specs`, longest key first (stable), each key once: a repeated key can
     only find the occurrences its first candidate already took or rejected."""
     cands = sorted((c for spec in specs for c in _label_candidates(spec)), key=lambda c: -len(c[1]))
     seen: set[str] = set()
-    out: list[_Candidate] = []
+    out: list[_Probe] = []
     for c in cands:
         if c[1] not in seen:
             seen.add(c[1])
-            out.append(c)
+            out.append((c[1], len(c[1]), b"\x01" * len(c[1]), c))
     return tuple(out)
+
+
+_new_anchor = tuple.__new__  # Anchor(...) through NamedTuple's Python-level __new__ costs more per anchor
 
 
 def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec]) -> list[Anchor]:
     """Every label occurrence in the region, longest labels first, without overlaps."""
     a, b = region
-    key_text = stream.key
-    taken = bytearray(b - a if b > a else 0)
-    out: list[Anchor] = []
-    for kind, key, label, table, row in _search_order(tuple(specs)):
-        start = key_text.find(key, a, b)
+    find = stream.key.find
+    taken = bytearray(b if b > a else 0)  # indexed like the key; only [a, b) is used
+    is_free = taken.find
+    found: list[tuple[int, int, _Candidate]] = []
+    for key, n, marks, cand in _search_order(tuple(specs)):
+        start = find(key, a, b)
         while start >= 0:
-            end = start + len(key)
-            if taken.find(1, start - a, end - a) < 0:  # none of its characters taken yet
-                taken[start - a:end - a] = b"\x01" * (end - start)
-                out.append(Anchor(kind, start, end, label, table, row))
-            start = key_text.find(key, end, b)
-    out.sort(key=itemgetter(1))  # by start
-    return out
+            end = start + n
+            if is_free(1, start, end) < 0:  # none of its characters taken yet
+                taken[start:end] = marks
+                found.append((start, end, cand))
+            start = find(key, end, b)
+    found.sort(key=itemgetter(0))  # by start
+    return [_new_anchor(Anchor, (kind, start, end, label, table, row))
+            for start, end, (kind, _, label, table, row) in found]
 
 
 _LABEL_GAPS = re.compile(r"[\s\x1f\x1e|]+")
@@ -159,19 +168,21 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
     rows: list[RowRead] = []
     extras: list[ExtraRow] = []
     done: set[tuple[str, int]] = set()
-    for i, anc in enumerate(anchors):
-        row = anc.row if anc.kind == "row" else None
+    raw, raw_index, line_at = stream.raw, stream.raw_index, stream.line_at
+    stops = [anc.start for anc in anchors[1:]]
+    stops.append(region[1])
+    for anc, stop in zip(anchors, stops, strict=True):
+        row = anc.row  # only a `row` anchor has one
         if row is None and not keep_extra:
             continue  # a header's values can only make non-standard rows, and none are kept
         if row is not None and (row.table, row.position) in done:
             warnings.append(f"{anc.table}: row '{anc.label}' printed twice; the repeat is ignored")
             continue
-        stop = anchors[i + 1].start if i + 1 < len(anchors) else region[1]
-        start, end = stream.raw_end(anc.end), stream.raw_index(stop)
+        start, end = raw_index(anc.end - 1) + 1, raw_index(stop)  # raw_end(anc.end): a label is never empty
         if row is not None and (clean := clean_row_values(stream, start, end)) is not None:
             done.add((row.table, row.position))
-            label_start = stream.raw_index(anc.start)
-            rows.append(RowRead(row, _raw_label(stream, label_start, start), stream.line_at(label_start), clean, False))
+            label_start = raw_index(anc.start)
+            rows.append(RowRead(row, _printed_label(raw[label_start:start]), line_at(label_start), clean, False))
             continue
         if row is None and stream.raw[start:end] in _NOTHING_AFTER:
             continue  # a header cell followed by the next label: no values, no non-standard row
@@ -232,20 +243,22 @@ def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, re
         return [CellRecord(table=spec.name, row=position, col=-1, raw_text=t.text, status="unplaced",
                            row_label=row_label, section=spec.section, item=item, line=t.line or line, warning=reason)
                 for t in values]
-    one_token_per_cell = len(values) == len(cells)
+    if len(fields) < len(cells):
+        fields = [*fields, *[_NO_FIELDS] * (len(cells) - len(fields))]
+    lines = [t.line or line for t in values] if len(values) == len(cells) else repeat(line)
     name, section = spec.name, spec.section
     out: list[CellRecord] = []
-    for c, text in enumerate(cells):
-        label, measure, unit = fields[c] if c < len(fields) else _NO_FIELDS
+    append = out.append
+    for c, text, (label, measure, unit), cell_line in zip(count(), cells, fields, lines):
         status, value, unit = _cell_reading(text, unit)
         # positional: the fields of CellRecord in order (a keyword call costs twice as much per cell;
         # tests/test_templates_fastpath.py pins the order)
-        out.append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
-                              (values[c].line if one_token_per_cell else line) or line, None,
-                              reason if measure else _NON_STANDARD_COLUMN))
+        append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
+                          cell_line, None, reason if measure else _NON_STANDARD_COLUMN))
     return out
 
 
+_NO_NAMES: dict[int, str] = {}
 _NON_STANDARD_COLUMN = "non-standard column: kept with its raw label, not mapped to a key"
 
 
@@ -290,11 +303,10 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
                   layout: Layout | None = None, signed: bool = False) -> list[CellRecord]:
     cols: Layout = layout if layout is not None else spec.columns
     width = len(cols)
-    with_values = {r.row.position: r for r in reads if r.values}
-    names = {p: f"{spec.name} '{r.row.label}'" for p, r in with_values.items()}
-    values: dict[int, Sequence[Token]] = {p: r.values for p, r in with_values.items()}
-    sol = explicit_solution(values, width, rule, names)
+    values: dict[int, Sequence[Token]] = {r.row.position: r.values for r in reads if r.values}
+    sol = explicit_solution(values, width, rule, _NO_NAMES)  # (it names nothing)
     if sol is None:  # some row needs the search (runs, span fillers, a failing identity)
+        names = {r.row.position: f"{spec.name} '{r.row.label}'" for r in reads if r.values}
         sol = solve_table(values, width, rule, column_rules, names, label_spans=label_spans,
                           cuts_need_identity=blanks_vanish, signed=signed)
     warnings.extend(sol.warnings)

@@ -73,13 +73,15 @@ class Stream:
     line_nos: list[int | None]
     key_starts: list[int]
     raw_starts: list[int] | None
-    # positions in `raw` of every piece end ('\n' or CELL_END), ascending: tokens.py reads the
-    # pieces between them
-    piece_ends: list[int] = field(default_factory=list)
+    _ends: list[int] | None = field(default=None, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        if not self.piece_ends:
-            self.piece_ends = _piece_ends(self.raw)
+    @property
+    def piece_ends(self) -> list[int]:
+        """Positions in `raw` of every piece end ('\n' or CELL_END), ascending; computed when
+        first asked (tokens.py reads a slice's own: piece_ends_between)."""
+        if self._ends is None:
+            self._ends = _piece_ends(self.raw)
+        return self._ends
 
     def raw_index(self, key_index: int) -> int:
         """Position in `raw` of key position `key_index` (len(raw) past the end)."""
@@ -111,6 +113,14 @@ def _piece_ends(raw: str) -> list[int]:
     """Positions of every '\n' and CELL_END in raw: the lengths of the text between them, summed."""
     pieces = raw.replace(CELL_END, "\n").split("\n")[:-1]
     return list(map(add, accumulate(map(len, pieces)), range(len(pieces))))
+
+
+def piece_ends_between(raw: str, start: int, end: int) -> list[int]:
+    """The piece ends of raw[start:end] (positions in `raw`), as _piece_ends gives them for the whole."""
+    pieces = raw[start:end].replace(CELL_END, "\n").split("\n")[:-1]
+    sums = accumulate(map(len, pieces), initial=start)
+    next(sums)  # `start` itself
+    return list(map(add, sums, range(len(pieces))))
 
 
 class _Builder:

@@ -12,12 +12,12 @@ Page numbers of PDF text ('-3-', '- 3 -', '第3页') are dropped before tokenisi
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
 from ingest.cellvalue import NA_MARKERS, normalise_cell_text, parse_cell
-from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
+from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream, piece_ends_between
 
 # A page number of PDF text: '-3-', '- 3 -' or '第3页(共9页)' alone or before the next text.
 _PAGE_NO = re.compile(r"^\s*[-—–]\s*[1-9]\d{0,2}\s*[-—–](?=\s*$|[^\d\s\-—–+/])|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?")
@@ -102,16 +102,15 @@ def tokens_between(stream: Stream, start: int, end: int, *, signed: bool = True,
             stop = row_stop
     if stop >= 0:
         end = stop
-    ends = stream.piece_ends
-    first, last = bisect_left(ends, start), bisect_left(ends, end)
-    if first == last:  # no piece end inside: the slice is one free-text piece
+    ends = piece_ends_between(raw, start, end)  # the slice's own: short, and most streams never need all
+    if not ends:  # no piece end inside: the slice is one free-text piece
         return _free_piece(stream, start, end, signed)
     # the label's own remainder and the text before the next label are usually empty
-    out = _free_piece(stream, start, ends[first], signed) if ends[first] > start else []
-    if last > first + 1:
-        out += _whole_pieces(stream, first + 1, last, signed)
-    if end > ends[last - 1] + 1:
-        out += _free_piece(stream, ends[last - 1] + 1, end, signed)
+    out = _free_piece(stream, start, ends[0], signed) if ends[0] > start else []
+    if len(ends) > 1:
+        out += _whole_pieces(stream, ends, signed)
+    if end > ends[-1] + 1:
+        out += _free_piece(stream, ends[-1] + 1, end, signed)
     return out
 
 
@@ -120,14 +119,14 @@ def _free_piece(stream: Stream, start: int, end: int, signed: bool) -> list[Toke
     return _free_tokens(piece, start, stream, signed) if piece.strip() else []
 
 
-def _whole_pieces(stream: Stream, lo: int, hi: int, signed: bool) -> list[Token]:
-    """Tokens of the whole pieces lo..hi-1 (piece k ends at piece_ends[k] and starts after the
+def _whole_pieces(stream: Stream, ends: list[int], signed: bool) -> list[Token]:
+    """Tokens of the whole pieces 1..len(ends)-1 (piece k ends at ends[k] and starts after the
     previous end). A piece ending in CELL_END is one explicit cell: one token, unless it holds
     several bare numbers ('1 0 0'), which read as free text."""
-    raw, ends = stream.raw, stream.piece_ends
+    raw = stream.raw
     line_starts, line_nos = stream.line_starts, stream.line_nos
     out: list[Token] = []
-    for k in range(lo, hi):
+    for k in range(1, len(ends)):
         start, end = ends[k - 1] + 1, ends[k]
         piece = raw[start:end]
         if ROW_END in piece:
