@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ingest import chrome
 from ingest.decode import DecodeError, decode_bytes
-from ingest.normalize import _traditional_only, is_traditional, normalize_line, normalize_lines
+from ingest.normalize import _traditional_only, is_traditional, nfkc, normalize_line, normalize_lines
 
 # Characters that normalisation treats specially: full-width forms, spaces of every kind, controls,
 # line breaks inside a line (HTML text nodes), combining marks, compatibility characters.
@@ -25,6 +25,14 @@ _LINE = st.text(alphabet=st.sampled_from(_TRICKY), max_size=12)
 @given(st.lists(_LINE, max_size=8))
 def test_normalize_lines_is_normalize_line_per_line(texts: list[str]) -> None:
     assert normalize_lines(texts) == [normalize_line(t) for t in texts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TRICKY + "，。：；！？Ａｚ\uff5e\uff01\u0300\u3099\u309a\u304b\uff76"), max_size=16))
+def test_nfkc_fast_path_is_unicode_nfkc(text: str) -> None:
+    import unicodedata
+
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 _CHROME_BITS = ["打印本页", "【关闭】", "浏览次数:12次", "发布机构:某局", "索引号:1", "时间:2020", "当前位置:首页>公开",
