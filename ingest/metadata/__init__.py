@@ -20,12 +20,12 @@ from ingest.model import Document, ReportMeta
 def extract_meta(doc: Document) -> ReportMeta:
     meta = header.page_meta(doc)
     title = header.title(doc, meta)
-    text = doc.text
+    text = "\n".join([line.text for line in doc.lines])  # doc.text, built once for every reader here
     published = dates.published(meta)
     year, year_source, year_warnings = dates.report_year(title, text, meta.get("title"), published)
 
     gaz = places.gazetteer()
-    mentions = places.mentions(doc.lines)
+    mentions = places.mentions(doc.lines, text)
     counts = Counter(m.name for m in mentions)
     meta_organ = meta.get("organ") or meta.get("source")
     who = organ.build(organ.organ_from_title(title), meta_organ, text, counts, gaz)

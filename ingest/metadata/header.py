@@ -56,12 +56,14 @@ def page_meta(doc: Document) -> dict[str, str]:
 
 def _head_lines(lines: list[Line]) -> list[Line]:
     for i, line in enumerate(lines[:40]):
-        if CRAWL_BODY.match(line.text.strip()):
+        if "正文" in line.text and CRAWL_BODY.match(line.text.strip()):
             return lines[: i + 2]  # the crawl header plus the first body line (page chrome)
     return lines[:HEAD_LINES]
 
 
 def _fields(text: str) -> list[tuple[str, str]]:
+    if ":" not in text and "：" not in text:
+        return []  # every FIELD ends in a colon
     out = []
     matches = list(FIELD.finditer(text))
     for m in matches:

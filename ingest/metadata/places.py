@@ -15,6 +15,8 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 from ingest.model import AreaMention, Line
@@ -57,32 +59,42 @@ class Gazetteer:
         return any(c in codes for p in self.places(child) for c in p.chain if c and c != p.code12)
 
 
-def _read(name: str) -> list[dict[str, str]]:
+def _read(name: str, *columns: str) -> list[tuple[str, ...]]:
+    """The given columns of every row of a seed CSV ([] when the file is missing). csv.reader and
+    one itemgetter per row: DictReader builds a dict of every column, 4x slower on areas.csv."""
     path = SEEDS / name
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+        reader = csv.reader(f)
+        header = next(reader, [])
+        if any(c not in header for c in columns):
+            return []
+        idx = [header.index(c) for c in columns]
+        width, get = max(idx) + 1, itemgetter(*idx, max(idx))  # the extra index keeps a tuple for one column
+        return [get(row)[:-1] for row in reader if len(row) >= width]
 
 
 @cache
 def gazetteer() -> Gazetteer:
     chains: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for r in _read("areas.csv"):
-        chains[r["code12"]] = (
-            r["province_code12"] or None,
-            r["prefecture_code12"] or None,
-            r["county_code12"] or None,
-        )
+    for code, province, prefecture, county in _read(
+        "areas.csv", "code12", "province_code12", "prefecture_code12", "county_code12"
+    ):
+        chains[code] = (province or None, prefecture or None, county or None)
     by_alias: dict[str, list[Place]] = {}
-    for r in _read("area_aliases.csv"):
-        by_alias.setdefault(r["alias"], []).append(Place(r["code12"], r["level"], chains.get(r["code12"], (None,) * 3)))
-    for r in _read("area_history.csv"):  # old names (宣武区, 莱芜市) that are no longer current
-        if r["name"] not in by_alias and r["name"] not in ("市辖区", "县"):
-            by_alias.setdefault(r["name"], []).append(Place(None, r["level"], (None,) * 3))
-    for r in _read("area_zones.csv"):
-        host = chains.get(r["host_code12"], (None,) * 3)
-        by_alias.setdefault(r["name"], []).append(Place(None, r["level"], host))
+    shared: dict[tuple[str, str], Place] = {}  # one Place per area and level, whatever its aliases
+    nothing = (None,) * 3
+    for alias, code, level in _read("area_aliases.csv", "alias", "code12", "level"):
+        place = shared.get((code, level))
+        if place is None:
+            place = shared[code, level] = Place(code, level, chains.get(code, nothing))
+        by_alias.setdefault(alias, []).append(place)
+    for name, level in _read("area_history.csv", "name", "level"):  # old names (宣武区, 莱芜市) no longer current
+        if name not in by_alias and name not in ("市辖区", "县"):
+            by_alias.setdefault(name, []).append(Place(None, level, nothing))
+    for name, level, host in _read("area_zones.csv", "name", "level", "host_code12"):
+        by_alias.setdefault(name, []).append(Place(None, level, chains.get(host, nothing)))
     for g in GENERIC_NAMES:
         by_alias.pop(g, None)
     return Gazetteer(by_alias, *_endings(by_alias))
@@ -141,21 +153,29 @@ def find_in(text: str, gaz: Gazetteer | None = None, short_ok: bool = False) -> 
         pos = chained_at = end
 
 
-def mentions(lines: list[Line]) -> list[AreaMention]:
+def mentions(lines: list[Line], text: str | None = None) -> list[AreaMention]:
     """Every area name in the document, in order, with its level when unambiguous.
 
     The lines are searched as one text joined by newlines (no name holds one, so no name spans
-    two lines and each line reads as it would alone)."""
+    two lines and each line reads as it would alone); `text` is that join when the caller has it."""
     gaz = gazetteer()
-    text = "\n".join(line.text for line in lines)
-    starts: list[int] = []
-    offset = 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line.text) + 1
+    if text is None:
+        text = "\n".join([line.text for line in lines])
+    found = list(find_in(text, gaz))
+    if not found:
+        return []
+    if text.count("\n") == len(lines) - 1:
+        numbers = []
+        at = index = 0  # the line holding offset `at`: names come left to right, so each newline is counted once
+        for start, _, _ in found:
+            index += text.count("\n", at, start)
+            at = start
+            numbers.append(lines[index].no)
+    else:  # a line holding a newline itself: locate by the lines' lengths
+        starts = list(accumulate((len(line.text) + 1 for line in lines), initial=0))
+        numbers = [lines[bisect_right(starts, start) - 1].no for start, _, _ in found]
     out = []
-    for start, _, name in find_in(text, gaz):
+    for (_, _, name), no in zip(found, numbers, strict=True):
         levels = gaz.levels(name)
-        no = lines[bisect_right(starts, start) - 1].no
         out.append(AreaMention(name, levels.pop() if len(levels) == 1 else None, no))
     return out
