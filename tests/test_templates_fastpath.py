@@ -1,6 +1,8 @@
-"""ingest.templates.fastpath reads clean grid rows directly; the general stream/anchor/token path
+"""ingest.templates.fastpath reads clean grid rows directly, and ingest.templates.cleantables reads
+tables 二 and 三 in one pass when all their rows are clean; the general stream/anchor/token path
 must give the same template, cells and warnings. Every synthetic rendering (damaged or not) and
-every fixture is extracted twice, with the fast paths and with them switched off."""
+every fixture is extracted three times: with every fast path, with the row-level fast paths only
+(cleantables off), and with all of them switched off."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+import ingest.templates as templates
 import ingest.templates.parse as parse
 from bench.synth import EXTENSIONS, FORMATS, generate
 from ingest.model import Document
 from ingest.read import document_from_bytes, load_document
 from ingest.templates import extract_tables
+from ingest.templates.cleantables import clean_template_tables
 from ingest.templates.fastpath import clean_row_values, explicit_solution, table_tail_tokens
 from ingest.templates.split import NO_RULE, ROW_TOTAL_7
 from ingest.templates.stream import CELL_END, ROW_END, Stream
@@ -25,7 +29,11 @@ N_REPORTS = 40
 PER_FORMAT = {"docx": 12}  # python-docx is slow to read
 
 
+_ROW_PATHS = ("clean_row_values", "explicit_solution", "table_tail_tokens")
+
+
 def _both(doc: Document, monkeypatch: pytest.MonkeyPatch, hits: Counter[str]) -> tuple[object, object]:
+    """(with every fast path, general); also asserts that the row-level fast paths alone agree."""
     def counted_row(*args: object) -> list[Token] | None:
         out = clean_row_values(*args)  # type: ignore[arg-type]
         hits["row"] += out is not None
@@ -41,15 +49,26 @@ def _both(doc: Document, monkeypatch: pytest.MonkeyPatch, hits: Counter[str]) ->
         hits["tail"] += out is not None
         return out
 
+    def counted_tables(*args: object) -> object:
+        out = clean_template_tables(*args)  # type: ignore[arg-type]
+        hits["tables"] += out is not None
+        return out
+
     with monkeypatch.context() as m:
-        m.setattr(parse, "clean_row_values", counted_row)
-        m.setattr(parse, "explicit_solution", counted_table)
+        m.setattr(templates, "clean_template_tables", counted_tables)
         m.setattr(parse, "table_tail_tokens", counted_tail)
         fast = extract_tables(doc)
     with monkeypatch.context() as m:
-        for name in ("clean_row_values", "explicit_solution", "table_tail_tokens"):
+        m.setattr(templates, "clean_template_tables", lambda *a: None)
+        m.setattr(parse, "clean_row_values", counted_row)
+        m.setattr(parse, "explicit_solution", counted_table)
+        rows_only = extract_tables(doc)
+    with monkeypatch.context() as m:
+        m.setattr(templates, "clean_template_tables", lambda *a: None)
+        for name in _ROW_PATHS:
             m.setattr(parse, name, lambda *a: None)
         general = extract_tables(doc)
+    assert rows_only == general
     return fast, general
 
 
@@ -61,8 +80,10 @@ def test_fast_path_agrees_with_the_general_path_on_synthetic_reports(fmt: str, m
         doc = document_from_bytes(r.render(fmt), Path(f"{r.id}{EXTENSIONS[fmt]}"))
         fast, general = _both(doc, monkeypatch, hits)
         assert fast == general, f"{r.id} ({fmt}, damage {r.damage})"
-    if fmt in ("text", "html", "markdown", "docx"):  # grids and one-cell-a-line text take the fast path
+    if fmt in ("text", "html", "markdown", "docx"):  # grids and one-cell-a-line text take the fast paths
         assert hits["row"] > 0 and hits["table"] > 0
+    if fmt in ("text", "html", "docx"):  # (a Markdown grid prints span fillers: its rows need the search)
+        assert hits["tables"] > 0
     if fmt in ("text", "html", "docx"):
         assert hits["tail"] > 0
 

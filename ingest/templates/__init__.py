@@ -16,6 +16,7 @@ The label vocabulary lives in template_labels.csv (see ingest.templates.labels).
 from __future__ import annotations
 
 from ingest.model import CellRecord, Document
+from ingest.templates.cleantables import clean_template_tables
 from ingest.templates.labels import template_spec
 from ingest.templates.parse import read_appeals, read_template_tables
 from ingest.templates.regions import applications_template, detect_template, find_regions
@@ -44,7 +45,12 @@ def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
     apps_spec = template_spec(applications_template(stream, regions, template))
     if apps_spec.template != spec.template:
         warnings.append(f"table 三 follows the {apps_spec.template} layout inside a {spec.template} report")
-    cells = read_template_tables(stream, spec, apps_spec, regions.disclosure, regions.applications, warnings)
+    clean = clean_template_tables(stream, spec, apps_spec, regions.disclosure, regions.applications)
+    if clean is not None:  # tables 二 and 三 as clean grids: read in one pass
+        cells, found = clean
+        warnings += found
+    else:
+        cells = read_template_tables(stream, spec, apps_spec, regions.disclosure, regions.applications, warnings)
     if regions.disclosure is None:
         warnings.append("table 二 (第二十条 主动公开) not found: no disclosure facts")
     if regions.applications is None:

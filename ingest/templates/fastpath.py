@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate
 
 from ingest.templates.split import MAX_CELL_DIGITS, RowResult, RowRule, TableSolution, cell_number, holds
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
@@ -42,8 +42,16 @@ def _row_tokens(stream: Stream, cells: tuple[tuple[str, ...], tuple[int, ...]] |
         return None
     texts, offsets = cells
     line_starts, line_nos = stream.line_starts, stream.line_nos
-    lines = [line_nos[bisect_right(line_starts, base + o) - 1] for o in offsets]
-    return list(map(Token, repeat("cell", len(texts)), texts, lines))
+    starts = list(map(base.__add__, offsets))
+    j = bisect_right(line_starts, starts[0]) - 1
+    if line_starts[j:j + len(starts)] == starts:  # each cell starts a stream line (grid cells, `cell |` lines)
+        lines = line_nos[j:j + len(starts)]
+    else:
+        lines = [line_nos[bisect_right(line_starts, p) - 1] for p in starts]
+    return [_new_token(Token, ("cell", t, n)) for t, n in zip(texts, lines, strict=True)]
+
+
+_new_token = tuple.__new__  # Token(...) through NamedTuple's Python-level __new__ costs more per cell
 
 
 @lru_cache(maxsize=65536)  # a pure function of the row's text; rows (blank, zeros) repeat across reports

@@ -168,20 +168,22 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
     rows: list[RowRead] = []
     extras: list[ExtraRow] = []
     done: set[tuple[str, int]] = set()
-    raw, raw_index, line_at = stream.raw, stream.raw_index, stream.line_at
-    stops = [anc.start for anc in anchors[1:]]
-    stops.append(region[1])
-    for anc, stop in zip(anchors, stops, strict=True):
+    raw, line_at = stream.raw, stream.line_at
+    # in raw: where each label starts, where it ends (raw_end: a label is never empty), and where
+    # the text after it stops (the next label's start, the region's end)
+    label_starts = stream.raw_indices([anc.start for anc in anchors])
+    label_ends = [e + 1 for e in stream.raw_indices([anc.end - 1 for anc in anchors])]
+    stops = label_starts[1:]
+    stops.append(stream.raw_index(region[1]))
+    for anc, label_start, start, end in zip(anchors, label_starts, label_ends, stops, strict=True):
         row = anc.row  # only a `row` anchor has one
         if row is None and not keep_extra:
             continue  # a header's values can only make non-standard rows, and none are kept
         if row is not None and (row.table, row.position) in done:
             warnings.append(f"{anc.table}: row '{anc.label}' printed twice; the repeat is ignored")
             continue
-        start, end = raw_index(anc.end - 1) + 1, raw_index(stop)  # raw_end(anc.end): a label is never empty
         if row is not None and (clean := clean_row_values(stream, start, end)) is not None:
             done.add((row.table, row.position))
-            label_start = raw_index(anc.start)
             rows.append(RowRead(row, _printed_label(raw[label_start:start]), line_at(label_start), clean, False))
             continue
         if row is None and stream.raw[start:end] in _NOTHING_AFTER:

@@ -94,6 +94,14 @@ class Stream:
             return key_index + j
         return self.raw_starts[j] + key_index - self.key_starts[j]
 
+    def raw_indices(self, key_indices: Sequence[int]) -> list[int]:
+        """[raw_index(k) for k in key_indices], in one pass."""
+        n, ks, rs = len(self.key), self.key_starts, self.raw_starts
+        if rs is None:
+            return [k + bisect_right(ks, k) - 1 if 0 <= k < n else self.raw_index(k) for k in key_indices]
+        return [rs[j] + k - ks[j] if 0 <= k < n and (j := bisect_right(ks, k) - 1) >= 0 else self.raw_index(k)
+                for k in key_indices]
+
     def raw_end(self, key_end: int) -> int:
         """Position in `raw` just after the key character before `key_end`."""
         if key_end <= 0:

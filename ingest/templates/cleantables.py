@@ -1,0 +1,235 @@
+"""Tables 二 and 三 in one pass when every row is clean: what parse.read_template_tables gives then.
+
+Most template-era reports print tables 二 and 三 as clean grids (HTML/docx/Markdown grids, `cell |`
+text): every row label closes its own cell and is followed by exactly one explicit value cell per
+template column, and every row's own identity holds. For such a report the general reading
+(anchors -> RowRead of tokens -> explicit_solution -> records) has nothing to decide, and this
+module builds the same CellRecords straight from the rows' cell texts: no tokens, no RowRead, no
+per-row solution objects, each row's cell readings looked up once for the row.
+
+`clean_template_tables` returns None as soon as anything is not that shape (a row that is not a
+clean row, a header followed by values, a row printed twice, a width or identity that does not
+hold); the caller then reads the report the general way, from the start. tests/
+test_templates_fastpath.py checks that both readings agree on every synthetic rendering.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from itertools import count
+
+from ingest.model import CellRecord
+from ingest.templates.fastpath import _CELL_LINES, _LINE_CELL_END, _PIECE_END, _clean_row
+from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
+from ingest.templates.parse import (
+    _NON_STANDARD_COLUMN,
+    _NOTHING_AFTER,
+    Layout,
+    _cell_reading,
+    _printed_label,
+    applications_layout,
+    find_anchors,
+)
+from ingest.templates.split import MAX_CELL_DIGITS, NO_RULE, RowRule, cell_number, holds
+from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
+from ingest.templates.tokens import is_value, tokens_between
+
+# one clean row: its spec, where its label starts and ends in raw, where its cells start (the
+# label's CELL_END), its cell texts and their offsets from there
+_Row = tuple[RowSpec, int, int, int, tuple[str, ...], tuple[int, ...]]
+
+
+def clean_template_tables(stream: Stream, template: TemplateSpec, apps_template: TemplateSpec,
+                          regions_disclosure: tuple[int, int] | None,
+                          regions_apps: tuple[int, int] | None) -> tuple[list[CellRecord], list[str]] | None:
+    """(cells, warnings) of parse.read_template_tables for a report whose tables 二 and 三 are clean
+    grids; None otherwise."""
+    d_specs = template.disclosure_tables()
+    apps = apps_template.tables["applications"]
+    d_rows: list[_Row] = []
+    a_rows: list[_Row] = []
+    if regions_disclosure is not None:
+        found = _clean_rows(stream, regions_disclosure, d_specs, keep_extra=False, signed=template.template == "2019")
+        if found is None:
+            return None
+        d_rows = found
+    if regions_apps is not None:
+        found = _clean_rows(stream, regions_apps, [apps], keep_extra=True, signed=False)
+        if found is None:
+            return None
+        a_rows = found
+    # every row holds explicit cells: no blank vanished, no 'blank cells leave no trace' warning
+    out: list[CellRecord] = []
+    warnings: list[str] = []
+    for spec in d_specs:
+        name = spec.name
+        recs = _records(stream, spec, [r for r in d_rows if r[0].table == name], NO_RULE, spec.columns)
+        if recs is None:
+            return None
+        out += recs
+    if regions_apps is not None:
+        layout, rule = applications_layout(stream, regions_apps, apps)
+        if len(layout) != len(apps.columns):
+            warnings.append("applications: non-standard column "
+                            f"'{next(c for c in layout if isinstance(c, str))}' kept with its raw label, no key")
+        recs = _records(stream, apps, a_rows, rule, layout)
+        if recs is None:
+            return None
+        out += recs
+    return out, warnings
+
+
+def _clean_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec], keep_extra: bool,
+                signed: bool) -> list[_Row] | None:
+    """The rows of a region, in order, when each row label is followed by a clean row and each
+    other label (banner, header, column, group) by nothing to read (or, without `keep_extra`, by
+    anything: parse.read_rows ignores what follows it then); None otherwise."""
+    anchors = find_anchors(stream, region, specs)
+    raw = stream.raw
+    label_starts = stream.raw_indices([anc.start for anc in anchors])
+    label_ends = [e + 1 for e in stream.raw_indices([anc.end - 1 for anc in anchors])]
+    stops = label_starts[1:]
+    stops.append(stream.raw_index(region[1]))
+    rows: list[_Row] = []
+    done: set[tuple[str, int]] = set()
+    for anc, label_start, start, end in zip(anchors, label_starts, label_ends, stops, strict=True):
+        row = anc.row
+        if row is None:
+            if keep_extra and raw[start:end] not in _NOTHING_AFTER:
+                return None  # values after a header: non-standard rows, read the general way
+            continue
+        key = (row.table, row.position)
+        if key in done:
+            return None  # printed twice: a warning, the general way
+        done.add(key)
+        at = _cells_start(raw, start, end)
+        cells = None if at is None else _row_cells(stream, at, end, keep_extra, signed)
+        if cells is None:
+            return None
+        rows.append((row, label_start, start, at, cells[0], cells[1]))
+    return rows
+
+
+# What may stand between a label's last key character and its cell end and read as nothing in
+# tokens.tokens_between: characters the key drops that _free_tokens reads as no token.
+_SILENT = frozenset(" \t\r\u00a0\u3000“”\"'‘’「」")
+
+
+def _cells_start(raw: str, start: int, end: int) -> int | None:
+    """Where the label's cell ends (its CELL_END) when only silent characters lie before it."""
+    if raw.startswith(CELL_END, start):
+        return start
+    at = raw.find(CELL_END, start, end)
+    return at if at > start and _SILENT.issuperset(raw[start:at]) else None
+
+
+def _row_cells(stream: Stream, at: int, end: int, keep_extra: bool,
+               signed: bool) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    """(texts, offsets from `at`) of the row's clean cells when what parse.read_rows reads for the
+    row from raw[at:end] is exactly them, in one of three shapes; None otherwise:
+    - raw[at:end] is a clean row (fastpath._clean_row);
+    - a grid row, then (ignored by read_rows: it reads a grid row up to its ROW_END) the rest of
+      the region; with `keep_extra` only a TABLE_END may follow (read_rows reads on up to it);
+    - one cell a line, then free text from the start of a line that adds no value to the row
+      (its first token is a word, or it has none) and, with `keep_extra`, holds no value at all."""
+    raw = stream.raw
+    if end <= at + 2:
+        return None
+    row_end = raw.find(ROW_END, at, end)
+    if row_end >= 0 and row_end + 2 < end:  # a grid row, and more after it
+        if raw[row_end + 1] != "\n" or (keep_extra and raw[row_end + 2] != TABLE_END):
+            return None
+        return _clean_row(raw[at:row_end + 2])
+    cells = _clean_row(raw[at:end])
+    if cells is not None or row_end >= 0 or not raw.startswith(_LINE_CELL_END, at):
+        return cells
+    m = _CELL_LINES.match(raw, at + 2, end)
+    if m is None:
+        return None
+    rest = m.end()
+    first_mark = _PIECE_END.search(raw, rest, end)
+    if first_mark is not None and first_mark.group() != "\n":
+        return None  # the rest starts with a cell: tokens_between would read it as one
+    tail = tokens_between(stream, rest, end, signed=signed, row_only=True)
+    if (tail and is_value(tail[0])) or (keep_extra and any(map(is_value, tail))):
+        return None
+    return _clean_row(raw[at:rest])
+
+
+_Field = tuple[str | None, str | None, str | None]  # col_label, measure, the cell's warning
+
+
+def _layout_fields(spec: TableSpec, layout: Layout) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]:
+    """Per value column: (col_label, measure, warning of a settled cell), and the default units."""
+    return _table_fields(spec) if layout is spec.columns else _fields(layout)
+
+
+@cache  # TableSpec hashes by identity: one entry per table of a template
+def _table_fields(spec: TableSpec) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]:
+    return _fields(spec.columns)
+
+
+def _fields(layout: Layout) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]:
+    fields: list[_Field] = []
+    units: list[str | None] = []
+    for col in layout:  # as parse._column_fields, and the warning parse._records_for_row gives
+        if isinstance(col, ColumnSpec):
+            fields.append((col.label, col.measure, None if col.measure else _NON_STANDARD_COLUMN))
+            units.append(col.unit)
+        else:  # a non-standard column's raw label
+            fields.append((col, None, _NON_STANDARD_COLUMN))
+            units.append(None)
+    return tuple(fields), tuple(units)
+
+
+@lru_cache(maxsize=65536)  # rows of the same cells (zeros, blanks) repeat within and across reports
+def _row_readings(texts: tuple[str, ...], units: tuple[str | None, ...]) -> tuple[tuple[str, float | None, str | None], ...]:
+    return tuple(map(_cell_reading, texts, units))
+
+
+@lru_cache(maxsize=65536)
+def _identities_hold(texts: tuple[str, ...], sums: tuple[tuple[tuple[int, ...], int], ...]) -> bool:
+    """A RowRule's identities on a row of explicit cells (as fastpath.explicit_solution checks them)."""
+    values = [cell_number(t) for t in texts]
+    width = len(texts)
+    return all(holds(values, p, t) for p, t in sums if max(*p, t) < width)
+
+
+def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, layout: Layout) -> list[CellRecord] | None:
+    """parse.table_records for clean rows whose explicit reading settles (fastpath.explicit_solution:
+    one cell per column, within the digit cap, the row identity holding); None when one does not."""
+    width = len(layout)
+    cap = width * MAX_CELL_DIGITS
+    for r in rows:
+        texts = r[4]
+        if len(texts) != width or width == 0 or sum(map(len, texts)) > cap:
+            return None
+        if rule.sums and not _identities_hold(texts, rule.sums):
+            return None
+    fields, units = _layout_fields(spec, layout)
+    raw, line_starts, line_nos = stream.raw, stream.line_starts, stream.line_nos
+    name, section = spec.name, spec.section
+    out: list[CellRecord] = []
+    append = out.append
+    for row, label_start, start, at, texts, offsets in rows:
+        position, item = row.position, row.item
+        row_label = _printed_label(raw[label_start:start])
+        lines = _cell_lines(line_starts, line_nos, at, offsets)
+        line = lines[0]
+        for c, text, (label, measure, warning), (status, value, unit), cell_line in zip(
+                count(), texts, fields, _row_readings(texts, units), lines):
+            # positional: the fields of CellRecord in order (tests/test_templates_fastpath.py pins the order)
+            append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
+                              cell_line or line, None, warning))
+    return out
+
+
+def _cell_lines(line_starts: list[int], line_nos: list[int | None], base: int, offsets: tuple[int, ...]) -> list[int | None]:
+    """The source line of each cell starting at raw[base + offset] (Stream.line_at of each start)."""
+    starts = list(map(base.__add__, offsets))
+    j = bisect_right(line_starts, starts[0]) - 1
+    if line_starts[j:j + len(starts)] == starts:  # each cell starts a stream line (grid cells, `cell |` lines)
+        return line_nos[j:j + len(starts)]
+    return [line_nos[bisect_right(line_starts, p) - 1] for p in starts]
