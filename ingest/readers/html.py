@@ -142,9 +142,12 @@ def _is_chrome(el) -> bool:  # noqa: ANN001
     return len("".join(el.itertext())) < 300  # a big container with a misleading class is kept
 
 
-def _cell_text(el) -> str:  # noqa: ANN001
-    """The cell's text on one line (one C call: lxml's text serialisation of the subtree)."""
-    return _one_line(_etree().tostring(el, method="text", encoding=str, with_tail=False))
+def _clean(raw: str) -> str:
+    """A cell's text on one line, from lxml's text serialisation of its subtree (one C call)."""
+    text = raw.strip()
+    if "\n" in raw or " " in text or not text.isprintable():
+        return _one_line(raw)
+    return text
 
 
 @cache
@@ -176,80 +179,99 @@ _CELL_TAGS = ("td", "th")
 
 
 def _table(el) -> Table | None:  # noqa: ANN001
-    """The <table> as an expanded grid; None when it has fewer than two cells."""
-    tostring = _etree().tostring
-    grid: dict[int, dict[int, Cell]] = {}  # row -> column -> cell
-    header_rows: set[int] = set()
-    r = n_rows = width = 0
-    row_spans = False  # no rowspan yet: a row's positions are free until its own cells fill them
-    no_line = False  # a cell without a source line (its row's line is filled in by _grid_row)
-    has_thead = next(el.iter("thead"), None) is not None
+    """The <table> as an expanded grid; None when it has fewer than two cells or holds a paragraph.
+
+    A row is built as a list in column order; a row that cells of the rows above reach into (a
+    rowspan) is built as a column -> cell dict, where a later span may overwrite a position."""
+    trs: list = []
+    row_cells: list[list] = []
     for tr in el.iter("tr"):
         cells = [td for td in tr if td.tag in _CELL_TAGS]  # list(tr) + a filter: cheaper than iterchildren(tags)
-        if not cells:
-            continue
+        if cells:
+            trs.append(tr)
+            row_cells.append(cells)
+    tostring = _etree().tostring
+    texts = [_clean(tostring(td, method="text", encoding=str, with_tail=False)) for cells in row_cells for td in cells]
+    if max(map(len, texts), default=0) > _MAX_LAYOUT_CELL:
+        return None  # paragraphs in cells: a layout table
+    has_thead = next(el.iter("thead"), None) is not None
+    has_th = next(el.iter("th"), None) is not None
+    below: dict[int, dict[int, Cell]] = {}  # row -> column -> cell, filled by rowspans from above
+    built: list[list[Cell] | dict[int, Cell]] = []
+    header_rows: set[int] = set()
+    width = n_rows = 0
+    no_line = False  # a cell without a source line (its row's line is filled in by _grid_row)
+    k = 0
+    for r, cells in enumerate(row_cells):
+        taken = below.pop(r, None)
+        row: list[Cell] = []
         c = 0
-        taken = grid.setdefault(r, {})
         for td in cells:
-            if row_spans:
-                while c in taken:
-                    c += 1
-            raw = tostring(td, method="text", encoding=str, with_tail=False)
-            text = raw.strip()
-            if "\n" in raw or " " in text or not text.isprintable():
-                text = _one_line(raw)
-            if len(text) > _MAX_LAYOUT_CELL:
-                return None  # paragraphs in cells: a layout table
+            text = texts[k]
+            k += 1
             line = td.sourceline
             if line is None:
                 no_line = True
-            attrib = td.attrib
             rs_attr = cs_attr = None
-            if attrib:  # most cells carry no attribute at all
-                rs_attr = attrib.get("rowspan")
-                cs_attr = attrib.get("colspan")
+            if td.keys():  # most cells carry no attribute at all
+                rs_attr = td.get("rowspan")
+                cs_attr = td.get("colspan")
+            if taken is not None:
+                while c in taken:
+                    c += 1
             if rs_attr is None and cs_attr is None:
-                taken[c] = Cell(r, c, text, line)
+                if taken is None:
+                    row.append(Cell(r, c, text, line))
+                else:
+                    taken[c] = Cell(r, c, text, line)
                 c += 1
             else:
                 rs, cs = _span(rs_attr), _span(cs_attr)
-                if rs == 1 and cs == 1:
-                    taken[c] = Cell(r, c, text, line)
+                if taken is None:
+                    row.append(Cell(r, c, text, line))
+                    row.extend([Cell(r, c + dc, text, line, False, False) for dc in range(1, cs)])
                 else:
-                    row_spans = row_spans or rs > 1
-                    for dr in range(rs):
-                        below = grid.setdefault(r + dr, {})
-                        for dc in range(cs):
-                            below[c + dc] = Cell(r + dr, c + dc, text, line, False, dr == 0 and dc == 0)
-                    n_rows = max(n_rows, r + rs)
+                    for dc in range(cs):
+                        taken[c + dc] = Cell(r, c + dc, text, line, False, dc == 0)
+                for dr in range(1, rs):
+                    rest = below.setdefault(r + dr, {})
+                    for dc in range(cs):
+                        rest[c + dc] = Cell(r + dr, c + dc, text, line, False, False)
+                if r + rs > n_rows:
+                    n_rows = r + rs
                 c += cs
             if c > width:
                 width = c
-        if all(td.tag == "th" for td in cells) or has_thead and tr.getparent().tag == "thead":
+        built.append(row if taken is None else taken)
+        if has_th and all(td.tag == "th" for td in cells) or has_thead and trs[r].getparent().tag == "thead":
             header_rows.add(r)
-        r += 1
-    n_rows = max(n_rows, r)
-    if sum(map(len, grid.values())) < 2:
+    n_rows = max(n_rows, len(built))
+    built.extend(below.get(i, {}) for i in range(len(built), n_rows))
+    if sum(map(len, built)) < 2:
         return None
-    if not row_spans and not no_line:  # cells went in column order; a full row is its dict's values
-        rows = [list(cells.values()) if len(cells) == width else _grid_row(cells, i, width, no_line)
-                for i, cells in ((i, grid.get(i, {})) for i in range(n_rows))]
-    else:
-        rows = [_grid_row(grid.get(i, {}), i, width, no_line) for i in range(n_rows)]
+    rows = [_grid_row(cells, i, width, no_line) for i, cells in enumerate(built)]
     flags = header_flags([[c.text for c in row if c.origin] for row in rows], [width] * n_rows, header_rows, set(), None)
     for row, header in zip(rows, flags, strict=True):
         if header:
             for cell in row:
                 cell.is_header = True
-    lines = [c.line for row in rows for c in row if c.line is not None]
+    lines = [c.line for row in rows for c in row]
+    if no_line or None in lines:
+        lines = [x for x in lines if x is not None]
     return Table(index=0, rows=rows, kind="html", start_line=min(lines, default=el.sourceline),
                  end_line=max(lines, default=el.sourceline), width=width)
 
 
-def _grid_row(cells: dict[int, Cell], i: int, width: int, no_line: bool = True) -> list[Cell]:
-    """Row i of the grid; a position no <td> reaches is an empty padding cell on the row's line.
-    `no_line`: some cell of the table may have no source line (else only padding cells lack one)."""
-    row = [cells.get(j) or Cell(i, j, "", None, False, False) for j in range(width)]
+def _grid_row(cells: list[Cell] | dict[int, Cell], i: int, width: int, no_line: bool = True) -> list[Cell]:
+    """Row i of the grid (a list in column order or a column -> cell dict); a position no <td>
+    reaches is an empty padding cell on the row's line. `no_line`: some cell of the table may have
+    no source line (else only padding cells lack one)."""
+    if isinstance(cells, list):
+        if len(cells) == width and not no_line:
+            return cells
+        row = cells + [Cell(i, j, "", None, False, False) for j in range(len(cells), width)]
+    else:
+        row = [cells.get(j) or Cell(i, j, "", None, False, False) for j in range(width)]
     if len(cells) < width or no_line and any(c.line is None for c in row):
         _fill_lines([row])
     return row
