@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import accumulate
 
 from ingest import chrome, layout, pipetables
 from ingest.model import Document, Line, Section, Table
@@ -199,36 +199,40 @@ def _pipe_tables(
     """Rebuild one-cell-per-line tables; cells of non-tables become prose again.
 
     Returns the new lines, (first line index, table) pairs, the indices of table lines and where
-    each line of a structural table (`taken`) moved to. Only lines ending in a pipe are looked at;
-    the others stay as they are.
+    each line of a structural table (`taken`) moved to. Only lines ending in a pipe are looked at
+    (those of structural tables excepted), each read as a cell (`text |`), a one-line row
+    (`a | b | c |`) or neither; a run of consecutive lines of one kind is a table candidate.
+    The others stay as they are.
     """
-    found = pipetables.table_lines(lines, skip=taken)
+    texts = [line.text for line in lines]
+    cand = [i for i, t in enumerate(texts) if t.endswith("|")]
+    if taken:
+        cand = [i for i in cand if i not in taken]
+    cells = [pipetables.parse_cell(texts[i]) for i in cand]
+    rows = [None if c is not None else pipetables.parse_row(texts[i]) for i, c in zip(cand, cells, strict=True)]
+    kinds = [_CELL if c is not None else _ROW if r is not None else _PROSE for c, r in zip(cells, rows, strict=True)]
+    starts = [p for p in range(1, len(cand)) if cand[p] != cand[p - 1] + 1 or kinds[p] != kinds[p - 1]]
     out = list(lines)
     drop: set[int] = set()
     tables: list[tuple[int, Table]] = []
     table_idx = set(taken)
-    i = 0
-    while i < len(found):
-        first, kind = found[i]
-        if kind is None:
-            out[first] = _prose(lines[first])
-            i += 1
+    for a, b in zip([0, *starts], [*starts, len(cand)], strict=True):
+        if a == b:
             continue
-        same = type(kind)
-        j = i + 1
-        while j < len(found) and found[j][0] == first + j - i and isinstance(found[j][1], same):
-            j += 1
-        block = found[i:j]
-        table = _table_of(block, lines)
-        if table is None:
-            for k, _ in block:
-                out[k] = _prose(lines[k])
-                if not out[k].text:
-                    drop.add(k)
-        else:
-            tables.append((first, table))
-            table_idx.update(range(first, first + j - i))
-        i = j
+        kind = kinds[a]
+        table = None
+        if kind == _CELL:
+            table = _cell_table([cells[p] for p in range(a, b)], [lines[cand[p]].no for p in range(a, b)])  # type: ignore[misc]
+        elif kind == _ROW:
+            table = _row_table([rows[p] for p in range(a, b)], [lines[cand[p]].no for p in range(a, b)])  # type: ignore[misc]
+        if table is not None:
+            tables.append((cand[a], table))
+            table_idx.update(cand[a:b])
+            continue
+        for k in cand[a:b]:
+            out[k] = _prose(lines[k])
+            if kind != _PROSE and not out[k].text:
+                drop.add(k)
     if not drop:
         return out, tables, table_idx, {k: k for k in taken}
     kept = [k for k in range(len(out)) if k not in drop]
@@ -237,20 +241,30 @@ def _pipe_tables(
             {k: moved[k] for k in taken})
 
 
-def _table_of(block: list, lines: list[Line]) -> Table | None:
-    """A table from a run of cell lines (one cell a line) or of row lines (`a | b | c |`)."""
-    if isinstance(block[0][1], list):
-        if len(block) < 2:
-            return None
-        row_cells = [[pipetables.PipeCell(t, 0, lines[k].no) for t in texts] for k, texts in block]
-        return pipetables.build_table(0, row_cells, max(len(r) for r in row_cells))
-    cells = [c for _, c in block]
-    if len(cells) < _MIN_TABLE_CELLS or next(islice((c for c in cells if c.text), 1, None), None) is None:
+_PROSE, _CELL, _ROW = 0, 1, 2
+
+
+def _cell_table(cells: list[tuple[str, int]], nos: list[int]) -> Table | None:
+    """A table from a run of cell lines (one cell a line): at least 3 cells, 2 of them filled."""
+    texts = [t for t, _ in cells]
+    if len(texts) < _MIN_TABLE_CELLS or len(texts) - texts.count("") < 2:
         return None
-    rows, width, warnings = pipetables.rows_from_cells(cells)
-    table = pipetables.build_table(0, rows, width)
+    pads = [pad for _, pad in cells]
+    bounds, width, warnings = pipetables.rows_from_cells(texts, pads, nos)
+    table = pipetables.build_table(0, texts, pads, nos, bounds, width)
     table.warnings.extend(warnings)
     return table
+
+
+def _row_table(rows: list[list[str]], nos: list[int]) -> Table | None:
+    """A table from a run of at least two row lines (`a | b | c |`)."""
+    if len(rows) < 2:
+        return None
+    texts = [t for row in rows for t in row]
+    row_nos = [no for row, no in zip(rows, nos, strict=True) for _ in row]
+    ends = list(accumulate(map(len, rows)))
+    bounds = list(zip([0, *ends[:-1]], ends, strict=True))
+    return pipetables.build_table(0, texts, [0] * len(texts), row_nos, bounds, max(map(len, rows)))
 
 
 def _prose(line: Line) -> Line:

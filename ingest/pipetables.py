@@ -11,10 +11,10 @@ A line with several ` | `-separated cells is a row by itself (a layout table of 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
-from ingest.model import Cell, Line, Table
+from ingest.model import Cell, Table
 
 # `text |`, `text | |||` (padding), `|` (an empty cell).
 _CELL = re.compile(r"^(?P<text>.*?)\s?\|(?: (?P<pad>\|+))?$")
@@ -22,13 +22,6 @@ _NUMBER = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|件|条|个|�
 _MARKER = frozenset({"/", "-", "—", "——", "无", "不适用", "--", "\\"})
 MAX_CELL_CHARS = 120
 _MAX_WIDTH = 16
-
-
-@dataclass(slots=True)
-class PipeCell:
-    text: str
-    pad: int  # k: grid width − physical cells of the row this cell ends; 0 when unmarked
-    line: int
 
 
 @lru_cache(maxsize=8192)  # pure, and a report repeats its cells (`0 |`) many times
@@ -73,58 +66,65 @@ def is_value(text: str) -> bool:
     return bool(_NUMBER.match(text)) or text in _MARKER
 
 
-def rows_from_cells(cells: list[PipeCell], known_width: int | None = None) -> tuple[list[list[PipeCell]], int | None, list[str]]:
-    """Group one-per-line cells into rows; returns (rows, width, warnings).
+# A run of one-per-line cells is held as parallel lists: texts, pads (k of each cell, 0 when
+# unmarked) and source line numbers; rows are (start, end) index ranges into them.
+Bounds = list[tuple[int, int]]
+
+
+def rows_from_cells(
+    texts: list[str], pads: list[int], nos: list[int], known_width: int | None = None
+) -> tuple[Bounds, int | None, list[str]]:
+    """Group one-per-line cells into rows; returns (row bounds, width, warnings).
 
     Without a known width, the first padded cell (n cells so far, k pipes) says n + k is a whole
     number of rows: each width w > k dividing n + k is tried, and the one whose later padded
     cells agree best wins (ties: the narrowest). No padded cell at all: the periodic width."""
+    marks = [i for i, pad in enumerate(pads) if pad]
     if known_width:
-        return _group(cells, known_width)
-    candidates = _widths_from_first_mark(cells)
-    if not candidates:
-        return _group(cells, _periodic_width(cells))
-    return min((_group(cells, w) for w in candidates), key=lambda g: (len(g[2]), g[1] or 0))
+        return _group(pads, nos, marks, known_width)
+    if not marks:
+        return _group(pads, nos, marks, _periodic_width(texts))
+    first = marks[0]
+    total = first + 1 + pads[first]
+    candidates = [w for w in range(max(2, pads[first] + 1), total + 1) if total % w == 0]
+    return min((_group(pads, nos, marks, w) for w in candidates), key=lambda g: (len(g[2]), g[1] or 0))
 
 
-def _widths_from_first_mark(cells: list[PipeCell]) -> list[int]:
-    for i, c in enumerate(cells):
-        if c.pad:
-            total = i + 1 + c.pad
-            return [w for w in range(max(2, c.pad + 1), total + 1) if total % w == 0]
-    return []
-
-
-def _group(cells: list[PipeCell], width: int | None) -> tuple[list[list[PipeCell]], int | None, list[str]]:
+def _group(pads: list[int], nos: list[int], marks: list[int], width: int | None) -> tuple[Bounds, int | None, list[str]]:
+    """Rows end at a padded cell (whose k then sets the width) or when they hold `width` cells."""
     warnings: list[str] = []
-    rows: list[list[PipeCell]] = []
-    row: list[PipeCell] = []
-    for c in cells:
-        row.append(c)
-        if c.pad:
-            w = len(row) + c.pad
-            if width is not None and w != width:
-                warnings.append(f"pipe_table_width_changed: {width} -> {w} at line {c.line}")
-            width = w
-            rows.append(row)
-            row = []
-        elif width and len(row) == width:
-            rows.append(row)
-            row = []
-    if row:
-        rows.append(row)
-    return rows, width, warnings
+    bounds: Bounds = []
+    start = 0
+    for m in marks:
+        if width:
+            while m - start >= width:  # whole rows before the one the padded cell ends
+                bounds.append((start, start + width))
+                start += width
+        w = m - start + 1 + pads[m]
+        if width is not None and w != width:
+            warnings.append(f"pipe_table_width_changed: {width} -> {w} at line {nos[m]}")
+        width = w
+        bounds.append((start, m + 1))
+        start = m + 1
+    n = len(pads)
+    if width:
+        while n - start >= width:
+            bounds.append((start, start + width))
+            start += width
+    if start < n:
+        bounds.append((start, n))
+    return bounds, width, warnings
 
 
-def _periodic_width(cells: list[PipeCell], max_width: int = _MAX_WIDTH, min_rows: int = 3) -> int | None:
+def _periodic_width(texts: list[str], max_width: int = _MAX_WIDTH, min_rows: int = 3) -> int | None:
     """The row width whose columns are most consistently value/label cells (ties → narrowest).
 
     Blank cells say nothing about their column and are left out of the shares."""
-    kinds: list[bool | None] = [None if not c.text else is_value(c.text) for c in cells]
+    kinds: list[bool | None] = [None if not t else is_value(t) for t in texts]
     if not any(kinds):
         return None
     best, best_score = None, 0.0
-    for w in range(2, min(max_width, len(cells) // min_rows) + 1):
+    for w in range(2, min(max_width, len(texts) // min_rows) + 1):
         body = kinds[w:]  # the first row is often a header
         rows = len(body) // w
         if rows < max(1, min_rows - 1):
@@ -142,14 +142,16 @@ def _periodic_width(cells: list[PipeCell], max_width: int = _MAX_WIDTH, min_rows
     return best if best_score >= 0.9 else None
 
 
-def build_table(index: int, rows: list[list[PipeCell]], width: int | None, kind: str = "pipe_text") -> Table:
-    """A Table of the physical cells in order, header rows marked (`header_flags`)."""
-    padded = {r for r, row in enumerate(rows) if row and row[-1].pad > 0}
-    flags = header_flags([[c.text for c in row] for row in rows], [len(row) for row in rows], set(), padded, width)
-    grid = [[Cell(r, col, c.text, c.line, header) for col, c in enumerate(row)]
-            for r, (row, header) in enumerate(zip(rows, flags, strict=True))]
-    lines = [c.line for row in rows for c in row]
-    return Table(index=index, rows=grid, kind=kind, start_line=min(lines), end_line=max(lines), width=width)
+def build_table(
+    index: int, texts: list[str], pads: list[int], nos: list[int], bounds: Bounds, width: int | None,
+    kind: str = "pipe_text",
+) -> Table:
+    """A Table of the physical cells in order (rows given as bounds), header rows marked (`header_flags`)."""
+    padded = {r for r, (a, b) in enumerate(bounds) if b > a and pads[b - 1] > 0}
+    flags = header_flags([texts[a:b] for a, b in bounds], [b - a for a, b in bounds], set(), padded, width)
+    grid = [list(map(Cell, repeat(r, b - a), range(b - a), texts[a:b], nos[a:b], repeat(header, b - a)))
+            for r, ((a, b), header) in enumerate(zip(bounds, flags, strict=True))]
+    return Table(index=index, rows=grid, kind=kind, start_line=min(nos), end_line=max(nos), width=width)
 
 
 def mark_headers(
@@ -185,15 +187,3 @@ def _is_banner(texts: list[str], length: int, padded: bool, width: int | None) -
         return True  # one cell (or one cell spanning the row)
     short = len(texts) < (width or length)
     return (padded or short) and all(texts)
-
-
-def table_lines(lines: list[Line], skip: set[int] | None = None) -> list[tuple[int, PipeCell | list[str] | None]]:
-    """The lines that end in a pipe (except those in `skip`), each classified: a PipeCell, a one-line
-    row (list of cell texts) or None (prose after all). Every other line is prose."""
-    out: list[tuple[int, PipeCell | list[str] | None]] = []
-    skip = skip or set()
-    for i in [i for i, line in enumerate(lines) if line.text.endswith("|") and i not in skip]:
-        line = lines[i]
-        parsed = parse_cell(line.text)
-        out.append((i, PipeCell(parsed[0], parsed[1], line.no) if parsed is not None else parse_row(line.text)))
-    return out
