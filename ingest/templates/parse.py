@@ -433,15 +433,36 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
         return [CellRecord(table="appeals", row=0, col=-1, raw_text=t.text, status="unplaced", section="appeals",
                            row_label=raw_label, line=t.line, warning=res.reason) for t in values]
     line = stream.line_at(stream.raw_index(last.start))
-    return [_appeals_cell(spec, i, text, parse_cell(text), res.reason,
-                          raw_label, values[i].line if len(values) == 15 else values[0].line or line)
-            for i, text in enumerate(res.cells)]
+    if len(res.cells) != 15 or len(_appeals_fields(spec)) != 15:  # (neither happens: 15 cells, 3 blocks of 5)
+        return [_appeals_cell(spec, i, text, parse_cell(text), res.reason,
+                              raw_label, values[i].line if len(values) == 15 else values[0].line or line)
+                for i, text in enumerate(res.cells)]
+    lines = [t.line for t in values] if len(values) == 15 else repeat(values[0].line or line)
+    reason = res.reason
+    # as _appeals_cell builds each (positional: CellRecord's fields in order)
+    return [CellRecord("appeals", 0, i, text, status, value, unit, block, col, "appeals", item, measure, cell_line,
+                       None, reason)
+            for i, text, (block, col, item, measure, col_unit), cell_line in zip(count(), res.cells,
+                                                                                  _appeals_fields(spec), lines)
+            for status, value, unit in (_cell_reading(text, col_unit),)]
 
 
 @cache
 def _appeals_layout(spec: TableSpec) -> tuple[list[RowSpec], list[ColumnSpec | None]]:
     """Table 四's five-column blocks in order, and its five columns."""
     return sorted(spec.rows, key=lambda r: r.position), [spec.column(c) for c in range(5)]
+
+
+_AppealsField = tuple[str, str | None, str, str | None, str | None]
+
+
+@cache
+def _appeals_fields(spec: TableSpec) -> tuple[_AppealsField, ...]:
+    """Per cell of table 四: (row_label, col_label, item, measure, default unit), as _appeals_cell reads them."""
+    blocks, columns = _appeals_layout(spec)
+    return tuple((block.label, col.label if col else None, block.item, col.measure if col else None,
+                  col.unit if col else None)
+                 for block in blocks[:3] for col in columns)
 
 
 def _settle_by_prose(stream: Stream, region: tuple[int, int], values: list[Token]) -> list[str] | None:
