@@ -38,6 +38,7 @@ Select = Annotated[list[str] | None, typer.Option("--select", "-s", help="Nodes 
 Exclude = Annotated[list[str] | None, typer.Option("--exclude", help="Nodes to leave out (same syntax).")]
 FullRefresh = Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch, reload seeds, and run every model and test (none reused).")]
 FailFast = Annotated[bool, typer.Option("--fail-fast", "-x", help="Stop at the first failure.")]
+Threads = Annotated[int | None, typer.Option("--threads", help="Nodes run at once [default: the profile's threads].")]
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -109,10 +110,14 @@ def _finish(report: RunReport) -> None:
 
 def _execute(command: str, project_dir: Path | None, target: str | None, vars: str | None,
              warehouse: str | None, raw: str | None, select: list[str] | None, exclude: list[str] | None,
-             full_refresh: bool = False, fail_fast: bool = False) -> None:
+             full_refresh: bool = False, fail_fast: bool = False, threads: int | None = None) -> None:
     from ogi.errors import OgiError
 
     session = _session(project_dir, target, vars, warehouse, raw)
+    if threads is not None:
+        if threads < 1:
+            _fail("--threads must be 1 or more")
+        session.threads = threads
     try:
         report = session.execute(command, select, exclude, full_refresh=full_refresh, fail_fast=fail_fast,
                                  on_result=_print_result)
@@ -124,33 +129,33 @@ def _execute(command: str, project_dir: Path | None, target: str | None, vars: s
 
 @app.command("build")
 def build(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
-          full_refresh: FullRefresh = False, fail_fast: FailFast = False, project_dir: ProjectDir = None,
-          target: Target = None, vars: Vars = None) -> None:
+          full_refresh: FullRefresh = False, fail_fast: FailFast = False, threads: Threads = None,
+          project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
     """Seeds, models and data tests in dependency order, published atomically into the warehouse."""
-    _execute("build", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast)
+    _execute("build", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads)
 
 
 @app.command("run")
 def run(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
-        full_refresh: FullRefresh = False, fail_fast: FailFast = False, project_dir: ProjectDir = None,
-        target: Target = None, vars: Vars = None) -> None:
+        full_refresh: FullRefresh = False, fail_fast: FailFast = False, threads: Threads = None,
+        project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
     """Build models only (no seeds, no tests)."""
-    _execute("run", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast)
+    _execute("run", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads)
 
 
 @app.command("seed")
-def seed(select: Select = None, exclude: Exclude = None, warehouse: Warehouse = None,
+def seed(select: Select = None, exclude: Exclude = None, warehouse: Warehouse = None, threads: Threads = None,
          project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
     """Load the CSV seeds into the warehouse."""
-    _execute("seed", project_dir, target, vars, warehouse, None, select, exclude)
+    _execute("seed", project_dir, target, vars, warehouse, None, select, exclude, threads=threads)
 
 
 @app.command("test")
 def test(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
-         fail_fast: FailFast = False, project_dir: ProjectDir = None, target: Target = None,
-         vars: Vars = None) -> None:
+         fail_fast: FailFast = False, threads: Threads = None, project_dir: ProjectDir = None,
+         target: Target = None, vars: Vars = None) -> None:
     """Run data tests against the current warehouse (read-only)."""
-    _execute("test", project_dir, target, vars, warehouse, raw, select, exclude, fail_fast=fail_fast)
+    _execute("test", project_dir, target, vars, warehouse, raw, select, exclude, fail_fast=fail_fast, threads=threads)
 
 
 @app.command("compile")

@@ -3,8 +3,10 @@ and descriptions persisted as COMMENT ON."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +107,7 @@ class Outcome:
     message: str = ""
     failures: int | None = None
     rows_affected: int | None = None
+    fresh: bool = False  # the relation was created by this node (it has no comments yet)
 
 
 class Materializer:
@@ -114,17 +117,52 @@ class Materializer:
                  relations: dict[str, str] | None = None, fingerprints: Any = None) -> None:
         """`relations`: existing_relations(con) when the caller has just read it. `fingerprints`: an
         ogi.reuse.Fingerprints; models and tests whose fingerprint matches the one recorded with
-        their relation are kept as they are (not with --full-refresh, never when read-only)."""
+        their relation are kept as they are (not with --full-refresh, never when read-only).
+
+        Each seed or model runs in a transaction of its own, committed when it is done (a build writes
+        into a working copy that is published only when everything succeeded, ogi.warehouse), so nodes
+        can run at the same time on cursors of the same database: `for_thread()` gives the calling
+        thread a materializer on its own cursor that shares this one's bookkeeping."""
         self.con = con
         self.fingerprints = fingerprints if not read_only else None
-        self.states_changed = False
         self.read_only = read_only
-        self.batch = False
-        self.pending_docs: list[Node] = []
         self.full_refresh = full_refresh
         self.relations = dict(relations) if relations is not None else existing_relations(con)
         self.seed_states = loaded_seed_states(con)
+        self._recorded_states = dict(self.seed_states)
         self.schemas: set[str] = set()
+        self._local = threading.local()
+        self._cursors: list[Any] = []
+        self._lock = threading.Lock()
+
+    def for_thread(self) -> Materializer:
+        """A materializer on the calling thread's own cursor (created on first use), sharing the
+        relations, recorded fingerprints and schemas of this one."""
+        bound = getattr(self._local, "bound", None)
+        if bound is None:
+            cursor = self.con.cursor()
+            cursor.execute("set enable_progress_bar = false")
+            bound = copy.copy(self)
+            bound.con = cursor
+            with self._lock:
+                self._cursors.append(cursor)
+            self._local.bound = bound
+        return bound
+
+    def close_cursors(self) -> None:
+        with self._lock:
+            cursors, self._cursors = self._cursors, []
+        for cursor in cursors:
+            cursor.close()
+
+    def ensure_schemas(self, nodes: list[Node]) -> None:
+        """Create up front the schemas the seeds and models will be built in (two nodes running at
+        once must not both create one)."""
+        if self.read_only:
+            return
+        for node in nodes:
+            if node.resource_type in ("seed", "model") and node.materialized != "ephemeral":
+                self._ensure_schema(node.schema)
 
     def _ensure_schema(self, schema: str) -> None:
         if schema not in self.schemas:
@@ -142,10 +180,6 @@ class Materializer:
         rel = node.relation()
         self.relations[f"{rel.schema}.{rel.identifier}".lower()] = kind
 
-    # Transactions: a build runs as one transaction (one commit, one fsync). When a node fails, the
-    # transaction is lost: rollback() reports that, and the runner replays what had succeeded, now
-    # one transaction per node, so independent nodes still run and report.
-
     def _fingerprint(self, node: Node) -> str | None:
         return self.fingerprints.of(node, self.seed_states) if self.fingerprints is not None else None
 
@@ -161,55 +195,34 @@ class Materializer:
 
         key = state_key(node)
         if fingerprint is None:
-            if self.seed_states.pop(key, None) is not None:
-                self.states_changed = True
-        elif self.seed_states.get(key) != fingerprint:
+            self.seed_states.pop(key, None)
+        else:
             self.seed_states[key] = fingerprint
-            self.states_changed = True
 
-    def _write_states(self) -> None:
-        if self.states_changed and not self.read_only:
-            self.con.execute(seed_states_sql(self.seed_states))
-            self.states_changed = False
-
-    def start_batch(self) -> None:
-        if not self.read_only:
-            self.con.execute("begin transaction")
-            self.batch = True
-
-    def end_batch(self) -> None:
-        if self.batch:
-            self.flush_docs()
-            self._write_states()
-            self.con.execute("commit")
-            self.batch = False
+    def write_states(self) -> None:
+        """Record the fingerprints of what this run made (ogi.reuse), when they changed."""
+        if self.read_only or self.seed_states == self._recorded_states:
+            return
+        self.con.execute(seed_states_sql(self.seed_states))
+        self._recorded_states = dict(self.seed_states)
 
     def begin(self) -> None:
-        if not self.read_only and not self.batch:
+        if not self.read_only:
             self.con.execute("begin transaction")
 
     def commit(self) -> None:
-        if not self.read_only and not self.batch:
-            self._write_states()
+        if not self.read_only:
             self.con.execute("commit")
 
-    def rollback(self) -> bool:
-        """Undo the failed node; True when a whole batch was undone (earlier nodes must be redone)."""
+    def rollback(self) -> None:
+        """Undo the failed node's transaction (and keep the cursor usable)."""
         if self.read_only:
-            return False
+            return
         try:
             self.con.execute("rollback")
         except Exception:  # noqa: BLE001 — no transaction open
             pass
         self._enable_optimizer()
-        lost_batch = self.batch
-        self.batch = False
-        self.pending_docs = []
-        self.relations = existing_relations(self.con)
-        self.seed_states = loaded_seed_states(self.con)
-        self.states_changed = False
-        self.schemas = set()
-        return lost_batch
 
     def seed(self, node: Node) -> Outcome:
         """Load the CSV; skipped when this file already holds the table loaded from the same bytes with
@@ -225,8 +238,7 @@ class Materializer:
         self.con.execute(seed_sql(node))
         self._record(node, "table")
         self.seed_states[key] = fingerprint
-        self.states_changed = True
-        return Outcome("success")
+        return Outcome("success", fresh=True)
 
     def model(self, node: Node, incremental: bool) -> Outcome:
         kind = node.materialized
@@ -254,7 +266,7 @@ class Materializer:
                 node.original_file_path,
             )
         self._remember(node, fingerprint)
-        return Outcome("success")
+        return Outcome("success", fresh=kind == "view" or kind == "table" or not incremental)
 
     def _incremental(self, node: Node, sql: str) -> None:
         rel = node.relation().render()
@@ -299,58 +311,52 @@ class Materializer:
             return Outcome("warn", f"Got {failures} result{'s' if failures != 1 else ''}, configured to warn if {warn_if}", failures)
         return Outcome("pass", "", failures)
 
-    def persist_docs(self, node: Node) -> None:
-        """Descriptions from YAML as COMMENT ON (relation and its existing columns); in a batch they
-        are written together just before the commit."""
+    def persist_docs(self, node: Node, fresh: bool = False) -> None:
+        """Descriptions from YAML as COMMENT ON (the relation and its existing columns), in the node's
+        transaction. `fresh`: the relation was just created, so it has no comment to compare with."""
         if node.materialized in ("ephemeral", "test") or not (node.description or node.columns):
             return
-        self.pending_docs.append(node)
-        if not self.batch:
-            self.flush_docs()
-
-    def flush_docs(self) -> None:
-        nodes, self.pending_docs = self.pending_docs, []
-        if not nodes:
+        rel = node.relation()
+        kind = self.relations.get(f"{rel.schema}.{rel.identifier}".lower())
+        if not kind:
             return
-        # Comments already in place (a reused seed keeps its own) are not written again.
-        # Only the pending relations' names are looked up (the catalog functions filter early).
-        names = ", ".join(sorted({sql_string(node.relation().identifier) for node in nodes}))
-        present: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
-        for schema, table, column, comment in self.con.execute(
-            "select schema_name, table_name, column_name, comment from duckdb_columns() "
-            f"where database_name = current_database() and table_name in ({names})"
-        ).fetchall():
-            present.setdefault((schema, table), []).append((column, comment))
-        current = dict(((schema, name), comment) for schema, name, comment in self.con.execute(
-            "select schema_name, table_name, comment from duckdb_tables() where database_name = current_database() "
-            f"and table_name in ({names}) "
-            "union all select schema_name, view_name, comment from duckdb_views() "
-            f"where database_name = current_database() and not internal and view_name in ({names})"
-        ).fetchall())
+        described = {c.name.lower(): c.description for c in node.columns.values() if c.description}
+        if fresh:
+            current: str | None = None
+            columns: list[tuple[str, str | None]] = (
+                [(name, None) for name in self._column_names(rel.render())] if described else [])
+        else:
+            current, columns = self._comments(str(rel.schema), rel.identifier)
         statements = []
-        for node in nodes:
-            rel = node.relation()
-            kind = self.relations.get(f"{rel.schema}.{rel.identifier}".lower())
-            if not kind:
-                continue
-            where = (str(rel.schema), rel.identifier)
-            if node.description and current.get(where) != node.description:
-                statements.append(f"comment on {kind} {rel.render()} is {sql_string(node.description)}")
-            described = {c.name.lower(): c for c in node.columns.values() if c.description}
-            for column, comment in present.get(where, []):
-                col = described.get(column.lower())
-                if col and comment != col.description:
-                    statements.append(
-                        f"comment on column {rel.render()}.{quote(column)} is {sql_string(col.description)}"
-                    )
+        if node.description and current != node.description:
+            statements.append(f"comment on {kind} {rel.render()} is {sql_string(node.description)}")
+        for column, comment in columns:
+            text = described.get(column.lower())
+            if text and comment != text:
+                statements.append(f"comment on column {rel.render()}.{quote(column)} is {sql_string(text)}")
         if statements:
-            # hundreds of one-line DDL statements: the query optimizer has nothing to do but costs
-            # a third of each one
+            # one-line DDL statements: the query optimizer has nothing to do but costs a third of each
             self.con.execute("pragma disable_optimizer")
             try:
                 self.con.execute(";\n".join(statements))
             finally:
                 self._enable_optimizer()
+
+    def _column_names(self, relation: str) -> list[str]:
+        self.con.execute(f"select * from {relation} limit 0")
+        return [str(d[0]) for d in self.con.description or []]
+
+    def _comments(self, schema: str, name: str) -> tuple[str | None, list[tuple[str, str | None]]]:
+        """A relation's comment and its columns' (name, comment), from the catalog."""
+        args = (schema, name)
+        columns = self.con.execute(
+            "select column_name, comment from duckdb_columns() where database_name = current_database() "
+            "and schema_name = ? and table_name = ? order by column_index", args).fetchall()
+        row = self.con.execute(
+            "select comment from duckdb_tables() where database_name = current_database() and schema_name = ? "
+            "and table_name = ? union all select comment from duckdb_views() where database_name = current_database() "
+            "and not internal and schema_name = ? and view_name = ?", args + args).fetchone()
+        return (row[0] if row else None), [(str(c), m) for c, m in columns]
 
     def _enable_optimizer(self) -> None:
         import duckdb

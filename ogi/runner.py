@@ -104,6 +104,7 @@ class Session:
         self.graph = Graph(self.manifest)
         self.warehouse = Path(warehouse) if warehouse is not None else Path(self.manifest.target.path)
         self.validator: Any = None  # ogi.validate.Validator after a validated compile
+        self.threads = self.manifest.target.threads  # nodes run at once (profiles.yml `threads`, --threads)
 
     def output_columns(self, node: Node) -> list[str]:
         """A model's or seed's columns as sqlglot sees them (after compile); [] when unknown."""
@@ -237,10 +238,7 @@ class Session:
         from ogi.warehouse import Publication, connect
 
         with Publication(self.warehouse) as publication:
-            con = connect(publication.path)
-            # a commit writes its data straight into the file (the checkpoint it triggers skips the
-            # write-ahead log) instead of WAL first and CHECKPOINT again: ~35 ms less a bundled build
-            con.execute("set checkpoint_threshold = '0b'")
+            con = connect(publication.path, working_copy=True)
             try:
                 existing = existing_relations(con)
                 nodes = self.compile(select, exclude, command=command, existing=existing,
@@ -250,10 +248,12 @@ class Session:
 
                 materializer = Materializer(con, full_refresh, relations=existing,
                                             fingerprints=Fingerprints(self.manifest))
+                materializer.ensure_schemas(nodes)
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,
                                 with_test_edges=command == "build")
                 if report.success:
+                    materializer.write_states()
                     con.execute("checkpoint")
             finally:
                 con.close()
@@ -287,45 +287,97 @@ class Session:
         self, report: RunReport, nodes: list[Node], materializer: Any, compiler: Compiler, fail_fast: bool,
         on_result: Callable[[NodeResult, int, int], None] | None, with_test_edges: bool,
     ) -> None:
+        """Every node in dependency order; what depends on a failure is skipped. Results are reported
+        in `nodes`' order whatever ran at the same time.
+
+        With the profile's `threads` (or --threads) above 1 (and without --fail-fast), that many nodes
+        run at once, each on its own cursor. A model then starts as soon as the nodes it reads are
+        built, without waiting for the data tests on them: a build with a failing test is not
+        published, and a model that a failing test would have skipped is reported as skipped (what it
+        made stays in the discarded working copy), so the results are those of a one-at-a-time run."""
         import duckdb
 
-        blocked: dict[str, str] = {}  # uid → name of the failed node upstream
+        from ogi.schedule import run_graph
+        from ogi.warehouse import Checkpointer
+
+        order = [node.unique_id for node in nodes]
+        position = {uid: i for i, uid in enumerate(order)}
+        by_id = {node.unique_id: node for node in nodes}
         blockers = self._blockers(nodes) if with_test_edges else {}
+        reads = {uid: set(self.graph.effective_parents(uid)) for uid in by_id}
+        waits_for = {uid: reads[uid] | set(blockers.get(uid, [])) for uid in by_id}
         total = len(nodes)
-        done: list[Node] = []  # seeds and models that succeeded (replayed if the batch is rolled back)
-        materializer.start_batch()
-        for index, node in enumerate(nodes, start=1):
-            result = NodeResult(node.unique_id, node.name, node.resource_type, "success",
-                                location=node.location, relation=_relation_text(node))
-            upstream = [p for p in [*self.graph.effective_parents(node.unique_id), *blockers.get(node.unique_id, [])]
-                        if p in blocked]
-            result.started_at = _stamp()
+        threads = 1 if fail_fast else max(1, self.threads)
+        failed_now: set[str] = set()  # failed (or not run) so far: what reads them cannot run
+        blocked: dict[str, str] = {}  # in reporting order: uid → the failed node upstream that skips it
+        culprits: dict[str, str] = {}
+
+        def skipped(node: Node, culprit: str) -> NodeResult:
+            culprits[node.unique_id] = culprit
+            stamp = _stamp()
+            return NodeResult(node.unique_id, node.name, node.resource_type, "skipped",
+                              f"skipped because '{culprit}' failed upstream", location=node.location,
+                              relation=_relation_text(node), started_at=stamp, completed_at=stamp)
+
+        def decide(uid: str) -> NodeResult | None:
+            if fail_fast and report.failures():
+                return skipped(by_id[uid], report.failures()[0].name)
+            if threads == 1:
+                return upstream_failure(uid)
+            if any(p in failed_now for p in waits_for[uid]):
+                return skipped(by_id[uid], "?")  # the culprit is settled when it is reported
+            return None
+
+        def upstream_failure(uid: str) -> NodeResult | None:
+            upstream = sorted((p for p in waits_for[uid] if p in blocked), key=position.__getitem__)
+            return skipped(by_id[uid], blocked[upstream[0]]) if upstream else None
+
+        def work(uid: str) -> NodeResult:
+            node = by_id[uid]
+            result = NodeResult(uid, node.name, node.resource_type, "success",
+                                location=node.location, relation=_relation_text(node), started_at=_stamp())
             t0 = time.perf_counter()
-            if upstream or (fail_fast and report.failures()):
-                culprit = blocked[upstream[0]] if upstream else report.failures()[0].name
-                result.status = "skipped"
-                result.message = f"skipped because '{culprit}' failed upstream"
-                blocked[node.unique_id] = culprit
-            else:
-                try:
-                    outcome = self._run_one(node, materializer, compiler)
-                    result.status, result.message, result.failures = outcome.status, outcome.message, outcome.failures
-                except (duckdb.Error, OgiError) as exc:
-                    result.status = "error"
-                    result.message = _first_line(str(exc))
-                    if materializer.rollback():  # the whole batch was lost: redo what had succeeded
-                        for earlier in done:
-                            self._run_one(earlier, materializer, compiler)
-                if result.failed:
-                    blocked[node.unique_id] = node.name
-                elif node.resource_type != "test":
-                    done.append(node)
+            bound = materializer.for_thread() if threads > 1 else materializer
+            try:
+                outcome = self._run_one(node, bound, compiler)
+                result.status, result.message, result.failures = outcome.status, outcome.message, outcome.failures
+            except (duckdb.Error, OgiError) as exc:
+                result.status = "error"
+                result.message = _first_line(str(exc))
             result.execution_time = time.perf_counter() - t0
             result.completed_at = _stamp()
+            return result
+
+        def finished(uid: str, result: NodeResult) -> None:
+            node = by_id[uid]
+            if result.failed or result.status == "skipped":
+                failed_now.add(uid)
+            elif (checkpointer is not None and result.message == ""
+                  and node.materialized in ("table", "incremental", "seed")):
+                checkpointer.request()  # its data is written to the file while later nodes run
+
+        def emit(uid: str, result: NodeResult) -> None:
+            if threads > 1 or result.status == "skipped":
+                result = upstream_failure(uid) or result
+            if result.status == "skipped":
+                blocked[uid] = culprits[uid]
+            elif result.failed:
+                blocked[uid] = by_id[uid].name
             report.results.append(result)
             if on_result is not None:
-                on_result(result, index, total)
-        materializer.end_batch()
+                on_result(result, len(report.results), total)
+
+        # what reads a node waits for it; a model also waits for the tests on what it reads only when
+        # nodes run one at a time (emit() settles the rest)
+        deps = waits_for if threads == 1 else reads
+        rank = {uid: int(by_id[uid].resource_type == "test") for uid in order}  # tests fill idle threads
+        checkpointer = Checkpointer(materializer.con) if threads > 1 and not materializer.read_only else None
+        try:
+            run_graph(order, deps, threads, decide, work, finished, emit, rank)
+        finally:
+            if checkpointer is not None:
+                checkpointer.close()
+            materializer.close_cursors()
 
     def _blockers(self, nodes: list[Node]) -> dict[str, list[str]]:
         """In build: a model also waits for the tests on its parents (a failing test skips it)."""
@@ -343,20 +395,26 @@ class Session:
         return out
 
     def _run_one(self, node: Node, materializer: Any, compiler: Compiler) -> Any:
+        """One node in a transaction of its own (a test only reads)."""
         if node.resource_type == "test":
             return materializer.test(node)
         materializer.begin()
-        if node.resource_type == "seed":
-            outcome = materializer.seed(node)
-        else:
-            rel = node.relation()
-            exists = f"{rel.schema}.{rel.identifier}".lower() in materializer.relations
-            incremental = node.materialized == "incremental" and exists and compiler.is_incremental(node)
-            outcome = materializer.model(node, incremental=incremental)
-        # a reused relation keeps its comments (its fingerprint covers the descriptions)
-        if node.config.get("persist_docs", {"relation": True, "columns": True}) and outcome.message != materializer.REUSED:
-            materializer.persist_docs(node)
-        materializer.commit()
+        try:
+            if node.resource_type == "seed":
+                outcome = materializer.seed(node)
+            else:
+                rel = node.relation()
+                exists = f"{rel.schema}.{rel.identifier}".lower() in materializer.relations
+                incremental = node.materialized == "incremental" and exists and compiler.is_incremental(node)
+                outcome = materializer.model(node, incremental=incremental)
+            # a reused relation keeps its comments (its fingerprint covers the descriptions)
+            if (node.config.get("persist_docs", {"relation": True, "columns": True})
+                    and outcome.message != materializer.REUSED):
+                materializer.persist_docs(node, fresh=outcome.fresh)
+            materializer.commit()
+        except BaseException:
+            materializer.rollback()
+            raise
         return outcome
 
 

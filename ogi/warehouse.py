@@ -65,9 +65,14 @@ def is_lock_error(exc: BaseException) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
-def connect(warehouse: Path, read_only: bool = False) -> Any:
+def connect(warehouse: Path, read_only: bool = False, working_copy: bool = False) -> Any:
     """A DuckDB connection to `warehouse`; a lock held by another process becomes a
-    WarehouseLockedError that names the process and says what to do."""
+    WarehouseLockedError that names the process and says what to do.
+
+    `working_copy`: the file is a build's working copy (Publication.path), which nobody reads until it
+    is published: commits are not synced to disk one by one (Publication.publish syncs the finished
+    file once, before it replaces the warehouse), and a commit writes its data straight into the file
+    (the checkpoint it triggers skips the write-ahead log) instead of WAL first and a checkpoint later."""
     import duckdb
 
     try:
@@ -77,6 +82,9 @@ def connect(warehouse: Path, read_only: bool = False) -> Any:
             raise WarehouseLockedError(lock_message(warehouse, exc)) from exc
         raise
     con.execute("set enable_progress_bar = false")
+    if working_copy:
+        con.execute("set fsync_mode = 'none'")
+        con.execute("set checkpoint_threshold = '0b'")
     return con
 
 
@@ -138,6 +146,13 @@ class Publication:
                     raise
 
     def publish(self) -> None:
+        """Replace the warehouse with the finished working copy, synced to disk first (its commits
+        were not: connect(working_copy=True))."""
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(self.path, self.warehouse)
 
     def discard(self) -> None:
@@ -150,3 +165,50 @@ class Publication:
     def __exit__(self, *exc: Any) -> None:
         if self.path.exists():
             self.discard()
+
+
+class Checkpointer:
+    """Checkpoints a build's working copy in the background while the build goes on, so the data of
+    tables already made is written while later nodes run (DuckDB checkpoints beside running queries;
+    a commit meanwhile waits for it). `request()` after a table is committed; requests that arrive
+    while a checkpoint runs are served by one more checkpoint after it. `close()` waits for the last."""
+
+    def __init__(self, con: Any) -> None:
+        import threading
+
+        self._cursor = con.cursor()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._again = False
+        self.error: BaseException | None = None
+
+    def request(self) -> None:
+        import threading
+
+        with self._lock:
+            if self._thread is not None:
+                self._again = True
+                return
+            self._thread = threading.Thread(target=self._run, name="ogi-checkpoint", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self._cursor.execute("checkpoint")
+            except Exception as exc:  # noqa: BLE001 — reported by close(); the final checkpoint retries
+                self.error = exc
+            with self._lock:
+                if not self._again:
+                    self._thread = None
+                    return
+                self._again = False
+
+    def close(self) -> None:
+        while True:
+            with self._lock:
+                thread = self._thread
+            if thread is None:
+                break
+            thread.join()
+        self._cursor.close()

@@ -1,0 +1,156 @@
+"""Nodes run at once (profiles.yml `threads`, --threads): the same warehouse, the same results in the
+same order, the same skips after a failure as a one-at-a-time build; and the scheduler underneath."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ogi.schedule import run_graph
+from tests.runner_support import file_digest, ogi, query, shop_project
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    paths = shop_project(tmp_path)
+    monkeypatch.setenv("OGI_RAW", str(paths["raw"]))
+    monkeypatch.setenv("OGI_WAREHOUSE", str(tmp_path / "unused.duckdb"))
+    return paths
+
+
+def build(shop: dict[str, Path], threads: int, *extra: str) -> tuple[int, list[str], list[tuple[str, str, str]]]:
+    """Exit code, the node lines (timings removed) and run_results' (id, status, message)."""
+    result = ogi("build", "--project-dir", str(shop["project"]), "--warehouse", str(shop["warehouse"]),
+                 "--threads", str(threads), *extra)
+    lines = [re.sub(r" in \d+\.\d+s\]", "]", line) for line in result.output.splitlines()
+             if " of " in line or line.startswith("       ")]
+    results = json.loads((shop["project"] / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return result.exit_code, lines, [(r["unique_id"], r["status"], r["message"] or "") for r in results]
+
+
+def contents(warehouse: Path) -> dict[str, object]:
+    tables = [name for (name,) in query(warehouse, "select table_name from information_schema.tables order by 1")]
+    out: dict[str, object] = {t: query(warehouse, f'select * from "{t}" order by all') for t in tables}
+    out["_comments"] = query(warehouse, "select table_name, column_name, comment from duckdb_columns() "
+                                        "where comment is not null order by all")
+    out["_relation_comments"] = query(warehouse, "select table_name, comment from duckdb_tables() "
+                                                 "union all select view_name, comment from duckdb_views() "
+                                                 "where not internal order by all")
+    return out
+
+
+def test_two_threads_build_what_one_builds(shop: dict[str, Path]) -> None:
+    code1, lines1, results1 = build(shop, 1, "--full-refresh")
+    assert code1 == 0, lines1
+    one = contents(shop["warehouse"])
+    shop["warehouse"].unlink()
+    code2, lines2, results2 = build(shop, 2)
+    assert code2 == 0, lines2
+    assert contents(shop["warehouse"]) == one
+    assert one["_comments"]  # descriptions were written as comments
+    assert lines2 == lines1 and results2 == results1  # reported in the same order, same statuses
+
+
+def test_two_threads_rebuild_reuses_like_one(shop: dict[str, Path]) -> None:
+    assert build(shop, 2)[0] == 0
+    code, _, results = build(shop, 2)
+    assert code == 0
+    assert any(message.startswith("reused") for _, _, message in results)
+
+
+def edit(shop: dict[str, Path], rel: str, old: str, new: str) -> None:
+    path = shop["project"] / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), [
+    # a failing data test: the models reading what it tests are skipped (they may have run meanwhile)
+    ("models/staging/_staging__models.yml", "values: [placed, shipped, returned]", "values: [placed, shipped]"),
+    # a failing model: what reads it is skipped
+    ("models/marts/fct_orders.sql", "enriched.amount,", "enriched.amount, cast('x' || enriched.status as int) as boom,"),
+], ids=["failing-test", "failing-model"])
+def test_failures_skip_the_same_nodes_with_two_threads(shop: dict[str, Path], rel: str, old: str, new: str) -> None:
+    assert build(shop, 1)[0] == 0
+    before = file_digest(shop["warehouse"])
+    edit(shop, rel, old, new)
+    code1, lines1, results1 = build(shop, 1)
+    code2, lines2, results2 = build(shop, 2)
+    assert code1 == code2 == 1
+    assert any(status == "skipped" for _, status, _ in results1)
+    assert (lines2, results2) == (lines1, results1)
+    assert file_digest(shop["warehouse"]) == before
+    assert not list(shop["warehouse"].parent.glob("shop.duckdb.tmp-*"))
+
+
+def test_threads_option_must_be_positive(shop: dict[str, Path]) -> None:
+    result = ogi("build", "--project-dir", str(shop["project"]), "--warehouse", str(shop["warehouse"]), "--threads", "0")
+    assert result.exit_code == 2 and "--threads" in result.output
+
+
+# ---------------------------------------------------------------- the scheduler
+
+
+GRAPH = {"a": set(), "b": set(), "c": {"a"}, "d": {"a", "b"}, "e": {"c", "d"}, "f": {"b"}, "g": set()}
+ORDER = ["a", "b", "c", "d", "f", "g", "e"]
+
+
+def _run(threads: int, fail: set[str] = frozenset(), rank: dict[str, int] | None = None) -> dict[str, object]:
+    lock = threading.Lock()
+    state: dict[str, object] = {"running": 0, "most": 0, "started": [], "done": set(), "emitted": [],
+                                "finished": []}
+
+    def decide(uid: str) -> str | None:
+        assert threading.current_thread() is threading.main_thread()
+        return "skipped" if GRAPH[uid] & {u for u, r in state["finished"] if r != "ok"} else None
+
+    def work(uid: str) -> str:
+        with lock:
+            assert GRAPH[uid] <= state["done"], uid  # every dependency finished before it started
+            state["running"] += 1
+            state["most"] = max(state["most"], state["running"])
+            state["started"].append(uid)
+        time.sleep(0.02)
+        with lock:
+            state["running"] -= 1
+            state["done"].add(uid)
+        return "error" if uid in fail else "ok"
+
+    def finished(uid: str, result: str) -> None:
+        state["finished"].append((uid, result))
+        state["done"].add(uid)
+
+    run_graph(ORDER, GRAPH, threads, decide, work, finished, lambda uid, r: state["emitted"].append((uid, r)), rank)
+    return state
+
+
+def test_run_graph_one_thread_runs_in_order() -> None:
+    state = _run(1)
+    assert state["started"] == ORDER and state["most"] == 1
+    assert state["emitted"] == [(u, "ok") for u in ORDER]
+
+
+def test_run_graph_threads_respect_dependencies_and_report_in_order() -> None:
+    state = _run(3)
+    assert state["most"] > 1 and state["most"] <= 3
+    assert [u for u, _ in state["emitted"]] == ORDER
+    assert sorted(state["started"]) == sorted(ORDER)
+
+
+def test_run_graph_skips_what_reads_a_failure() -> None:
+    state = _run(2, fail={"a"})
+    emitted = dict(state["emitted"])
+    assert emitted["a"] == "error" and emitted["c"] == "skipped" and emitted["d"] == "skipped"
+    assert emitted["e"] == "skipped" and emitted["b"] == emitted["f"] == emitted["g"] == "ok"
+    assert "c" not in state["started"] and "e" not in state["started"]
+
+
+def test_run_graph_rank_starts_low_ranks_first() -> None:
+    state = _run(2, rank={"b": 1, "f": 1})  # ready at the start: a, b, g; b waits for a free thread
+    assert set(state["started"][:2]) == {"a", "g"}
