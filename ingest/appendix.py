@@ -86,8 +86,24 @@ class Row:
 _PIPE_END_RE = re.compile(r"\s*\|+\s*$")
 
 
+_last_flat: tuple[Document, list, int, frozenset[int], tuple[str, list[tuple[int, int]]]] | None = None
+
+
 def _flatten(doc: Document, skip: set[int] | None = None) -> tuple[str, list[tuple[int, int]]]:
-    """The document as one string (pipe cells unpiped, lines joined by spaces) + (offset, line) marks."""
+    """The document as one string (pipe cells unpiped, lines joined by spaces) + (offset, line) marks.
+    The last result is kept for the same, unchanged document and skip set: extract_appendix and then
+    the prose's has_combined_fees_row ask for the same one. Callers must not change it."""
+    global _last_flat
+    key = frozenset(skip) if skip else frozenset()
+    last = _last_flat
+    if last is not None and last[0] is doc and last[1] is doc.lines and last[2] == len(doc.lines) and last[3] == key:
+        return last[4]
+    flat = _flatten_now(doc, key)
+    _last_flat = (doc, doc.lines, len(doc.lines), key, flat)
+    return flat
+
+
+def _flatten_now(doc: Document, skip: frozenset[int]) -> tuple[str, list[tuple[int, int]]]:
     parts: list[str] = []
     marks: list[tuple[int, int]] = []
     pos = 0
@@ -96,7 +112,8 @@ def _flatten(doc: Document, skip: set[int] | None = None) -> tuple[str, list[tup
             continue
         text = line.text.rstrip()
         if text.endswith("|"):
-            text = _PIPE_END_RE.sub("", text)
+            # one closing pipe (the usual cell): what the pattern removes is it and the spaces before it
+            text = text[:-1].rstrip() if text[-2:-1] != "|" else _PIPE_END_RE.sub("", text)
         text = text.strip()
         marks.append((pos, line.no))
         parts.append(text)

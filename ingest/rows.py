@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -79,8 +80,7 @@ def file_rows(path: str, manifest_row: dict[str, str] | None = None, paths: list
     """Read, parse and extract one file; never raises (failures become error rows, one per path)."""
     paths = paths or [path]
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = _read_bytes(path)
     except OSError as e:
         return _error(paths, None, 0, "unreadable", f"{type(e).__name__}: {e}")
     try:
@@ -98,6 +98,22 @@ def file_rows(path: str, manifest_row: dict[str, str] | None = None, paths: list
     except Exception as e:
         return _error(paths, doc.sha256, len(data), "parse_error", f"extraction failed: {type(e).__name__}: {e}"[:500])
     return _rows(doc, ex, paths)
+
+
+def _read_bytes(path: str) -> bytes:
+    """The whole file (os.read: no buffered file object for a file read once, whole)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)
+        if len(data) > size:  # the file grew since its stat (or reports no size): read on to the end
+            chunks = [data]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data
+    finally:
+        os.close(fd)
 
 
 def _sha(data: bytes) -> str:

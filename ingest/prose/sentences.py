@@ -28,6 +28,8 @@ _CUT_AFTER_RE = re.compile(  # one character class first: the engine scans for i
     r"|(?<=\s)(?=[（(][一二三四五六七八九十]{1,3}[)）]))"
 )
 _ANY_SPACE_RE = re.compile(r"\s")
+# the cuts _CUT_AFTER_RE makes in a text without spaces or colons: after each of these characters
+_CUT_ALWAYS_RE = re.compile(r"(?<=[。；;！!？?])")
 
 
 def _pieces(text: str) -> list[str]:
@@ -54,6 +56,9 @@ class Sentence(NamedTuple):  # a tuple: immutable and quick to build (tens per r
     line: int
     top: str  # the top-level heading it sits under ('' before the first)
     sub: str  # the latest sub-heading under that top heading ('' if none)
+
+
+_new_tuple = tuple.__new__  # Sentence(...) without the Python-level __new__ NamedTuple generates
 
 
 def squash(text: str) -> str:
@@ -83,7 +88,7 @@ def _maybe_prose(lines: list[Line]) -> list[Line]:
     """The lines that may hold prose: not blank (a blank line gives no sentence) and not a short
     table cell (text ending in '|' shorter than a prose cell can be). One C-level pass; split_sentences
     applies the full test to what is left."""
-    return [ln for ln in lines if not (ln.text.endswith("|") and len(ln.text) < 30) and not ln.text.isspace() and ln.text]
+    return [ln for ln in lines if (t := ln.text) and not (t[-1] == "|" and len(t) < 30) and not t.isspace()]
 
 
 def split_sentences(doc: Document) -> list[Sentence]:
@@ -103,7 +108,8 @@ def split_sentences(doc: Document) -> list[Sentence]:
         quoted = _QUOTES_RE.search(part) is not None
         spaced = _ANY_SPACE_RE.search(part) is not None
         colon = ":" in part or "：" in part
-        for raw in _pieces(part):
+        # without spaces or colons only the unconditional cuts can apply (a zero-width split: 3x faster)
+        for raw in _pieces(part) if spaced or colon else _CUT_ALWAYS_RE.split(part):
             text = _QUOTES_RE.sub("", raw) if quoted else raw
             if spaced and _ANY_SPACE_RE.search(text):
                 text = _SPACE_RE.sub("", text).strip()
@@ -118,7 +124,7 @@ def split_sentences(doc: Document) -> list[Sentence]:
                 subs = {k: v for k, v in subs.items() if k < level}
                 subs[level] = text[:40]
                 sub = " / ".join(subs[k] for k in sorted(subs))
-            out.append(Sentence(text, raw.strip(), line.no, top, sub))
+            out.append(_new_tuple(Sentence, (text, raw.strip(), line.no, top, sub)))
     return out
 
 
