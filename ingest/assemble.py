@@ -110,6 +110,10 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
     if traditional:
         texts = [to_simplified(t) if t else t for t in texts]
     suspect = chrome.suspect_lines(texts)
+    if not suspect and all(texts) and max(map(len, texts)) <= layout.LONG_LINE:
+        for line, text in zip(run, texts, strict=True):  # the common case: every line kept as it is
+            line.text = text
+        return list(run)
     out: list[Line] = []
     for i, text in enumerate(texts):
         if not text:

@@ -65,6 +65,8 @@ _WORD_PREAMBLE = re.compile(r"Normal\s+0\s+[\d.]+\s*磅.{0,120}?X-NONE\s*")
 
 def split_crawl_header(lines: list[str]) -> tuple[dict[str, str], int]:
     """(page_meta, index of the first body line). No header → ({}, 0)."""
+    if "正文" not in "".join(lines[:40]):
+        return {}, 0  # no `==== 正文 ====` line (the common case, one substring search)
     for i, line in enumerate(lines[:40]):
         if _CRAWL_BODY.match(line.strip()):
             meta: dict[str, str] = {}

@@ -87,9 +87,11 @@ def find_sections_at(lines: list[Line], skip: set[int] | None = None) -> list[tu
     """(index in `lines`, Section) for every numbered section heading."""
     out: list[tuple[int, Section]] = []
     last = 0
-    for i, line in enumerate(lines):
-        if skip and i in skip:
-            continue
+    indices = [i for i in range(len(lines)) if i not in skip] if skip else range(len(lines))
+    for i in indices:
+        line = lines[i]
+        if "、" not in line.text[:3]:
+            continue  # every heading has its 、 within the first three characters (see _HEADING)
         m = _HEADING.match(line.text)
         if not m or len(line.text) > _MAX_HEADING_LINE and not m.group(1):
             continue

@@ -11,6 +11,7 @@ A line with several ` | `-separated cells is a row by itself (a layout table of 
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from functools import lru_cache
 from itertools import repeat
 
@@ -146,12 +147,43 @@ def build_table(
     index: int, texts: list[str], pads: list[int], nos: list[int], bounds: Bounds, width: int | None,
     kind: str = "pipe_text",
 ) -> Table:
-    """A Table of the physical cells in order (rows given as bounds), header rows marked (`header_flags`)."""
+    """A Table of the physical cells in order (rows given as bounds), header rows marked
+    (`header_flags`). Its rows are built on first use (LazyTable)."""
+    table = LazyTable(index=index, rows=[], kind=kind, start_line=min(nos), end_line=max(nos), width=width)
+    table.pending = (texts, pads, nos, bounds, width)
+    return table
+
+
+class LazyTable(Table):
+    """A Table whose `rows` (a Cell per cell, header flags) are built when first read.
+
+    The template parser reads flattened text tables from Document.lines, so the grids of most
+    text reports are never looked at; only the appendix reader and tests read them. Reading
+    `rows` (or asdict, ==, repr) gives exactly the grid an eager build would."""
+
+    pending: tuple[list[str], list[int], list[int], Bounds, int | None] | None
+
+    @property  # type: ignore[override]
+    def rows(self) -> list[list[Cell]]:
+        if self.pending is not None:
+            self._rows = _grid(*self.pending)
+            self.pending = None
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[list[Cell]]) -> None:
+        self._rows = value
+        self.pending = None
+
+    def __reduce__(self):  # noqa: ANN204 - pickle and copy as a plain Table
+        return Table, tuple(getattr(self, f.name) for f in fields(Table))
+
+
+def _grid(texts: list[str], pads: list[int], nos: list[int], bounds: Bounds, width: int | None) -> list[list[Cell]]:
     padded = {r for r, (a, b) in enumerate(bounds) if b > a and pads[b - 1] > 0}
     flags = header_flags([texts[a:b] for a, b in bounds], [b - a for a, b in bounds], set(), padded, width)
-    grid = [list(map(Cell, repeat(r, b - a), range(b - a), texts[a:b], nos[a:b], repeat(header, b - a)))
+    return [list(map(Cell, repeat(r, b - a), range(b - a), texts[a:b], nos[a:b], repeat(header, b - a)))
             for r, ((a, b), header) in enumerate(zip(bounds, flags, strict=True))]
-    return Table(index=index, rows=grid, kind=kind, start_line=min(nos), end_line=max(nos), width=width)
 
 
 def mark_headers(
