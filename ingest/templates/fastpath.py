@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from ingest.templates.split import MAX_CELL_DIGITS, RowResult, RowRule, TableSolution, cell_number, holds
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
-from ingest.templates.tokens import Token, is_value, one_cell, tokens_between
+from ingest.templates.tokens import Token, free_piece, is_value, one_cell, tokens_between
 
 _ROW_TAILS = (ROW_END + "\n", "\n")  # a grid row's end, a `cell |` line's end
 _LINE_CELL_END = CELL_END + "\n"
@@ -96,7 +96,9 @@ def table_tail_tokens(stream: Stream, start: int, end: int) -> list[Token] | Non
       TABLE_END (where tokens_between stops);
     - flattened text, one cell a line: the label's CELL_END, lines of one explicit value cell each,
       then free text from the start of a line, whose first piece is free text (it ends with a
-      newline, not a cell mark): read by tokens_between itself, as the whole slice would read it.
+      newline, not a cell mark): read by tokens_between itself, as the whole slice would read it;
+      when a word shows in its first line, the tokens stop after that word (the caller reads the
+      values before the first word only: parse._value_groups' first group, the cells being values).
     """
     raw = stream.raw
     if raw.startswith(_GRID_HEAD, start, end):
@@ -117,7 +119,14 @@ def table_tail_tokens(stream: Stream, start: int, end: int) -> list[Token] | Non
     first_mark = _PIECE_END.search(raw, rest, end)
     if first_mark is not None and first_mark.group() != "\n":
         return None
-    return cells + tokens_between(stream, rest, end, signed=False) if rest < end else cells
+    if rest >= end:
+        return cells
+    if first_mark is not None and first_mark.start() > rest:  # the rest's first line, as tokens_between reads it
+        head = free_piece(stream, rest, first_mark.start(), signed=False)
+        for i, t in enumerate(head):
+            if not is_value(t):  # a word ends the row: what follows cannot join its values
+                return cells + head[:i + 1]
+    return cells + tokens_between(stream, rest, end, signed=False)
 
 
 def _has_marks(text: str, *marks: str) -> bool:
