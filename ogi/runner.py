@@ -9,6 +9,7 @@ published DuckDB warehouse, and record dbt-shaped results.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,6 +106,7 @@ class Session:
         self.warehouse = Path(warehouse) if warehouse is not None else Path(self.manifest.target.path)
         self.validator: Any = None  # ogi.validate.Validator after a validated compile
         self.threads = self.manifest.target.threads  # nodes run at once (profiles.yml `threads`, --threads)
+        self._artifacts: _Background | None = None  # target/ files being written while a build runs
 
     def output_columns(self, node: Node) -> list[str]:
         """A model's or seed's columns as sqlglot sees them (after compile); [] when unknown."""
@@ -144,8 +146,10 @@ class Session:
         full_refresh: bool = False,
         validate: bool = True,
         quiet: bool = False,
+        background: bool = False,
     ) -> list[Node]:
-        """Compile (and sqlglot-validate) the selected nodes; write target/compiled and manifest.json."""
+        """Compile (and sqlglot-validate) the selected nodes; write target/compiled and manifest.json
+        (`background`: on a thread of their own, while the nodes run; see `_artifacts`)."""
         selected = self.graph.select(select, exclude, COMMAND_TYPES[command])
         order = self.graph.order(selected, with_test_edges=command == "build")
         if existing is None:
@@ -157,11 +161,17 @@ class Session:
             compiler.compile_all([u for u in every if self.manifest.nodes[u].resource_type == "model"])
             self._validate(every, set(order), compiler.prefix_lines)
         nodes = [self.manifest.nodes[u] for u in order]
+        if background:
+            self._artifacts = _Background(self._write_artifacts, nodes, quiet)
+        else:
+            self._write_artifacts(nodes, quiet)
+        return nodes
+
+    def _write_artifacts(self, nodes: list[Node], quiet: bool) -> None:
         self.manifest.templates.code_cache.save()
         if not quiet:
             artifacts.write_compiled(self.manifest, nodes)
             artifacts.write_manifest(self.manifest)
-        return nodes
 
     def _check_source_files(self, nodes: list[Node]) -> None:
         """Every external source a selected model reads must have files (a clear error, before any SQL)."""
@@ -242,7 +252,7 @@ class Session:
             try:
                 existing = existing_relations(con)
                 nodes = self.compile(select, exclude, command=command, existing=existing,
-                                     full_refresh=full_refresh)
+                                     full_refresh=full_refresh, background=True)
                 self._check_source_files(nodes)
                 from ogi.reuse import Fingerprints
 
@@ -257,6 +267,9 @@ class Session:
                     con.execute("checkpoint")
             finally:
                 con.close()
+                written, self._artifacts = self._artifacts, None
+                if written is not None:  # raises what writing target/ raised (then nothing is published)
+                    written.join(raise_error=sys.exc_info()[0] is None)
             if report.success:
                 publication.publish()
                 report.published = True
@@ -416,6 +429,29 @@ class Session:
             materializer.rollback()
             raise
         return outcome
+
+
+class _Background:
+    """A function run on a thread of its own; join() waits for it and raises what it raised."""
+
+    def __init__(self, function: Callable[..., None], *args: Any) -> None:
+        import threading
+
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                function(*args)
+            except BaseException as exc:  # noqa: BLE001 — handed to join()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="ogi-artifacts", daemon=True)
+        self._thread.start()
+
+    def join(self, raise_error: bool = True) -> None:
+        self._thread.join()
+        if self._error is not None and raise_error:
+            raise self._error
 
 
 def _relation_text(node: Node) -> str:
