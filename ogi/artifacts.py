@@ -150,6 +150,16 @@ def write_manifest(manifest: Manifest) -> Path:
     return path
 
 
+def last_execution_times(manifest: Manifest) -> dict[str, float]:
+    """unique_id → execution_time in the last target/run_results.json ({} when there is none)."""
+    try:
+        data = json.loads((manifest.project.target_dir / "run_results.json").read_text(encoding="utf-8"))
+        return {str(r["unique_id"]): float(r["execution_time"]) for r in data["results"]
+                if r.get("status") not in ("skipped",) and not str(r.get("message") or "").startswith(("reused", "unchanged"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def write_run_results(manifest: Manifest, report: RunReport) -> Path:
     results = []
     for r in report.results:
