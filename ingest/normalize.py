@@ -113,24 +113,39 @@ def _nfkc_lines(joined: str) -> str:
 def is_traditional(text: str) -> bool:
     """True when the text uses traditional-only characters (幾 為 與 …) often enough."""
     sample = text[:TRADITIONAL_SAMPLE]
-    if len(_in_gb2312(sample)) < _MIN_TRADITIONAL:
-        return False  # the common case, found by one codec call
-    chars = set(sample)
-    trad = chars & _traditional_only()
+    trad = _traditional_chars(sample)
     if len(trad) < _MIN_TRADITIONAL:
         return False
+    chars = set(sample)
     cjk = sum(1 for c in chars if "\u4e00" <= c <= "\u9fff")
     return len(trad) >= _TRADITIONAL_SHARE * max(cjk, 1)
 
 
-def _in_gb2312(sample: str) -> set[str] | frozenset[str]:
-    """The traditional-only characters a text may hold, cheaply: when GB2312 (simplified only) can
-    write the whole text, just the few traditional-only characters GB2312 has; else all of them."""
-    try:
-        sample.encode("gb2312")
-    except UnicodeEncodeError:
-        return _traditional_only()
-    return {c for c in _traditional_in_gb2312() if c in sample}
+def _traditional_chars(sample: str) -> set[str] | frozenset[str]:
+    """set(sample) & _traditional_only(), cheaply. GB2312 (simplified only) writes every character
+    of a simplified text but the few traditional-only ones it has (looked up one by one) and the
+    characters it lacks, which its encoder points at one run at a time: the punctuation reports
+    use that GB2312 lacks is taken out first (it is not Han), then each remaining run is looked at
+    (rare characters of place names). Many such runs (a traditional text): every character."""
+    found = {c for c in _traditional_in_gb2312() if c in sample}
+    rest = sample
+    for _ in range(_MAX_ENCODE_ERRORS):
+        try:
+            rest.encode("gb2312")
+            return found
+        except UnicodeEncodeError as e:
+            if rest is sample:
+                for ch in _NOT_GB2312:
+                    rest = rest.replace(ch, "")
+                continue
+            found.update(c for c in rest[e.start : e.end] if c in _traditional_only())
+            rest = rest[e.end :]
+    return set(sample) & _traditional_only()
+
+
+# Punctuation and symbols of Chinese reports that GB2312 cannot write (none is a Han character).
+_NOT_GB2312 = ("\u00a0", "\u2014", "\u00b7", "\u2022", "\u2013", "\u33a1")
+_MAX_ENCODE_ERRORS = 8
 
 
 @cache

@@ -2,7 +2,8 @@
 
 normalize_lines (one NFKC / control / space pass over a run of lines) against normalize_line on
 each line; chrome.suspect_lines against strip_chrome / meta_line on each line; the control-byte
-count of decode against the character count it replaces; is_traditional's GB2312 shortcut.
+count of decode against the character count it replaces; is_traditional's GB2312 shortcut
+(_traditional_chars against the set intersection it replaces).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from hypothesis import strategies as st
 
 from ingest import chrome
 from ingest.decode import DecodeError, decode_bytes
-from ingest.normalize import _traditional_only, is_traditional, nfkc, normalize_line, normalize_lines
+from ingest.normalize import (
+    _traditional_chars,
+    _traditional_only,
+    is_traditional,
+    nfkc,
+    normalize_line,
+    normalize_lines,
+)
 
 # Characters that normalisation treats specially: full-width forms, spaces of every kind, controls,
 # line breaks inside a line (HTML text nodes), combining marks, compatibility characters.
@@ -63,6 +71,15 @@ def test_is_traditional_shortcut_agrees_with_the_character_sets() -> None:
     assert not is_traditional(simplified)
     assert not is_traditional(simplified + "—")  # not GB2312: the full comparison, still simplified
     assert is_traditional("".join(trad) + simplified)
+
+
+_HAN_MIX = "政府信息公开年报鄠嵛吒後捱榘麴為與幾國說—·•–\u00a0㎡,.a1 &#;" + "".join(sorted(_traditional_only())[:30])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_HAN_MIX), max_size=60))
+def test_traditional_chars_is_the_set_intersection(text: str) -> None:
+    assert _traditional_chars(text) == set(text) & _traditional_only()
 
 
 def _html_rows(body: str) -> list[list[tuple[str, int | None, bool, bool]]]:
