@@ -72,7 +72,16 @@ def _label_candidates(spec: TableSpec) -> tuple[_Candidate, ...]:
     return tuple(cands)
 
 
-_Probe = tuple[str, int, bytes, _Candidate]  # folded key, its length, as many taken marks, the candidate
+# folded key, its length, as many taken marks, the candidate, and whether an occurrence must be
+# checked against (an earlier key can overlap it) / marked for (a later key can overlap it) the
+# characters taken
+_Probe = tuple[str, int, bytes, _Candidate, bool, bool]
+
+
+def _can_overlap(x: str, y: str) -> bool:
+    """Whether occurrences of x and y can share a character: one holds the other, or an end of
+    one is a start of the other."""
+    return x in y or y in x or any(x.endswith(y[:k]) or y.endswith(x[:k]) for k in range(1, min(len(x), len(y))))
 
 
 @cache
@@ -81,12 +90,15 @@ def _search_order(specs: tuple[TableSpec, ...]) -> tuple[_Probe, ...]:
     only find the occurrences its first candidate already took or rejected."""
     cands = sorted((c for spec in specs for c in _label_candidates(spec)), key=lambda c: -len(c[1]))
     seen: set[str] = set()
-    out: list[_Probe] = []
+    unique: list[_Candidate] = []
     for c in cands:
         if c[1] not in seen:
             seen.add(c[1])
-            out.append((c[1], len(c[1]), b"\x01" * len(c[1]), c))
-    return tuple(out)
+            unique.append(c)
+    keys = [c[1] for c in unique]
+    return tuple((k, len(k), b"\x01" * len(k), c,
+                  any(_can_overlap(k, e) for e in keys[:i]), any(_can_overlap(k, e) for e in keys[i + 1:]))
+                 for i, (k, c) in enumerate(zip(keys, unique, strict=True)))
 
 
 _new_anchor = tuple.__new__  # Anchor(...) through NamedTuple's Python-level __new__ costs more per anchor
@@ -99,13 +111,22 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
     taken = bytearray(b if b > a else 0)  # indexed like the key; only [a, b) is used
     is_free = taken.find
     found: list[tuple[int, int, _Candidate]] = []
-    for key, n, marks, cand in _search_order(tuple(specs)):
+    add = found.append
+    for key, n, marks, cand, check, mark in _search_order(tuple(specs)):
         start = find(key, a, b)
+        if start < 0:
+            continue
+        if not (check or mark):  # no other label can overlap it: every occurrence is an anchor
+            while start >= 0:
+                add((start, start + n, cand))
+                start = find(key, start + n, b)
+            continue
         while start >= 0:
             end = start + n
-            if is_free(1, start, end) < 0:  # none of its characters taken yet
-                taken[start:end] = marks
-                found.append((start, end, cand))
+            if not check or is_free(1, start, end) < 0:  # none of its characters taken yet
+                if mark:
+                    taken[start:end] = marks
+                add((start, end, cand))
             start = find(key, end, b)
     found.sort(key=itemgetter(0))  # by start
     return [_new_anchor(Anchor, (kind, start, end, label, table, row))
