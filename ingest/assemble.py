@@ -109,13 +109,21 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
     texts = normalize_lines([b.text for b in run])
     if traditional:
         texts = [to_simplified(t) if t else t for t in texts]
-    suspect = chrome.suspect_lines(texts)
-    if not suspect and all(texts) and max(map(len, texts)) <= layout.LONG_LINE:
-        for line, text in zip(run, texts, strict=True):  # the common case: every line kept as it is
-            line.text = text
-        return list(run)
+    for line, text in zip(run, texts, strict=True):
+        line.text = text
+    long = layout.LONG_LINE
+    suspect = chrome.suspect_lines(texts)  # lines that may hold chrome or page metadata
+    special: list[int] = []  # and the empty and the long lines: the only ones not kept as they are
+    if suspect or not all(texts) or max(map(len, texts)) > long:
+        special = sorted(suspect.union([i for i, t in enumerate(texts) if not t or len(t) > long]))
+    if not special:
+        return list(run)  # the common case: every line kept as it is
     out: list[Line] = []
-    for i, text in enumerate(texts):
+    prev = 0
+    for i in special:  # the lines between two special ones are kept as they are
+        out += run[prev:i]
+        prev = i + 1
+        text = texts[i]
         if not text:
             continue
         if i in suspect:
@@ -129,10 +137,11 @@ def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> lis
                 continue
         line = run[i]
         line.text = text
-        if len(text) > layout.LONG_LINE:
+        if len(text) > long:
             out.extend(layout.split_run_on(line))
         else:
             out.append(line)
+    out += run[prev:]
     return out
 
 
@@ -208,12 +217,10 @@ def _pipe_tables(
     (`a | b | c |`) or neither; a run of consecutive lines of one kind is a table candidate.
     The others stay as they are.
     """
-    texts = [line.text for line in lines]
-    cand = [i for i, t in enumerate(texts) if t.endswith("|")]
-    if taken:
-        cand = [i for i in cand if i not in taken]
-    cells = [pipetables.parse_cell(texts[i]) for i in cand]
-    rows = [None if c is not None else pipetables.parse_row(texts[i]) for i, c in zip(cand, cells, strict=True)]
+    free = sorted(set(range(len(lines))).difference(taken)) if taken else range(len(lines))
+    cand = [i for i in free if lines[i].text.endswith("|")]
+    cells = [pipetables.parse_cell(lines[i].text) for i in cand]
+    rows = [None if c is not None else pipetables.parse_row(lines[i].text) for i, c in zip(cand, cells, strict=True)]
     kinds = [_CELL if c is not None else _ROW if r is not None else _PROSE for c, r in zip(cells, rows, strict=True)]
     starts = [p for p in range(1, len(cand)) if cand[p] != cand[p - 1] + 1 or kinds[p] != kinds[p - 1]]
     out = list(lines)

@@ -87,7 +87,7 @@ def find_sections_at(lines: list[Line], skip: set[int] | None = None) -> list[tu
     """(index in `lines`, Section) for every numbered section heading."""
     out: list[tuple[int, Section]] = []
     last = 0
-    indices = [i for i in range(len(lines)) if i not in skip] if skip else range(len(lines))
+    indices = sorted(set(range(len(lines))).difference(skip)) if skip else range(len(lines))
     for i in indices:
         line = lines[i]
         if "、" not in line.text[:3]:
