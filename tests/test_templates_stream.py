@@ -9,9 +9,19 @@ import unicodedata
 
 import pytest
 
-from ingest.model import Document, Line
+from ingest.model import Cell, Document, Line, Table
 from ingest.templates.regions import _next_section
-from ingest.templates.stream import _DROP, _FOLD, CELL_END, _piece_ends, build_stream, pipe_cells
+from ingest.templates.stream import (
+    _DROP,
+    _FOLD,
+    CELL_END,
+    ROW_END,
+    TABLE_END,
+    _piece_ends,
+    build_stream,
+    piece_ends_between,
+    pipe_cells,
+)
 
 _ALPHABET = "规章 1２3|①㈠（）【】、，“”\u3000\t" + CELL_END + "ﬁ"
 
@@ -92,3 +102,44 @@ def test_next_section_finds_what_the_lookbehind_pattern_found(seed: int) -> None
         start = rng.randint(0, len(key))
         m = _NEXT_SECTION.search(key, start)
         assert _next_section(key, start) == (m.start() if m else None), (key, start)
+
+
+def test_piece_ends_between_are_the_slice_s_own() -> None:
+    rng = random.Random(3)
+    for _ in range(500):
+        raw = "".join(rng.choice("ab\n\x1f") for _ in range(rng.randint(0, 16)))
+        a = rng.randint(0, len(raw))
+        b = rng.randint(a, len(raw))
+        assert piece_ends_between(raw, a, b) == [e for e in _piece_ends(raw) if a <= e < b], (raw, a, b)
+
+
+def _grid_parts_by_comprehension(table: Table) -> tuple[list[str], list[int | None]]:
+    """What _add_grid gave before its single loop: cells (no span fillers), rows, the grid's end."""
+    texts: list[str] = []
+    lines: list[int | None] = []
+    for row in table.rows:
+        cells = [cell for cell in row if cell.origin]
+        texts += [cell.text.replace("\n", " ") + CELL_END for cell in cells]
+        lines += [cell.line for cell in cells]
+        texts.append(ROW_END + "\n")
+        lines.append(row[-1].line if row else None)
+    texts.append(TABLE_END + "\n")
+    lines.append(table.end_line)
+    return texts, lines
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_grid_enters_the_stream_cell_by_cell(seed: int) -> None:
+    rng = random.Random(seed)
+    rows = [[Cell(r, c, "".join(rng.choice("规章 1\n") for _ in range(rng.randint(0, 4))), rng.choice((None, r + 2)),
+                  origin=rng.random() > 0.2)
+             for c in range(rng.randint(0, 4))] for r in range(rng.randint(1, 5))]  # (a grid has rows)
+    table = Table(0, rows, "html", start_line=2, end_line=9)
+    doc = Document("mem.html", "html", "utf-8", "0" * 64, 0, [Line(1, "前言"), Line(2, "表"), Line(10, "后记")], tables=[table])
+    texts, lines = _grid_parts_by_comprehension(table)
+    stream = build_stream(doc)
+    assert stream.raw == "前言\n" + "".join(texts) + "后记\n"
+    at = len("前言\n")
+    for text, no in zip(texts, lines, strict=True):
+        assert stream.line_at(at) == no or (no is None and at in stream.line_starts)
+        at += len(text)

@@ -214,17 +214,27 @@ def _line_raw(text: str) -> str:
     return text + "\n" if cells is None else CELL_END.join(cells) + CELL_END + "\n"
 
 
+_ROW_TAIL = ROW_END + "\n"
+_TABLE_TAIL = TABLE_END + "\n"
+
+
 def _add_grid(b: _Builder, table: Table) -> None:
+    """Each cell of the grid (not a span's filler) closed by CELL_END, a cell's own line breaks as
+    spaces; each row closed by ROW_END and a newline, the grid by TABLE_END and a newline."""
     texts: list[str] = []
     lines: list[int | None] = []
+    text, line = texts.append, lines.append  # one plain loop: cheaper than comprehensions per row
     for row in table.rows:
-        cells = [cell for cell in row if cell.origin]
-        texts += [cell.text.replace("\n", " ") + CELL_END for cell in cells]
-        lines += [cell.line for cell in cells]
-        texts.append(ROW_END + "\n")
-        lines.append(row[-1].line if row else None)
-    texts.append(TABLE_END + "\n")
-    lines.append(table.end_line)
+        for cell in row:
+            if cell.origin:
+                text(cell.text + CELL_END)
+                line(cell.line)
+        text(_ROW_TAIL)
+        line(row[-1].line if row else None)
+    text(_TABLE_TAIL)
+    line(table.end_line)
+    if "".join(texts).count("\n") != len(table.rows) + 1:  # a line break inside a cell (rare)
+        texts = [t if t in (_ROW_TAIL, _TABLE_TAIL) else t.replace("\n", " ") for t in texts]
     b.add_lines(texts, lines)
 
 

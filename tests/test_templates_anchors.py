@@ -1,0 +1,66 @@
+"""parse.find_anchors skips the taken-character bookkeeping for labels no other label can overlap;
+it must find exactly what the plain greedy search (every label, longest first, each occurrence
+taken when none of its characters is) finds, on text made of labels, their pieces and values."""
+
+from __future__ import annotations
+
+import random
+from operator import itemgetter
+
+import pytest
+
+from ingest.templates.labels import TableSpec, template_spec
+from ingest.templates.parse import Anchor, _can_overlap, _label_candidates, find_anchors
+from ingest.templates.stream import Stream
+
+
+def _greedy(key_text: str, region: tuple[int, int], specs: tuple[TableSpec, ...]) -> list[Anchor]:
+    a, b = region
+    cands = sorted((c for spec in specs for c in _label_candidates(spec)), key=lambda c: -len(c[1]))
+    seen: set[str] = set()
+    taken = bytearray(max(b - a, 0))
+    out: list[Anchor] = []
+    for kind, key, label, table, row in cands:
+        if key in seen:
+            continue
+        seen.add(key)
+        start = key_text.find(key, a, b)
+        while start >= 0:
+            end = start + len(key)
+            if taken.find(1, start - a, end - a) < 0:
+                taken[start - a:end - a] = b"\x01" * (end - start)
+                out.append(Anchor(kind, start, end, label, table, row))
+            start = key_text.find(key, end, b)
+    return sorted(out, key=itemgetter(1))
+
+
+def _spec_sets() -> list[tuple[TableSpec, ...]]:
+    out: list[tuple[TableSpec, ...]] = []
+    for t in ("2019", "2021"):
+        spec = template_spec(t)
+        out += [tuple(spec.disclosure_tables()), (spec.tables["applications"],), (spec.tables["appeals"],)]
+    return out
+
+
+@pytest.mark.parametrize("specs", _spec_sets(), ids=lambda s: "+".join(t.name for t in s))
+def test_find_anchors_is_the_plain_greedy_search(specs: tuple[TableSpec, ...]) -> None:
+    keys = [c[1] for spec in specs for c in _label_candidates(spec)]
+    rng = random.Random(len(keys))
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            k = rng.choice(keys)
+            i, j = sorted((rng.randint(0, len(k)), rng.randint(0, len(k))))
+            parts.append(rng.choice((k, k, k[i:], k[:j], k[i:j], str(rng.randint(0, 99)))))
+        text = "".join(parts)
+        a = rng.randint(0, len(text) // 3)
+        b = rng.randint(a, len(text))
+        stream = Stream(text, text, [0], [1], [0], None)
+        assert find_anchors(stream, (a, b), specs) == _greedy(text, (a, b), specs), text
+
+
+def test_labels_overlap_when_they_can_share_a_character() -> None:
+    assert _can_overlap("其他结果", "结果维持")  # 其他结果维持
+    assert _can_overlap("结果维持", "其他结果")
+    assert _can_overlap("总计", "(七)总计")  # one holds the other
+    assert not _can_overlap("规章", "行政许可")
