@@ -60,7 +60,7 @@ def unit_class(name: str) -> str | None:
 
 def organ_from_title(title: str | None) -> str | None:
     """The organ part of a title: the text before the year or the 信息公开 phrase."""
-    if not title or not re.search(r"报告|年报", title):
+    if not title or ("报告" not in title and "年报" not in title):
         return None  # a site name ("XX市人民政府门户网站") is not a report title
     parts = [TITLE_TAIL.sub("", p.strip(" :|")) for p in TITLE_SPLIT.split(title)]
     for p in parts:
@@ -147,9 +147,13 @@ def _adjacent_parents(core: str, text: str, gaz: Gazetteer) -> set[str]:
     todo = [core]
     while todo:
         target = todo.pop()
-        for m in re.finditer(re.escape(target), text):
-            head = text[max(0, m.start() - 18) : m.start()]
+        at = text.find(target)
+        while at >= 0 and target:  # every non-overlapping occurrence (a compiled pattern per name thrashed re's cache)
+            head = text[max(0, at - 18) : at]
+            at = text.find(target, at + len(target))
             head = head.removesuffix("政府")
+            if head[-2:] not in gaz.tails:
+                continue  # every name find_in gives ends in a listed tail: none ends where `core` starts
             for _, end, name in find_in(head, gaz):
                 if end == len(head) and name not in found and name != core:
                     found.add(name)
