@@ -11,7 +11,7 @@ rowspan/colspan are expanded: a span-filled position copies the text with `origi
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from ingest.assemble import Block, Source
 from ingest.decode import decode_bytes
@@ -142,6 +142,7 @@ def _is_chrome(el) -> bool:  # noqa: ANN001
     return len("".join(el.itertext())) < 300  # a big container with a misleading class is kept
 
 
+@lru_cache(maxsize=16384)  # pure; reports repeat their cells (labels, `0`, `—`)
 def _clean(raw: str) -> str:
     """A cell's text on one line, from lxml's text serialisation of its subtree (one C call)."""
     text = raw.strip()
@@ -166,6 +167,7 @@ def _one_line(text: str) -> str:
     return " ".join(stripped.split())
 
 
+@lru_cache(maxsize=256)
 def _span(value: str | None) -> int:
     if value is None:
         return 1
@@ -255,9 +257,7 @@ def _table(el) -> Table | None:  # noqa: ANN001
         if header:
             for cell in row:
                 cell.is_header = True
-    lines = [c.line for row in rows for c in row]
-    if no_line or None in lines:
-        lines = [x for x in lines if x is not None]
+    lines = [c.line for row in rows for c in row if c.line is not None]
     return Table(index=0, rows=rows, kind="html", start_line=min(lines, default=el.sourceline),
                  end_line=max(lines, default=el.sourceline), width=width)
 
