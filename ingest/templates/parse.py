@@ -81,7 +81,19 @@ _Probe = tuple[str, int, bytes, _Candidate, bool, bool]
 def _can_overlap(x: str, y: str) -> bool:
     """Whether occurrences of x and y can share a character: one holds the other, or an end of
     one is a start of the other."""
-    return x in y or y in x or any(x.endswith(y[:k]) or y.endswith(x[:k]) for k in range(1, min(len(x), len(y))))
+    return x in y or y in x or not _ends(x).isdisjoint(_starts(y)) or not _ends(y).isdisjoint(_starts(x))
+
+
+@cache
+def _ends(key: str) -> frozenset[str]:
+    """The key's proper non-empty suffixes."""
+    return frozenset(key[i:] for i in range(1, len(key)))
+
+
+@cache
+def _starts(key: str) -> frozenset[str]:
+    """The key's proper non-empty prefixes."""
+    return frozenset(key[:i] for i in range(1, len(key)))
 
 
 @cache
