@@ -298,11 +298,44 @@ class Materializer:
         self._remember(node, fingerprint if outcome.status == "pass" and not outcome.failures else None)
         return outcome
 
+    def tests(self, nodes: list[Node]) -> list[Outcome | Exception]:
+        """Several data tests: their failure counts in one statement (one round trip, one plan DuckDB
+        can run in parallel); when that statement fails, each test on its own, so every test still
+        gets its own status, count and message. A test's outcome, or the error it raised."""
+        import duckdb
+
+        out: dict[int, Outcome | Exception] = {}
+        run: list[tuple[int, Node, str | None]] = []
+        for i, node in enumerate(nodes):
+            fingerprint = self._fingerprint(node)
+            if self._reusable(node, fingerprint, "test"):
+                out[i] = Outcome("pass", self.REUSED, 0)
+            else:
+                run.append((i, node, fingerprint))
+        counts: list[int] | None = None
+        if len(run) > 1:
+            columns = ",\n".join(f"({_count_sql(node)}) as c{k}" for k, (_, node, _) in enumerate(run))
+            try:
+                row = self.con.execute(f"select\n{columns}").fetchone()
+                counts = [int(value) for value in row] if row is not None else None
+            except duckdb.Error:
+                counts = None
+        for k, (i, node, fingerprint) in enumerate(run):
+            try:
+                outcome = self._judge(node, counts[k]) if counts is not None else self._test(node)
+            except (duckdb.Error, CompilationError) as exc:
+                out[i] = exc
+                self._remember(node, None)
+                continue
+            self._remember(node, fingerprint if outcome.status == "pass" and not outcome.failures else None)
+            out[i] = outcome
+        return [out[i] for i in range(len(nodes))]
+
     def _test(self, node: Node) -> Outcome:
-        sql = node.compiled_code or ""
-        limit = node.config.get("limit")
-        inner = f"{sql}\nlimit {int(limit)}" if limit else sql
-        failures = int(self.con.execute(f"select count(*) from (\n{inner}\n) dbt_internal_test").fetchone()[0])
+        failures = int(self.con.execute(_count_sql(node)).fetchone()[0])
+        return self._judge(node, failures)
+
+    def _judge(self, node: Node, failures: int) -> Outcome:
         error_if = str(node.config.get("error_if", "!= 0"))
         warn_if = str(node.config.get("warn_if", "!= 0"))
         if node.config.get("severity", "error") == "error" and _threshold(failures, error_if):
@@ -365,6 +398,14 @@ class Materializer:
             self.con.execute("pragma enable_optimizer")
         except duckdb.Error:  # an aborted transaction: rollback() enables it again
             pass
+
+
+def _count_sql(node: Node) -> str:
+    """A data test's failing rows counted, wrapped as dbt wraps it."""
+    sql = node.compiled_code or ""
+    limit = node.config.get("limit")
+    inner = f"{sql}\nlimit {int(limit)}" if limit else sql
+    return f"select count(*) from (\n{inner}\n) dbt_internal_test"
 
 
 def _threshold(failures: int, condition: str) -> bool:

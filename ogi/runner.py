@@ -308,7 +308,6 @@ class Session:
         built, without waiting for the data tests on them: a build with a failing test is not
         published, and a model that a failing test would have skipped is reported as skipped (what it
         made stays in the discarded working copy), so the results are those of a one-at-a-time run."""
-        import duckdb
 
         from ogi.schedule import run_graph
         from ogi.warehouse import Checkpointer
@@ -345,21 +344,24 @@ class Session:
             upstream = sorted((p for p in waits_for[uid] if p in blocked), key=position.__getitem__)
             return skipped(by_id[uid], blocked[upstream[0]]) if upstream else None
 
-        def work(uid: str) -> NodeResult:
-            node = by_id[uid]
-            result = NodeResult(uid, node.name, node.resource_type, "success",
-                                location=node.location, relation=_relation_text(node), started_at=_stamp())
-            t0 = time.perf_counter()
+        def work(uids: list[str]) -> list[NodeResult]:
             bound = materializer.for_thread() if threads > 1 else materializer
-            try:
-                outcome = self._run_one(node, bound, compiler)
-                result.status, result.message, result.failures = outcome.status, outcome.message, outcome.failures
-            except (duckdb.Error, OgiError) as exc:
-                result.status = "error"
-                result.message = _first_line(str(exc))
-            result.execution_time = time.perf_counter() - t0
-            result.completed_at = _stamp()
-            return result
+            started, t0 = _stamp(), time.perf_counter()
+            results = [NodeResult(uid, by_id[uid].name, by_id[uid].resource_type, "success",
+                                  location=by_id[uid].location, relation=_relation_text(by_id[uid]),
+                                  started_at=started) for uid in uids]
+            if len(uids) == 1:
+                outcomes: list[Any] = [self._attempt(by_id[uids[0]], bound, compiler)]
+            else:  # data tests run together (Materializer.tests): each its share of the time
+                outcomes = bound.tests([by_id[uid] for uid in uids])
+            elapsed, completed = (time.perf_counter() - t0) / len(uids), _stamp()
+            for result, outcome in zip(results, outcomes, strict=True):
+                if isinstance(outcome, BaseException):
+                    result.status, result.message = "error", _first_line(str(outcome))
+                else:
+                    result.status, result.message, result.failures = outcome.status, outcome.message, outcome.failures
+                result.execution_time, result.completed_at = elapsed, completed
+            return results
 
         def finished(uid: str, result: NodeResult) -> None:
             node = by_id[uid]
@@ -385,8 +387,9 @@ class Session:
         deps = waits_for if threads == 1 else reads
         rank = self._priorities(order, by_id, reads) if threads > 1 else {}
         checkpointer = Checkpointer(materializer.con) if threads > 1 and not materializer.read_only else None
+        tests = [uid for uid in order if by_id[uid].resource_type == "test"] if not fail_fast else []
         try:
-            run_graph(order, deps, threads, decide, work, finished, emit, rank)
+            run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8)
         finally:
             if checkpointer is not None:
                 checkpointer.close()
@@ -423,6 +426,15 @@ class Session:
                         if parents <= self.graph.ancestors(child):
                             out.setdefault(child, []).append(node.unique_id)
         return out
+
+    def _attempt(self, node: Node, materializer: Any, compiler: Compiler) -> Any:
+        """_run_one's outcome, or the DuckDB or ogi error it raised."""
+        import duckdb
+
+        try:
+            return self._run_one(node, materializer, compiler)
+        except (duckdb.Error, OgiError) as exc:
+            return exc
 
     def _run_one(self, node: Node, materializer: Any, compiler: Compiler) -> Any:
         """One node in a transaction of its own (a test only reads)."""

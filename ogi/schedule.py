@@ -6,17 +6,19 @@ whatever ran at the same time.
 
 `decide(uid)` runs on the calling thread when a node's dependencies are done: it returns a result to
 take without running the node (e.g. skipped after an upstream failure), or None to run it.
-`work(uid)` computes a node's result, on a worker thread when threads > 1.
+`work(uids)` computes nodes' results, on a worker thread when threads > 1: one node, or several
+`batchable` ones ready together (at most `max_batch`; e.g. data tests, run in one statement).
 `on_finished(uid, result)` sees each result as soon as it is known (any order), before a node that
 depends on it is decided; `on_emit(uid, result)` sees them in `order`. Both run on the calling thread.
 `rank`: among nodes ready at the same time, lower ranks start first (then earlier in `order`).
-With threads <= 1 every node runs on the calling thread in `order`, one at a time.
+With threads <= 1 every node runs on the calling thread in `order`, one at a time (or a run of
+consecutive batchable nodes together).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Generic, TypeVar
 
@@ -25,26 +27,58 @@ R = TypeVar("R")
 
 def run_graph(
     order: list[str], deps: dict[str, set[str]], threads: int,
-    decide: Callable[[str], R | None], work: Callable[[str], R],
+    decide: Callable[[str], R | None], work: Callable[[list[str]], list[R]],
     on_finished: Callable[[str, R], None], on_emit: Callable[[str, R], None],
-    rank: dict[str, int] | None = None,
+    rank: dict[str, int] | None = None, batchable: Collection[str] = (), max_batch: int = 1,
 ) -> None:
     if threads <= 1:
-        for uid in order:
-            result = decide(uid)
-            if result is None:
-                result = work(uid)
+        _sequential(order, decide, work, on_finished, on_emit, set(batchable), max_batch)
+        return
+    _Parallel(order, deps, threads, decide, work, on_finished, on_emit, rank or {}, set(batchable),
+              max_batch).run()
+
+
+def _sequential(order: list[str], decide: Callable[[str], R | None], work: Callable[[list[str]], list[R]],
+                on_finished: Callable[[str, R], None], on_emit: Callable[[str, R], None],
+                batchable: set[str], max_batch: int) -> None:
+    """In `order`, one at a time; a run of consecutive batchable nodes goes to work() together."""
+    pending: list[str] = []  # batchable nodes decided to run, not run yet
+    decided: dict[str, R] = {}
+
+    def flush() -> None:
+        ran = dict(zip(pending, work(pending), strict=True)) if pending else {}
+        for uid in held:
+            result = decided.pop(uid) if uid in decided else ran[uid]
             on_finished(uid, result)
             on_emit(uid, result)
-        return
-    _Parallel(order, deps, threads, decide, work, on_finished, on_emit, rank or {}).run()
+        pending.clear()
+        held.clear()
+
+    held: list[str] = []  # the nodes of the current run, in order
+    for uid in order:
+        if uid not in batchable or len(held) >= max_batch:
+            flush()
+        result = decide(uid)
+        if uid in batchable:
+            held.append(uid)
+            if result is None:
+                pending.append(uid)
+            else:
+                decided[uid] = result
+            continue
+        if result is None:
+            [result] = work([uid])
+        on_finished(uid, result)
+        on_emit(uid, result)
+    flush()
 
 
 class _Parallel(Generic[R]):
     def __init__(self, order: list[str], deps: dict[str, set[str]], threads: int,
-                 decide: Callable[[str], R | None], work: Callable[[str], R],
+                 decide: Callable[[str], R | None], work: Callable[[list[str]], list[R]],
                  on_finished: Callable[[str, R], None], on_emit: Callable[[str, R], None],
-                 rank: dict[str, int]) -> None:
+                 rank: dict[str, int], batchable: set[str], max_batch: int) -> None:
+        self.batchable, self.max_batch = batchable, max_batch
         self.order = order
         self.index = {uid: i for i, uid in enumerate(order)}
         self.key = {uid: (rank.get(uid, 0), i) for i, uid in enumerate(order)}
@@ -62,27 +96,47 @@ class _Parallel(Generic[R]):
         self.emitted = 0
 
     def run(self) -> None:
-        running: dict[Future[R], str] = {}
+        running: dict[Future[list[R]], list[str]] = {}
         with ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="ogi-node") as pool:
             try:
                 while len(self.results) < len(self.order):
                     while self.ready and len(running) < self.threads:
-                        uid = self.order[heapq.heappop(self.ready)[1]]
-                        result = self.decide(uid)
-                        if result is None:
-                            running[pool.submit(self.work, uid)] = uid
-                        else:
-                            self._finish(uid, result)
+                        batch = self._next_batch(self.threads - len(running))
+                        if batch:
+                            running[pool.submit(self.work, batch)] = batch
                     if not running:
                         if not self.ready and len(self.results) < len(self.order):
                             raise RuntimeError("run_graph: dependencies that never finish (a cycle?)")
                         continue
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in sorted(done, key=lambda f: self.index[running[f]]):
-                        self._finish(running.pop(future), future.result())
+                    for future in sorted(done, key=lambda f: self.index[running[f][0]]):
+                        batch = running.pop(future)
+                        for uid, result in zip(batch, future.result(), strict=True):
+                            self._finish(uid, result)
             finally:
                 for future in running:  # an exception above: let running nodes end before the pool closes
                     future.cancel()
+
+    def _next_batch(self, free: int) -> list[str]:
+        """The next ready node to run, with the batchable ones ready after it when it is batchable
+        (as many as share the free threads evenly, at most max_batch); [] when it was decided."""
+        uid = self.order[heapq.heappop(self.ready)[1]]
+        result = self.decide(uid)
+        if result is not None:
+            self._finish(uid, result)
+            return []
+        batch = [uid]
+        if uid in self.batchable:
+            ready = sum(1 for _, i in self.ready if self.order[i] in self.batchable)
+            size = min(self.max_batch, max(1, -(-(ready + 1) // free)))
+            while len(batch) < size and self.ready and self.order[self.ready[0][1]] in self.batchable:
+                more = self.order[heapq.heappop(self.ready)[1]]
+                result = self.decide(more)
+                if result is None:
+                    batch.append(more)
+                else:
+                    self._finish(more, result)
+        return batch
 
     def _finish(self, uid: str, result: R) -> None:
         self.results[uid] = result

@@ -101,32 +101,36 @@ GRAPH = {"a": set(), "b": set(), "c": {"a"}, "d": {"a", "b"}, "e": {"c", "d"}, "
 ORDER = ["a", "b", "c", "d", "f", "g", "e"]
 
 
-def _run(threads: int, fail: set[str] = frozenset(), rank: dict[str, int] | None = None) -> dict[str, object]:
+def _run(threads: int, fail: set[str] = frozenset(), rank: dict[str, int] | None = None,
+         batchable: set[str] = frozenset(), max_batch: int = 1) -> dict[str, object]:
     lock = threading.Lock()
     state: dict[str, object] = {"running": 0, "most": 0, "started": [], "done": set(), "emitted": [],
-                                "finished": []}
+                                "finished": [], "batches": []}
 
     def decide(uid: str) -> str | None:
         assert threading.current_thread() is threading.main_thread()
         return "skipped" if GRAPH[uid] & {u for u, r in state["finished"] if r != "ok"} else None
 
-    def work(uid: str) -> str:
+    def work(uids: list[str]) -> list[str]:
         with lock:
-            assert GRAPH[uid] <= state["done"], uid  # every dependency finished before it started
+            for uid in uids:
+                assert GRAPH[uid] <= state["done"], uid  # every dependency finished before it started
             state["running"] += 1
             state["most"] = max(state["most"], state["running"])
-            state["started"].append(uid)
+            state["started"].extend(uids)
+            state["batches"].append(list(uids))
         time.sleep(0.02)
         with lock:
             state["running"] -= 1
-            state["done"].add(uid)
-        return "error" if uid in fail else "ok"
+            state["done"].update(uids)
+        return ["error" if uid in fail else "ok" for uid in uids]
 
     def finished(uid: str, result: str) -> None:
         state["finished"].append((uid, result))
         state["done"].add(uid)
 
-    run_graph(ORDER, GRAPH, threads, decide, work, finished, lambda uid, r: state["emitted"].append((uid, r)), rank)
+    run_graph(ORDER, GRAPH, threads, decide, work, finished, lambda uid, r: state["emitted"].append((uid, r)), rank,
+              batchable, max_batch)
     return state
 
 
@@ -154,3 +158,39 @@ def test_run_graph_skips_what_reads_a_failure() -> None:
 def test_run_graph_rank_starts_low_ranks_first() -> None:
     state = _run(2, rank={"b": 1, "f": 1})  # ready at the start: a, b, g; b waits for a free thread
     assert set(state["started"][:2]) == {"a", "g"}
+
+
+def test_run_graph_batches_consecutive_batchable_nodes_when_one_thread() -> None:
+    state = _run(1, batchable={"f", "g"}, max_batch=4)  # f and g are next to each other in ORDER
+    assert state["batches"] == [["a"], ["b"], ["c"], ["d"], ["f", "g"], ["e"]]
+    assert [u for u, _ in state["emitted"]] == ORDER
+
+
+def test_run_graph_batches_only_batchable_nodes_with_threads() -> None:
+    state = _run(2, batchable={"c", "f", "g"}, max_batch=4, fail={"c"})
+    assert all(len(b) == 1 or set(b) <= {"c", "f", "g"} for b in state["batches"])
+    assert [u for u, _ in state["emitted"]] == ORDER
+    assert dict(state["emitted"])["e"] == "skipped"  # c failed, in a batch or not
+
+
+def test_run_graph_batch_size_is_capped() -> None:
+    state = _run(1, batchable={"f", "g"}, max_batch=1)
+    assert all(len(b) == 1 for b in state["batches"])
+
+
+def test_a_test_that_errors_among_tests_run_together_gets_its_own_error(shop: dict[str, Path]) -> None:
+    """Tests ready together run in one statement; when one of them errors, each runs on its own: the
+    others keep the status a clean build gives them (or are skipped behind the error)."""
+    assert build(shop, 1)[0] == 0
+    clean = {uid: s for uid, s, _ in build(shop, 1)[2] if uid.startswith("test.")}
+    (shop["project"] / "tests" / "data" / "assert_status_is_a_number.sql").write_text(
+        "select order_id from {{ ref('fct_orders') }} where cast('x' || order_id as int) < 0\n", encoding="utf-8")
+    runs = [build(shop, threads) for threads in (1, 2)]
+    assert runs[0][1:] == runs[1][1:]
+    code, _, results = runs[1]
+    assert code == 1
+    status = {uid: (s, m) for uid, s, m in results if uid.startswith("test.")}
+    boom = next(uid for uid in status if "assert_status_is_a_number" in uid)
+    assert status[boom][0] == "error" and "Conversion Error" in status[boom][1]
+    assert all(status[uid][0] in (s, "skipped") for uid, s in clean.items())
+    assert sum(status[uid][0] == "pass" for uid in clean) > 3
