@@ -295,6 +295,7 @@ def _init_worker(parent: int) -> None:
     import gc
 
     gc.freeze()  # the parsers' tables and regexes, inherited from the parent, are never garbage
+    gc.disable()  # ingest.rows.run_chunk collects after each chunk instead
     _watch_parent(parent)
 
 
