@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 
 from ingest.model import Cell, Document, Line, Table
-from ingest.templates.regions import _next_section
+from ingest.templates.regions import _APPS_START, _apps_start, _next_section
 from ingest.templates.stream import (
     _DROP,
     _FOLD,
@@ -143,3 +143,14 @@ def test_grid_enters_the_stream_cell_by_cell(seed: int) -> None:
     for text, no in zip(texts, lines, strict=True):
         assert stream.line_at(at) == no or (no is None and at in stream.line_starts)
         at += len(text)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_apps_start_finds_what_the_pattern_found(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ("(", "一.", "一", ".", "本列数据", "的", "勾稽关系", "申请人情况", "申请人", "本年新收政府信息公开申请数量", "x")
+    for _ in range(1000):
+        key = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        start = rng.randint(0, len(key))
+        m = _APPS_START.search(key, start)
+        assert _apps_start(key, start) == (m.start() if m else None), (key, start)

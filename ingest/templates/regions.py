@@ -15,7 +15,8 @@ from ingest.templates.stream import Stream, fold_key
 
 _BANNER = re.compile(r"第二十条第\((?:一|五|六|八|九)\)项")
 _DISCLOSURE_HEADING = re.compile(r"二\.主动公开政府信息(?:情况)?")
-_APPS_START = re.compile(r"\(?本列数据的?勾稽关系|申请人情况|一\.本年新收政府信息公开申请数量|本年新收政府信息公开申请数量")
+_APPS_START = re.compile(  # what _apps_start finds (tests/test_templates_stream.py compares)
+    r"\(?本列数据的?勾稽关系|申请人情况|一\.本年新收政府信息公开申请数量|本年新收政府信息公开申请数量")
 _APPS_HEADING = re.compile(r"三\.收到和处理政府信息公开申请")
 _APPEALS_HEADER = re.compile(r"行政复议行政诉讼|行政复议.{0,40}?结果维持")
 _APPEALS_HEADING = re.compile(r"四\.(?:因)?政府信息公开.{0,12}?行政复议")
@@ -55,10 +56,31 @@ def _next_section(key: str, start: int) -> int | None:
     return None
 
 
+_NOTE_KEYS = ("本列数据的勾稽关系", "本列数据勾稽关系")
+_NEW_RECEIVED = "本年新收政府信息公开申请数量"
+
+
+def _apps_start(key: str, start: int) -> int | None:
+    """Where _APPS_START first matches in key[start:] (what a search for it gives as .start()),
+    from literal finds: the pattern has no literal prefix, so its search tries every position."""
+    found: list[int] = []
+    for note in _NOTE_KEYS:  # \(?本列数据的?勾稽关系: from the '(' before it, if any
+        q = key.find(note, start)
+        if q >= 0:
+            found.append(q - 1 if q - 1 >= start and key[q - 1] == "(" else q)
+    q = key.find("申请人情况", start)
+    if q >= 0:
+        found.append(q)
+    q = key.find(_NEW_RECEIVED, start)
+    if q >= 0:  # 一\.本年新收… from the '一.' before it, if any
+        found.append(q - 2 if q - 2 >= start and key.startswith("一.", q - 2) else q)
+    return min(found) if found else None
+
+
 def find_regions(stream: Stream) -> Regions:
     key = stream.key
     r = Regions()
-    apps = _first(_APPS_START, key, 0)
+    apps_start = _apps_start(key, 0)
     apps_heading = _first(_APPS_HEADING, key, 0)
     banner = _first(_BANNER, key, 0)
     d_start: int | None = banner.start() if banner else None
@@ -67,10 +89,8 @@ def find_regions(stream: Stream) -> Regions:
         if h is not None:
             info = key.find("信息内容", h.end())
             d_start = info if info >= 0 and info - h.end() < 200 else None
-    apps_start = apps.start() if apps else None
     if d_start is not None and apps_start is not None and apps_start < d_start:
-        later = _first(_APPS_START, key, d_start)
-        apps_start = later.start() if later else None
+        apps_start = _apps_start(key, d_start)
     search_from = apps_start if apps_start is not None else (d_start or 0)
     appeals = _first(_APPEALS_HEADER, key, search_from)
     heading = _first(_APPEALS_HEADING, key, search_from)
