@@ -45,12 +45,15 @@ def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
     apps_spec = template_spec(applications_template(stream, regions, template))
     if apps_spec.template != spec.template:
         warnings.append(f"table 三 follows the {apps_spec.template} layout inside a {spec.template} report")
-    clean = clean_template_tables(stream, spec, apps_spec, regions.disclosure, regions.applications)
-    if clean is not None:  # tables 二 and 三 as clean grids: read in one pass
+    tables_at = _table_at_line(doc)
+    clean = clean_template_tables(stream, spec, apps_spec, regions.disclosure, regions.applications, tables_at)
+    if clean is not None:  # tables 二 and 三 as clean grids: read in one pass (table_index set)
         cells, found = clean
         warnings += found
+        indexed = len(cells)
     else:
         cells = read_template_tables(stream, spec, apps_spec, regions.disclosure, regions.applications, warnings)
+        indexed = 0
     if regions.disclosure is None:
         warnings.append("table 二 (第二十条 主动公开) not found: no disclosure facts")
     if regions.applications is None:
@@ -60,19 +63,24 @@ def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
     else:
         where = "its heading is present but the table is missing" if regions.appeals_heading is not None else "not found"
         warnings.append(f"table 四 (行政复议、行政诉讼): {where}; no appeals facts")
-    _set_table_index(doc, cells)
+    _set_table_index(tables_at, cells[indexed:] if indexed else cells)
     return template, cells, warnings
 
 
-def _set_table_index(doc: Document, cells: list[CellRecord]) -> None:
-    """Point each cell at the physical table of doc.tables its line falls in, when there is one."""
+def _table_at_line(doc: Document) -> dict[int, int]:
+    """Source line -> the index in doc.tables of the first table whose lines cover it."""
     spans = [(t.start_line, t.end_line, i) for i, t in enumerate(doc.tables)
              if t.start_line is not None and t.end_line is not None]
-    if not spans:
-        return
-    where: dict[int, int] = {}  # line -> the first table whose lines cover it
+    where: dict[int, int] = {}
     for a, b, i in reversed(spans):
         where.update(dict.fromkeys(range(a, b + 1), i))
-    get = where.get
-    for c in cells:  # a cell without a line keeps table_index None: where has no None key
+    return where
+
+
+def _set_table_index(tables_at: dict[int, int], cells: list[CellRecord]) -> None:
+    """Point each cell at the physical table of doc.tables its line falls in, when there is one."""
+    if not tables_at:
+        return
+    get = tables_at.get
+    for c in cells:  # a cell without a line keeps table_index None: there is no None key
         c.table_index = get(c.line)

@@ -16,7 +16,7 @@ test_templates_fastpath.py checks that both readings agree on every synthetic re
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from itertools import count
 
@@ -43,9 +43,11 @@ _Row = tuple[RowSpec, int, int, int, tuple[str, ...], tuple[int, ...]]
 
 def clean_template_tables(stream: Stream, template: TemplateSpec, apps_template: TemplateSpec,
                           regions_disclosure: tuple[int, int] | None,
-                          regions_apps: tuple[int, int] | None) -> tuple[list[CellRecord], list[str]] | None:
+                          regions_apps: tuple[int, int] | None,
+                          tables_at: Mapping[int, int]) -> tuple[list[CellRecord], list[str]] | None:
     """(cells, warnings) of parse.read_template_tables for a report whose tables 二 and 三 are clean
-    grids; None otherwise."""
+    grids, each cell's table_index already set from `tables_at` (source line -> index in
+    Document.tables); None otherwise."""
     d_specs = template.disclosure_tables()
     apps = apps_template.tables["applications"]
     d_rows: list[_Row] = []
@@ -65,7 +67,7 @@ def clean_template_tables(stream: Stream, template: TemplateSpec, apps_template:
     warnings: list[str] = []
     for spec in d_specs:
         name = spec.name
-        recs = _records(stream, spec, [r for r in d_rows if r[0].table == name], NO_RULE, spec.columns)
+        recs = _records(stream, spec, [r for r in d_rows if r[0].table == name], NO_RULE, spec.columns, tables_at)
         if recs is None:
             return None
         out += recs
@@ -74,7 +76,7 @@ def clean_template_tables(stream: Stream, template: TemplateSpec, apps_template:
         if len(layout) != len(apps.columns):
             warnings.append("applications: non-standard column "
                             f"'{next(c for c in layout if isinstance(c, str))}' kept with its raw label, no key")
-        recs = _records(stream, apps, a_rows, rule, layout)
+        recs = _records(stream, apps, a_rows, rule, layout, tables_at)
         if recs is None:
             return None
         out += recs
@@ -197,7 +199,8 @@ def _identities_hold(texts: tuple[str, ...], sums: tuple[tuple[tuple[int, ...], 
     return all(holds(values, p, t) for p, t in sums if max(*p, t) < width)
 
 
-def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, layout: Layout) -> list[CellRecord] | None:
+def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, layout: Layout,
+             tables_at: Mapping[int, int]) -> list[CellRecord] | None:
     """parse.table_records for clean rows whose explicit reading settles (fastpath.explicit_solution:
     one cell per column, within the digit cap, the row identity holding); None when one does not."""
     width = len(layout)
@@ -211,6 +214,7 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
     fields, units = _layout_fields(spec, layout)
     raw, line_starts, line_nos = stream.raw, stream.line_starts, stream.line_nos
     name, section = spec.name, spec.section
+    table_at = tables_at.get
     out: list[CellRecord] = []
     append = out.append
     for row, label_start, start, at, texts, offsets in rows:
@@ -221,8 +225,9 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
         for c, text, (label, measure, warning), (status, value, unit), cell_line in zip(
                 count(), texts, fields, _row_readings(texts, units), lines):
             # positional: the fields of CellRecord in order (tests/test_templates_fastpath.py pins the order)
+            cell_line = cell_line or line
             append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
-                              cell_line or line, None, warning))
+                              cell_line, table_at(cell_line), warning))
     return out
 
 
