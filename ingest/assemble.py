@@ -233,9 +233,9 @@ def _pipe_tables(
         kind = kinds[a]
         table = None
         if kind == _CELL:
-            table = _cell_table([cells[p] for p in range(a, b)], [lines[cand[p]].no for p in range(a, b)])  # type: ignore[misc]
+            table = _cell_table(cells[a:b], [lines[i].no for i in cand[a:b]])  # type: ignore[arg-type]
         elif kind == _ROW:
-            table = _row_table([rows[p] for p in range(a, b)], [lines[cand[p]].no for p in range(a, b)])  # type: ignore[misc]
+            table = _row_table(rows[a:b], [lines[i].no for i in cand[a:b]])  # type: ignore[arg-type]
         if table is not None:
             tables.append((cand[a], table))
             table_idx.update(cand[a:b])
@@ -257,10 +257,11 @@ _PROSE, _CELL, _ROW = 0, 1, 2
 
 def _cell_table(cells: list[tuple[str, int]], nos: list[int]) -> Table | None:
     """A table from a run of cell lines (one cell a line): at least 3 cells, 2 of them filled."""
-    texts = [t for t, _ in cells]
-    if len(texts) < _MIN_TABLE_CELLS or len(texts) - texts.count("") < 2:
+    if len(cells) < _MIN_TABLE_CELLS:
         return None
-    pads = [pad for _, pad in cells]
+    texts, pads = map(list, zip(*cells, strict=True))
+    if len(texts) - texts.count("") < 2:
+        return None
     bounds, width, warnings = pipetables.rows_from_cells(texts, pads, nos)
     table = pipetables.build_table(0, texts, pads, nos, bounds, width)
     table.warnings.extend(warnings)
