@@ -122,27 +122,30 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
     find = stream.key.find
     taken = bytearray(b if b > a else 0)  # indexed like the key; only [a, b) is used
     is_free = taken.find
-    found: list[tuple[int, int, _Candidate]] = []
+    found: list[Anchor] = []
     add = found.append
-    for key, n, marks, cand, check, mark in _search_order(tuple(specs)):
+    for key, n, marks, (kind, _, label, table, row), check, mark in _search_order(tuple(specs)):
         start = find(key, a, b)
         if start < 0:
             continue
         if not (check or mark):  # no other label can overlap it: every occurrence is an anchor
             while start >= 0:
-                add((start, start + n, cand))
-                start = find(key, start + n, b)
+                end = start + n
+                add(_new_anchor(Anchor, (kind, start, end, label, table, row)))
+                start = find(key, end, b)
             continue
         while start >= 0:
             end = start + n
             if not check or is_free(1, start, end) < 0:  # none of its characters taken yet
                 if mark:
                     taken[start:end] = marks
-                add((start, end, cand))
+                add(_new_anchor(Anchor, (kind, start, end, label, table, row)))
             start = find(key, end, b)
-    found.sort(key=itemgetter(0))  # by start
-    return [_new_anchor(Anchor, (kind, start, end, label, table, row))
-            for start, end, (kind, _, label, table, row) in found]
+    found.sort(key=_START)
+    return found
+
+
+_START = itemgetter(1)  # Anchor.start
 
 
 _LABEL_GAPS = re.compile(r"[\s\x1f\x1e|]+")
