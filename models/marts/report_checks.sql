@@ -79,7 +79,10 @@ column_sums as (
         sum(value) filter (where outcome_group in ('granted', 'partially_granted', 'denied',
                                                    'unable', 'not_processed', 'other'))         as outcomes,
         count(value) filter (where outcome_group in ('granted', 'partially_granted', 'denied',
-                                                     'unable', 'not_processed', 'other'))       as n_outcomes
+                                                     'unable', 'not_processed', 'other'))       as n_outcomes,
+        -- the carried figures X1 compares across years (a report states each cell at most once)
+        sum(value) filter (where item = 'carried_over')                                         as carried_over,
+        sum(value) filter (where item = 'carried_to_next_year')                                 as carried_to_next_year
     from table_applications
     group by report_id, measure
 ),
@@ -215,26 +218,20 @@ consecutive as (
         on prev.organ_id = this.organ_id and prev.report_year = this.report_year - 1
 ),
 
-carry as (
-    select report_id, measure, item, value from table_applications
-    where item in ('carried_over', 'carried_to_next_year')
-),
-
 x1 as (
     select
         k.report_id, 'X1' as check_id, a.measure as subject,
-        last_year.value as expected, this_year.value as actual,
+        last_year.carried_to_next_year as expected, this_year.carried_over as actual,
         2 as n_terms,
-        (last_year.value is not null)::integer + (this_year.value is not null)::integer as n_terms_stated,
+        (last_year.carried_to_next_year is not null)::integer
+            + (this_year.carried_over is not null)::integer as n_terms_stated,
         k.prev_report_id as related_report_id
     from consecutive as k
     cross join applicant_types as a
-    left join carry as last_year
+    left join column_sums as last_year
         on last_year.report_id = k.prev_report_id and last_year.measure = a.measure
-       and last_year.item = 'carried_to_next_year'
-    left join carry as this_year
+    left join column_sums as this_year
         on this_year.report_id = k.report_id and this_year.measure = a.measure
-       and this_year.item = 'carried_over'
 ),
 
 checks as (
