@@ -18,6 +18,7 @@ at once with an IngestLocked naming the pid of the first.
 
 from __future__ import annotations
 
+import errno
 import marshal
 import os
 import re
@@ -142,8 +143,14 @@ def locked(raw: Path) -> Iterator[None]:
     import fcntl
 
     folder = raw / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as e:
+        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        yield  # a folder this process cannot write to: no run of it can change it, an unchanged one may go on
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
