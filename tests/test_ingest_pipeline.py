@@ -242,3 +242,36 @@ def test_file_replaced_by_a_copy_with_the_same_stat_is_read_again(corpus: Path, 
     s = ingest_paths([corpus], raw, workers=1)
     assert s.ingested == 1
     assert state.load(raw).files[str(victim)][3] == os.stat(victim).st_ino
+
+
+def test_file_hash_reads_to_the_end_whatever_the_stat_said(tmp_path: Path) -> None:
+    import hashlib
+
+    from ingest.pipeline import _sha256
+    from ingest.rows import _read_bytes
+
+    f = tmp_path / "r.txt"
+    data = os.urandom(3 << 20)  # several reads
+    f.write_bytes(data)
+    want = hashlib.sha256(data).hexdigest()
+    assert _sha256(str(f), len(data)) == want
+    assert _sha256(str(f), 10) == want  # the file grew after its stat
+    assert _read_bytes(str(f)) == data
+
+
+def test_chunk_parsing_leaves_the_collector_as_it_found_it(corpus: Path, tmp_path: Path) -> None:
+    import gc
+
+    from ingest.rows import run_chunk
+
+    item = (str(corpus / "a.txt"), None, [str(corpus / "a.txt")])
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        run_chunk((tmp_path / "raw1", "c", [item]))
+        assert gc.isenabled()
+        gc.disable()
+        run_chunk((tmp_path / "raw2", "c", [item]))
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
