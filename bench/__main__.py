@@ -4,7 +4,7 @@ memory (largest process, from wait4 rusage), on the real project in models/.
 
     python -m bench                 # quick: ingest 1k, build 1k and 10k
     python -m bench --full          # ingest 1k and 10k, build 1k, 10k and 100k (+ growth ratios)
-    python -m bench --ingest-sizes 1000 --build-sizes 1000,100000 --runs 3 [--no-dbt] [--components]
+    python -m bench --ingest-sizes 1000 --build-sizes 1000,100000 --runs 3 [--no-dbt] [--one-thread] [--components]
 
 Ingest: a corpus of synthetic reports (2/3 flattened text, 1/3 HTML pages, all eras, damage) is
 ingested cold (empty raw folder) and then again unchanged; reports/s and MB/s.
@@ -149,7 +149,7 @@ def _plan(raw: Path, scratch: Path) -> Path:
     return plan
 
 
-def bench_build(n: int, runs: int, dbt_runs: int, scratch: Path, seed: int) -> dict[str, Run]:
+def bench_build(n: int, runs: int, dbt_runs: int, scratch: Path, seed: int, one_thread: bool = False) -> dict[str, Run]:
     from bench.synth.rawgen import write_raw
 
     raw = scratch / f"raw_{n}"
@@ -165,6 +165,12 @@ def bench_build(n: int, runs: int, dbt_runs: int, scratch: Path, seed: int) -> d
         wh.unlink(missing_ok=True)
         rs.append(measure([*OGI, "build", "--raw", str(raw), "--warehouse", str(wh)], env))
     out["ogi build"] = median(rs)
+    if one_thread:  # the same build one node at a time (the profile says threads: 2)
+        rs = []
+        for _ in range(runs):
+            wh.unlink(missing_ok=True)
+            rs.append(measure([*OGI, "build", "--threads", "1", "--raw", str(raw), "--warehouse", str(wh)], env))
+        out["ogi build --threads 1"] = median(rs)
     plan, runner = _plan(raw, scratch), scratch / "bare.py"
     runner.write_text(BARE, encoding="utf-8")
     bare_wh = scratch / f"bare_{n}.duckdb"
@@ -224,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--dbt-runs", type=int, default=1)
     ap.add_argument("--no-dbt", action="store_true")
+    ap.add_argument("--one-thread", action="store_true", help="also time `ogi build --threads 1`")
     ap.add_argument("--components", action="store_true", help="also run bench/bench_ingest.py and bench/bench_runner.py")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -242,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             ing[n] = bench_ingest(n, args.runs, scratch, args.seed, args.corpus_dir)
         growth(ing, "ingest")
         for n in build_sizes:
-            bld[n] = bench_build(n, args.runs, 0 if args.no_dbt else args.dbt_runs, scratch, args.seed)
+            bld[n] = bench_build(n, args.runs, 0 if args.no_dbt else args.dbt_runs, scratch, args.seed, args.one_thread)
         growth(bld, "build")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
