@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from ingest.templates.split import MAX_CELL_DIGITS, RowResult, RowRule, TableSolution, cell_number, holds
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
-from ingest.templates.tokens import Token, free_piece, is_value, one_cell, tokens_between
+from ingest.templates.tokens import Token, free_piece, is_value, is_words, tokens_between
 
 _ROW_TAILS = (ROW_END + "\n", "\n")  # a grid row's end, a `cell |` line's end
 _LINE_CELL_END = CELL_END + "\n"
@@ -79,14 +79,13 @@ def _clean_row(segment: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
         clean = body.endswith(CELL_END) and not _has_marks(body, "\n", ROW_END, TABLE_END)
     if not clean:
         return None
-    texts: list[str] = []
-    for piece in pieces:
-        text = one_cell(piece)
-        if text is None or not is_value(Token("cell", text, None)):
-            return None
-        texts.append(text)
-    offsets = accumulate((len(p) + len(sep) for p in pieces[:-1]), initial=first)
-    return tuple(texts), tuple(offsets)
+    # each piece one explicit value cell: tokens.one_cell gives its stripped text, or None for
+    # several bare numbers, which (like any other words) is no value: both read as words
+    texts = tuple(p.strip() for p in pieces)
+    if any(map(is_words, texts)):
+        return None
+    offsets = accumulate(map(len(sep).__add__, map(len, pieces[:-1])), initial=first)
+    return texts, tuple(offsets)
 
 
 def table_tail_tokens(stream: Stream, start: int, end: int) -> list[Token] | None:

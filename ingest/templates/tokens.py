@@ -150,3 +150,4 @@ def _one_cell(piece: str) -> str | None:
 
 one_cell = _one_cell  # for ingest.templates.fastpath
 free_piece = _free_piece  # for ingest.templates.fastpath
+is_words = _is_words  # for ingest.templates.fastpath
