@@ -123,3 +123,46 @@ def test_text_lines_keep_order_around_chrome_meta_and_run_on_lines() -> None:
     assert [(ln.no, ln.text[:8]) for ln in doc.lines] == [
         (1, "标题行"), (3, "正文第一句"), (5, "一、总体情况我们"), (5, "二、主动公开政府"), (6, "末行 两个空格")]  # fmt: skip
     assert doc.page_meta["organ"] == "某局"
+
+
+def _reference_grid(spec: list[list[tuple[str, int, int]]]) -> list[list[tuple[int, int, str, bool]]]:
+    """The expanded grid by the plain definition: a column -> cell dict per row; each cell takes the
+    first free column once any rowspan has been seen, its span copies overwrite what they reach."""
+    grid: dict[int, dict[int, tuple[int, int, str, bool]]] = {}
+    row_spans = False
+    n_rows = width = 0
+    for r, cells in enumerate(spec):
+        taken = grid.setdefault(r, {})
+        c = 0
+        for text, rs, cs in cells:
+            if row_spans:
+                while c in taken:
+                    c += 1
+            row_spans = row_spans or rs > 1
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid.setdefault(r + dr, {})[c + dc] = (r + dr, c + dc, text, dr == 0 and dc == 0)
+            n_rows = max(n_rows, r + rs)
+            c += cs
+            width = max(width, c)
+    return [[grid.get(i, {}).get(j) or (i, j, "", False) for j in range(width)] for i in range(max(n_rows, len(spec)))]
+
+
+_SPAN_CELL = st.tuples(st.sampled_from(["a", "b", "1", "—"]), st.integers(1, 3), st.integers(1, 3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_SPAN_CELL, min_size=1, max_size=4), min_size=1, max_size=5))
+def test_html_grid_of_overlapping_spans_is_the_plain_definition(spec: list[list[tuple[str, int, int]]]) -> None:
+    from lxml import etree
+
+    from ingest.readers.html import _table
+
+    rows = "".join("<tr>" + "".join(f'<td rowspan="{rs}" colspan="{cs}">{t}</td>' for t, rs, cs in cells) + "</tr>\n"
+                   for cells in spec)  # fmt: skip
+    table = _table(etree.fromstring(f"<html><body><table>\n{rows}</table></body></html>", etree.HTMLParser()).find(".//table"))
+    expected = _reference_grid(spec)
+    if sum(1 for row in expected for _, _, t, _ in row if t) < 2:
+        return  # fewer than two grid positions filled: not a table
+    assert table is not None and table.width == len(expected[0])
+    assert [[(c.row, c.col, c.text, c.origin) for c in row] for row in table.rows] == expected
