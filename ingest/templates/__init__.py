@@ -15,6 +15,8 @@ The label vocabulary lives in template_labels.csv (see ingest.templates.labels).
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from ingest.model import CellRecord, Document
 from ingest.templates.cleantables import clean_template_tables
 from ingest.templates.labels import template_spec
@@ -67,17 +69,17 @@ def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
     return template, cells, warnings
 
 
-def _table_at_line(doc: Document) -> dict[int, int]:
-    """Source line -> the index in doc.tables of the first table whose lines cover it."""
+def _table_at_line(doc: Document) -> dict[int | None, int]:
+    """Source line -> the index in doc.tables of the first table whose lines cover it (no None key)."""
     spans = [(t.start_line, t.end_line, i) for i, t in enumerate(doc.tables)
              if t.start_line is not None and t.end_line is not None]
-    where: dict[int, int] = {}
+    where: dict[int | None, int] = {}
     for a, b, i in reversed(spans):
-        where.update(dict.fromkeys(range(a, b + 1), i))
+        where.update(zip(range(a, b + 1), repeat(i)))
     return where
 
 
-def _set_table_index(tables_at: dict[int, int], cells: list[CellRecord]) -> None:
+def _set_table_index(tables_at: dict[int | None, int], cells: list[CellRecord]) -> None:
     """Point each cell at the physical table of doc.tables its line falls in, when there is one."""
     if not tables_at:
         return

@@ -44,7 +44,7 @@ _Row = tuple[RowSpec, int, int, int, tuple[str, ...], tuple[int, ...]]
 def clean_template_tables(stream: Stream, template: TemplateSpec, apps_template: TemplateSpec,
                           regions_disclosure: tuple[int, int] | None,
                           regions_apps: tuple[int, int] | None,
-                          tables_at: Mapping[int, int]) -> tuple[list[CellRecord], list[str]] | None:
+                          tables_at: Mapping[int | None, int]) -> tuple[list[CellRecord], list[str]] | None:
     """(cells, warnings) of parse.read_template_tables for a report whose tables 二 and 三 are clean
     grids, each cell's table_index already set from `tables_at` (source line -> index in
     Document.tables); None otherwise."""
@@ -107,7 +107,9 @@ def _clean_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
             return None  # printed twice: a warning, the general way
         done.add(key)
         at = _cells_start(raw, start, end)
-        cells = None if at is None else _row_cells(stream, at, end, keep_extra, signed)
+        if at is None:
+            return None
+        cells = _row_cells(stream, at, end, keep_extra, signed)
         if cells is None:
             return None
         rows.append((row, label_start, start, at, cells[0], cells[1]))
@@ -200,7 +202,7 @@ def _identities_hold(texts: tuple[str, ...], sums: tuple[tuple[tuple[int, ...], 
 
 
 def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, layout: Layout,
-             tables_at: Mapping[int, int]) -> list[CellRecord] | None:
+             tables_at: Mapping[int | None, int]) -> list[CellRecord] | None:
     """parse.table_records for clean rows whose explicit reading settles (fastpath.explicit_solution:
     one cell per column, within the digit cap, the row identity holding); None when one does not."""
     width = len(layout)
