@@ -310,7 +310,6 @@ class Session:
         made stays in the discarded working copy), so the results are those of a one-at-a-time run."""
 
         from ogi.schedule import run_graph
-        from ogi.warehouse import Checkpointer
 
         order = [node.unique_id for node in nodes]
         position = {uid: i for i, uid in enumerate(order)}
@@ -364,12 +363,8 @@ class Session:
             return results
 
         def finished(uid: str, result: NodeResult) -> None:
-            node = by_id[uid]
             if result.failed or result.status == "skipped":
                 failed_now.add(uid)
-            elif (checkpointer is not None and result.message == ""
-                  and node.materialized in ("table", "incremental", "seed")):
-                checkpointer.request()  # its data is written to the file while later nodes run
 
         def emit(uid: str, result: NodeResult) -> None:
             if threads > 1 or result.status == "skipped":
@@ -386,13 +381,10 @@ class Session:
         # nodes run one at a time (emit() settles the rest)
         deps = waits_for if threads == 1 else reads
         rank = self._priorities(order, by_id, reads) if threads > 1 else {}
-        checkpointer = Checkpointer(materializer.con) if threads > 1 and not materializer.read_only else None
         tests = [uid for uid in order if by_id[uid].resource_type == "test"] if not fail_fast else []
         try:
             run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8)
         finally:
-            if checkpointer is not None:
-                checkpointer.close()
             materializer.close_cursors()
 
     def _priorities(self, order: list[str], by_id: dict[str, Node], reads: dict[str, set[str]]) -> dict[str, int]:
