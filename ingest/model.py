@@ -88,7 +88,7 @@ class Document:
         return "\n".join(line.text for line in self.lines)
 
 
-@dataclass
+@dataclass(slots=True)
 class CellRecord:
     """One row of the raw `cells` table: a table cell, keyed when recognised."""
 
@@ -109,7 +109,7 @@ class CellRecord:
     warning: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class FigureRecord:
     """One row of the raw `figures` table: a figure stated in prose."""
 
@@ -124,7 +124,7 @@ class FigureRecord:
     line: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class AreaMention:
     name: str
     level: str | None  # province | prefecture | county | township | None when unknown
