@@ -6,10 +6,12 @@ Arrow tables per batch (pickled as Arrow buffers), not a tree of dataclasses per
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -26,20 +28,52 @@ Item = tuple[str, "dict[str, str] | None", "list[str]"]
 # what became of one item: (format or None, error kind or None, sha256 or None)
 Outcome = tuple["str | None", "str | None", "str | None"]
 
-# cells and figures are built column by column (map over a C attrgetter): no tuple per row
-_CELL_COLUMNS = [attrgetter(a) for a in ("table", "table_index", "row", "col", "row_label", "col_label", "section",
-                                         "item", "measure", "raw_text", "value", "status", "unit", "line", "warning")]
-_FIGURE_COLUMNS = [attrgetter(a) for a in ("section", "item", "measure", "value", "status", "approx")]
-_FIGURE_TAIL = [attrgetter(a) for a in ("unit", "sentence", "line")]
+# A cell or figure row is a tuple in schema order after report_id; a batch's tuples become one Arrow
+# struct array (one C pass over the rows), whose fields are the table's columns.
+_CELL_ROW = attrgetter("table", "table_index", "row", "col", "row_label", "col_label", "section", "item", "measure",
+                       "raw_text", "value", "status", "unit", "line", "warning")
 CHUNK_BYTES = 128 << 20  # a chunk's Arrow data held before its parts are written
 _BATCH_FILES = 32  # files converted to Arrow at once
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
 @dataclass
+class Rows:
+    """Rows of the cells or figures table gathered across files: the report id of each row and its
+    other columns as a tuple in schema order."""
+
+    table: str
+    ids: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+
+    def add(self, rid: str, records: list, row: Callable[[Any], tuple]) -> None:
+        """Add one report's records, each made a row by `row`."""
+        self.ids += [rid] * len(records)
+        self.rows += map(row, records)
+
+    def to_arrow(self) -> pa.Table:
+        schema = TABLES[self.table]
+        if not self.rows:
+            return schema.empty_table()
+        ids = pa.array(self.ids, schema.field(0).type)
+        return pa.Table.from_arrays([ids, *pa.array(self.rows, _row_type(self.table)).flatten()], schema=schema)
+
+
+@functools.cache
+def _row_type(table: str) -> pa.StructType:
+    """The columns of a raw table after report_id, as one struct type."""
+    return pa.struct(list(TABLES[table])[1:])
+
+
+def _figure_row(g: Any) -> tuple:  # FigureRecord
+    return (g.section, g.item, g.measure, g.value, g.status, g.approx, g.status == "stated_zero", g.unit, g.sentence,
+            g.line)
+
+
+@dataclass
 class FileRows:
     """Parsing one document: one reports row (or error rows, one per path) and the extraction's
-    cell and figure records (turned into columns by `add_columns`)."""
+    cell and figure records (turned into rows by `add_to`)."""
 
     sha256: str | None
     report: tuple | None = None
@@ -48,33 +82,23 @@ class FileRows:
     errors: list[tuple] = field(default_factory=list)
     fmt: str | None = None
 
-    def add_columns(self, cells: list[list], figures: list[list]) -> None:
-        """Extend column lists (schema order) with this report's cells and figures."""
+    def add_to(self, cells: Rows, figures: Rows) -> None:
+        """Add this report's cells and figures to a batch's rows."""
         rid = self.report[0] if self.report else ""
-        cs, gs = self.cell_records, self.figure_records
-        cells[0] += [rid] * len(cs)
-        for into, get in zip(cells[1:], _CELL_COLUMNS, strict=True):
-            into += map(get, cs)
-        figures[0] += [rid] * len(gs)
-        for into, get in zip(figures[1:7], _FIGURE_COLUMNS, strict=True):
-            into += map(get, gs)
-        figures[7] += [g.status == "stated_zero" for g in gs]
-        for into, get in zip(figures[8:], _FIGURE_TAIL, strict=True):
-            into += map(get, gs)
-
-    def _columns(self) -> tuple[list[list], list[list]]:
-        cells: list[list] = [[] for _ in TABLES["cells"]]
-        figures: list[list] = [[] for _ in TABLES["figures"]]
-        self.add_columns(cells, figures)
-        return cells, figures
+        cells.add(rid, self.cell_records, _CELL_ROW)
+        figures.add(rid, self.figure_records, _figure_row)
 
     @property
-    def cells(self) -> list[list]:
-        return self._columns()[0]
+    def cells(self) -> list[tuple]:
+        """Full cells rows (report_id first), in schema order."""
+        rid = self.report[0] if self.report else ""
+        return [(rid, *_CELL_ROW(c)) for c in self.cell_records]
 
     @property
-    def figures(self) -> list[list]:
-        return self._columns()[1]
+    def figures(self) -> list[tuple]:
+        """Full figures rows (report_id first), in schema order."""
+        rid = self.report[0] if self.report else ""
+        return [(rid, *_figure_row(g)) for g in self.figure_records]
 
 
 def file_rows(path: str, manifest_row: dict[str, str] | None = None, paths: list[str] | None = None) -> FileRows:
@@ -156,16 +180,11 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def to_table(table: str, rows: list[tuple]) -> pa.Table:
-    """Rows (tuples in schema order) -> an Arrow table."""
+    """Rows (tuples in schema order) -> an Arrow table, one array built per column."""
     schema = TABLES[table]
     if not rows:
         return schema.empty_table()
-    return columns_to_table(table, [list(col) for col in zip(*rows, strict=True)])
-
-
-def columns_to_table(table: str, columns: list[list]) -> pa.Table:
-    """Columns (lists in schema order) -> an Arrow table, one array built per column."""
-    schema = TABLES[table]
+    columns = zip(*rows, strict=True)
     return pa.Table.from_arrays([pa.array(col, f.type) for col, f in zip(columns, schema, strict=True)], schema=schema)
 
 
@@ -173,8 +192,8 @@ def to_dict(table: str, row: tuple) -> dict[str, Any]:
     return dict(zip(TABLES[table].names, row, strict=True))
 
 
-def to_dicts(table: str, columns: list[list]) -> list[dict[str, Any]]:
-    return [to_dict(table, row) for row in zip(*columns, strict=True)]
+def to_dicts(table: str, rows: list[tuple]) -> list[dict[str, Any]]:
+    return [to_dict(table, row) for row in rows]
 
 
 @dataclass
@@ -192,20 +211,19 @@ class Batch:
 def run_batch(items: list[Item]) -> Batch:
     reports: list[tuple] = []
     errors: list[tuple] = []
-    cells: list[list] = [[] for _ in TABLES["cells"]]
-    figures: list[list] = [[] for _ in TABLES["figures"]]
+    cells, figures = Rows("cells"), Rows("figures")
     outcomes: list[Outcome] = []
     for path, manifest_row, paths in items:
         r = file_rows(path, manifest_row, paths)
         if r.report is not None:
             reports.append(r.report)
-            r.add_columns(cells, figures)
+            r.add_to(cells, figures)
             outcomes.append((r.fmt or "?", None, r.sha256))
         else:
             errors += r.errors
             outcomes.append((None, r.errors[0][3], r.sha256))
-    tables = {"reports": to_table("reports", reports), "cells": columns_to_table("cells", cells),
-              "figures": columns_to_table("figures", figures), "errors": to_table("errors", errors)}  # fmt: skip
+    tables = {"reports": to_table("reports", reports), "cells": cells.to_arrow(), "figures": figures.to_arrow(),
+              "errors": to_table("errors", errors)}  # fmt: skip
     return Batch(tables, outcomes)
 
 
