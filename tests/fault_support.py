@@ -33,9 +33,10 @@ def run_ogi(args: list[str], inject: str = "", cwd: Path | None = None, timeout:
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
-def start_ogi(args: list[str], inject: str = "", cwd: Path | None = None) -> subprocess.Popen[str]:
+def start_ogi(args: list[str], inject: str = "", cwd: Path | None = None,
+              env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(ogi_cmd(args, inject), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, cwd=cwd or ROOT)
+                            text=True, cwd=cwd or ROOT, env={**os.environ, **(env or {})})
 
 
 def digest(path: Path) -> str:

@@ -269,15 +269,31 @@ def _build_args(wh: dict[str, Path], warehouse: Path, raw: str = "big") -> list[
     return ["build", "--project-dir", str(wh["project"]), "--raw", str(wh[raw]), "--warehouse", str(warehouse)]
 
 
+PAUSE_MID_BUILD = """
+import time
+import ogi.materialize as _m
+_model, _seen = _m.Materializer.model, []
+def _paused(self, node, incremental):
+    _seen.append(node)
+    if len(_seen) == 4:  # three models are already written into the working copy
+        open(os.environ["OGI_TEST_MARKER"], "w").close()
+        time.sleep(60)
+    return _model(self, node, incremental)
+_m.Materializer.model = _paused
+"""
+
+
 def test_killed_build_leaves_the_previous_warehouse(wh: dict[str, Path], tmp_path: Path) -> None:
     w = _fresh(wh, tmp_path)
     before, n_before = digest(w), _count(w)
-    proc = start_ogi([*_build_args(wh, w), "--full-refresh"])  # nothing reused: the build runs every node
+    marker = tmp_path / "mid-build"
+    # nothing reused (--full-refresh); the build pauses inside its fourth model, so the kill lands mid-build
+    proc = start_ogi([*_build_args(wh, w), "--full-refresh"], PAUSE_MID_BUILD, env={"OGI_TEST_MARKER": str(marker)})
     deadline = time.time() + 60
-    while not list(tmp_path.glob("warehouse.duckdb.tmp-*")) and proc.poll() is None and time.time() < deadline:
+    while not marker.exists() and proc.poll() is None and time.time() < deadline:
         time.sleep(0.02)
-    time.sleep(0.1)  # into the build, which now takes well under a second after its temp file appears
-    assert proc.poll() is None, "the build ended before it could be killed"
+    assert proc.poll() is None and marker.exists(), "the build never reached its fourth model"
+    assert list(tmp_path.glob("warehouse.duckdb.tmp-*")), "no working copy while the build runs"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert digest(w) == before and _count(w) == n_before
