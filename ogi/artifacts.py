@@ -170,7 +170,7 @@ def write_run_results(manifest: Manifest, report: RunReport) -> Path:
                 {"name": "compile", "started_at": r.started_at, "completed_at": r.started_at},
                 {"name": "execute", "started_at": r.started_at, "completed_at": r.completed_at},
             ],
-            "thread_id": "Thread-1",
+            "thread_id": r.thread_id,
             "execution_time": r.execution_time,
             "adapter_response": {"_message": r.status.upper()} if r.status in ("success", "pass") else {},
             "message": r.message or None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class NodeResult:
     completed_at: str = ""
     relation: str = ""
     location: str = ""
+    thread_id: str = "Thread-1"
 
     @property
     def failed(self) -> bool:
@@ -76,6 +78,14 @@ class RunReport:
 
     def failures(self) -> list[NodeResult]:
         return [r for r in self.results if r.failed]
+
+
+def _thread_id() -> str:
+    """The worker's name as run_results.json records it: Thread-1 on the calling thread, Thread-2… for
+    the node threads (ThreadPoolExecutor names them ogi-node_0, ogi-node_1, …)."""
+    name = threading.current_thread().name
+    prefix = "ogi-node_"
+    return f"Thread-{int(name[len(prefix):]) + 2}" if name.startswith(prefix) else "Thread-1"
 
 
 def _stamp() -> str:
@@ -346,9 +356,10 @@ class Session:
         def work(uids: list[str]) -> list[NodeResult]:
             bound = materializer.for_thread() if threads > 1 else materializer
             started, t0 = _stamp(), time.perf_counter()
+            thread = _thread_id()
             results = [NodeResult(uid, by_id[uid].name, by_id[uid].resource_type, "success",
                                   location=by_id[uid].location, relation=_relation_text(by_id[uid]),
-                                  started_at=started) for uid in uids]
+                                  started_at=started, thread_id=thread) for uid in uids]
             if len(uids) == 1:
                 outcomes: list[Any] = [self._attempt(by_id[uids[0]], bound, compiler)]
             else:  # data tests run together (Materializer.tests): each its share of the time
@@ -456,8 +467,6 @@ class _Background:
     """A function run on a thread of its own; join() waits for it and raises what it raised."""
 
     def __init__(self, function: Callable[..., None], *args: Any) -> None:
-        import threading
-
         self._error: BaseException | None = None
 
         def run() -> None:
