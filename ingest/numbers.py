@@ -6,15 +6,13 @@
 
 Only counts written with a unit are quantities: a bare digit run (a date that lost its 年/月,
 a phone number, a page counter without its unit) is never one. Chinese numerals go through
-cn2an; this module holds the regular expressions the prose families are built from.
+cn2an (imported on first use); this module holds the regular expressions the prose families are built from.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import cn2an
 
 # Counting units seen in reports, longest first so that 万元 wins over 元 and 人次 over 人.
 UNITS = (
@@ -89,6 +87,8 @@ def parse_numeral(text: str) -> float | None:
     if re.fullmatch(r"\d+(?:\.\d+)?万", t):
         return round(float(t[:-1]) * 10000, 2)
     t = t.replace("○", "零").replace("〇", "零")
+    import cn2an  # ~0.13 s of regexes at import: paid only by a report that writes a Chinese numeral
+
     try:
         return float(cn2an.cn2an(t, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
+from ingest.metadata.cache import cache_key, load, store
 from ingest.model import AreaMention, Line
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -40,15 +41,28 @@ class Place:
 
 @dataclass
 class Gazetteer:
-    by_alias: dict[str, list[Place]]
+    # alias -> indices into `table`, whose rows are "code12<TAB>level<TAB>province<TAB>prefecture<TAB>county"
+    # ("" for none): plain strings, so that the dictionary loads from the cache file
+    # (ingest.metadata.cache) in a few ms; Place objects are made only for the names a report asks about.
+    by_alias: dict[str, tuple[int, ...]]
+    table: tuple[str, ...]
     # The last characters of every alias of two characters or more (镇 乡 道 县 区 市 …), as one
     # character class: a name can only end where one of them stands, and they are rare in text.
     ends: re.Pattern[str]
     # last two characters of every such alias -> the lengths of the aliases ending with them
     tails: dict[str, tuple[int, ...]]
+    _made: dict[int, Place] = field(default_factory=dict, repr=False)
 
     def places(self, name: str) -> list[Place]:
-        return self.by_alias.get(name, [])
+        return [self._place(i) for i in self.by_alias.get(name, ())]
+
+    def _place(self, i: int) -> Place:
+        place = self._made.get(i)
+        if place is None:
+            code, level, province, prefecture, county = self.table[i].split("\t")
+            chain = (province or None, prefecture or None, county or None)
+            place = self._made[i] = Place(code or None, level, chain)
+        return place
 
     def levels(self, name: str) -> set[str]:
         return {p.level for p in self.places(name)}
@@ -57,6 +71,9 @@ class Gazetteer:
         """True when some area written `parent` is an ancestor of some area written `child`."""
         codes = {p.code12 for p in self.places(parent) if p.code12}
         return any(c in codes for p in self.places(child) for c in p.chain if c and c != p.code12)
+
+
+SEED_FILES = ("areas.csv", "area_aliases.csv", "area_history.csv", "area_zones.csv")
 
 
 def _read(name: str, *columns: str) -> list[tuple[str, ...]]:
@@ -77,38 +94,57 @@ def _read(name: str, *columns: str) -> list[tuple[str, ...]]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    chains: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for code, province, prefecture, county in _read(
+    """The dictionary of the seeds, from the cache file when it was built from these very seeds
+    (and this module), else built from the CSVs and cached for the next process."""
+    key = cache_key([*(SEEDS / n for n in SEED_FILES), Path(__file__)])
+    tables = load(key)
+    if not (isinstance(tables, tuple) and len(tables) == 4):
+        tables = _build()
+        store(key, tables)
+    by_alias, table, ends, tails = tables
+    return Gazetteer(by_alias, table, re.compile(ends), tails)
+
+
+Tables = tuple[dict[str, tuple[int, ...]], tuple[str, ...], str, dict[str, tuple[int, ...]]]
+
+
+def _build() -> Tables:
+    """(by_alias, table, ends pattern, tails) from the seed CSVs: only tuples, dicts and strings."""
+    chains = {code: "\t".join(parents) for code, *parents in _read(
         "areas.csv", "code12", "province_code12", "prefecture_code12", "county_code12"
-    ):
-        chains[code] = (province or None, prefecture or None, county or None)
-    by_alias: dict[str, list[Place]] = {}
-    shared: dict[tuple[str, str], Place] = {}  # one Place per area and level, whatever its aliases
-    nothing = (None,) * 3
+    )}  # fmt: skip
+    by_alias: dict[str, list[int]] = {}
+    table: list[str] = []
+    shared: dict[tuple[str, str], int] = {}  # one row per area and level, whatever its aliases
+    nothing = "\t\t"
     for alias, code, level in _read("area_aliases.csv", "alias", "code12", "level"):
-        place = shared.get((code, level))
-        if place is None:
-            place = shared[code, level] = Place(code, level, chains.get(code, nothing))
-        by_alias.setdefault(alias, []).append(place)
+        i = shared.get((code, level))
+        if i is None:
+            i = shared[code, level] = len(table)
+            table.append(f"{code}\t{level}\t{chains.get(code, nothing)}")
+        by_alias.setdefault(alias, []).append(i)
     for name, level in _read("area_history.csv", "name", "level"):  # old names (宣武区, 莱芜市) no longer current
         if name not in by_alias and name not in ("市辖区", "县"):
-            by_alias.setdefault(name, []).append(Place(None, level, nothing))
+            by_alias.setdefault(name, []).append(len(table))
+            table.append(f"\t{level}\t{nothing}")
     for name, level, host in _read("area_zones.csv", "name", "level", "host_code12"):
-        by_alias.setdefault(name, []).append(Place(None, level, chains.get(host, nothing)))
+        by_alias.setdefault(name, []).append(len(table))
+        table.append(f"\t{level}\t{chains.get(host, nothing)}")
     for g in GENERIC_NAMES:
         by_alias.pop(g, None)
-    return Gazetteer(by_alias, *_endings(by_alias))
+    ends, tails = _endings(by_alias)
+    return {a: tuple(ids) for a, ids in by_alias.items()}, tuple(table), ends, tails
 
 
-def _endings(by_alias: dict[str, list[Place]]) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
-    """The class of last characters and the lengths by last two characters of every findable alias
-    (two to MAX_ALIAS characters)."""
+def _endings(by_alias: Mapping[str, object]) -> tuple[str, dict[str, tuple[int, ...]]]:
+    """The class of last characters (a pattern) and the lengths by last two characters of every
+    findable alias (two to MAX_ALIAS characters)."""
     lengths: dict[str, set[int]] = {}
     for a in by_alias:
         if 1 < len(a) <= MAX_ALIAS:
             lengths.setdefault(a[-2:], set()).add(len(a))
     last = sorted({t[-1] for t in lengths})
-    ends = re.compile(f"[{''.join(re.escape(c) for c in last)}]" if last else r"(?!)")
+    ends = f"[{''.join(re.escape(c) for c in last)}]" if last else r"(?!)"
     return ends, {t: tuple(sorted(ls)) for t, ls in lengths.items()}
 
 

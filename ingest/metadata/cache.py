@@ -1,0 +1,84 @@
+"""A cache file for tables built from seed files: marshal, keyed by the content of its sources.
+
+    key = cache_key([seeds/areas.csv, …], Path(places.__file__))
+    tables = load(key)            # None when missing, stale or corrupt: never trusted blindly
+    if tables is None:
+        tables = build(); store(key, tables)
+
+The key is the sha256 of every source's bytes (the seed CSVs and the module that builds from
+them), so a changed seed or builder gives another key and the tables are rebuilt. The file holds
+the key, a sha256 of the payload and the payload (marshal: plain dicts, tuples and strings);
+anything that does not check out is treated as absent. Writes go to a temporary file renamed into
+place, so concurrent processes never read half a file. The folder is $OGI_CACHE_DIR, else
+$XDG_CACHE_HOME/ogi, else ~/.cache/ogi; when it cannot be written the tables are simply not cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+NAME = "gazetteer.marshal"
+_MAGIC = b"ogi-gazetteer-1\n"
+
+
+def cache_dir() -> Path:
+    given = os.environ.get("OGI_CACHE_DIR")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ogi"
+
+
+def cache_key(sources: Iterable[Path]) -> bytes:
+    """sha256 over every source's name and bytes (a missing source counts as missing)."""
+    h = hashlib.sha256(_MAGIC)
+    for path in sources:
+        h.update(path.name.encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\0missing\0")
+        h.update(b"\0")
+    return h.digest()
+
+
+def load(key: bytes, name: str = NAME) -> Any | None:
+    """The tables stored under `key`, or None when the file is missing, stale or corrupt."""
+    try:
+        data = (cache_dir() / name).read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 64  # magic, key, payload sha256
+    if len(data) < head or not data.startswith(_MAGIC) or data[len(_MAGIC) : len(_MAGIC) + 32] != key:
+        return None
+    payload = data[head:]
+    if hashlib.sha256(payload).digest() != data[head - 32 : head]:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def store(key: bytes, tables: Any, name: str = NAME) -> None:
+    """Write the tables under `key` (atomically); silently skipped when the folder is not writable."""
+    payload = marshal.dumps(tables)
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_MAGIC + key + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, folder / name)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return

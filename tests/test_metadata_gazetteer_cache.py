@@ -1,0 +1,101 @@
+"""The area gazetteer's cache file (ingest.metadata.cache): used only when it was built from the
+very seed CSVs (and builder) on disk; a changed seed, a corrupt or truncated file, or another
+file's key makes it rebuild from the CSVs, never serve stale areas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.metadata import cache, places
+
+AREAS = """code12,level,province_code12,prefecture_code12,county_code12
+620000000000,province,620000000000,,
+620400000000,prefecture,620000000000,620400000000,
+620421000000,county,620000000000,620400000000,620421000000
+620421100000,township,620000000000,620400000000,620421000000
+"""
+ALIASES = """alias,code12,level,kind
+甘肃省,620000000000,province,name
+白银市,620400000000,prefecture,name
+靖远县,620421000000,county,name
+三滩镇,620421100000,township,name
+"""
+HISTORY = "code6,name,level\n110104,宣武区,county\n"
+ZONES = "name,level,province,host_code12,note\n平潭综合实验区,prefecture,福建省,620400000000,x\n"
+
+
+@pytest.fixture
+def seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name, text in (("areas.csv", AREAS), ("area_aliases.csv", ALIASES), ("area_history.csv", HISTORY),
+                       ("area_zones.csv", ZONES)):  # fmt: skip
+        (folder / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(places, "SEEDS", folder)
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path / "cache"))
+    return folder
+
+
+def fresh() -> places.Gazetteer:
+    return places.gazetteer.__wrapped__()  # a new process's gazetteer (the in-process memo skipped)
+
+
+def cache_file() -> Path:
+    return cache.cache_dir() / cache.NAME
+
+
+def names(gaz: places.Gazetteer, text: str) -> list[str]:
+    return [n for _, _, n in places.find_in(text, gaz)]
+
+
+def test_cached_gazetteer_equals_the_built_one(seeds: Path) -> None:
+    built = fresh()
+    assert cache_file().is_file()
+    loaded = fresh()
+    assert cache.load(cache.cache_key([*(seeds / n for n in places.SEED_FILES), Path(places.__file__)])) is not None
+    assert loaded.by_alias == built.by_alias and loaded.tails == built.tails
+    assert loaded.ends.pattern == built.ends.pattern
+    for alias in built.by_alias:
+        assert loaded.places(alias) == built.places(alias)
+    assert loaded.is_ancestor("白银市", "三滩镇") and loaded.levels("宣武区") == {"county"}
+    assert loaded.places("平潭综合实验区")[0].chain == ("620000000000", "620400000000", None)
+    assert names(loaded, "白银市靖远县三滩镇人民政府") == ["白银市", "靖远县", "三滩镇"]
+
+
+def test_a_changed_seed_csv_rebuilds_the_cache(seeds: Path) -> None:
+    fresh()
+    before = cache_file().read_bytes()
+    with (seeds / "area_aliases.csv").open("a", encoding="utf-8") as f:
+        f.write("北湾镇,620421100000,township,name\n")
+    gaz = fresh()
+    assert gaz.levels("北湾镇") == {"township"}
+    assert names(gaz, "靖远县北湾镇人民政府") == ["靖远县", "北湾镇"]
+    assert cache_file().read_bytes() != before  # rewritten under the new key
+    assert fresh().levels("北湾镇") == {"township"}  # and served from it next time
+
+
+def test_a_corrupt_or_truncated_cache_is_rebuilt_not_trusted(seeds: Path) -> None:
+    good = fresh()
+    data = cache_file().read_bytes()
+    for bad in (data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), b"", b"garbage"):
+        cache_file().write_bytes(bad)
+        gaz = fresh()
+        assert gaz.by_alias == good.by_alias and gaz.table == good.table
+        assert cache_file().read_bytes() == data  # rewritten
+
+
+def test_a_cache_from_other_seeds_is_not_used(seeds: Path) -> None:
+    fresh()
+    key = cache.cache_key([seeds / "areas.csv"])
+    cache.store(key, ({"假县": (0,)}, ("\tcounty\t\t\t",), "[县]", {"假县": (2,)}))
+    gaz = fresh()
+    assert "假县" not in gaz.by_alias and "靖远县" in gaz.by_alias
+
+
+def test_an_unwritable_cache_folder_still_builds(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("OGI_CACHE_DIR", str(blocker / "cache"))
+    assert fresh().levels("三滩镇") == {"township"}
