@@ -314,10 +314,9 @@ class Session:
         in `nodes`' order whatever ran at the same time.
 
         With the profile's `threads` (or --threads) above 1 (and without --fail-fast), that many nodes
-        run at once, each on its own cursor. A model then starts as soon as the nodes it reads are
-        built, without waiting for the data tests on them: a build with a failing test is not
-        published, and a model that a failing test would have skipped is reported as skipped (what it
-        made stays in the discarded working copy), so the results are those of a one-at-a-time run."""
+        run at once, each on its own cursor. A node starts once everything it waits for is done: what
+        it reads and, in a build, the data tests on what it reads, so a model a failing test skips is
+        never run (it might be costly or fail on the data the test rejected), as one thread does."""
 
         from ogi.schedule import run_graph
 
@@ -388,32 +387,30 @@ class Session:
             if on_result is not None:
                 on_result(result, len(report.results), total)
 
-        # what reads a node waits for it; a model also waits for the tests on what it reads only when
-        # nodes run one at a time (emit() settles the rest)
-        deps = waits_for if threads == 1 else reads
-        rank = self._priorities(order, by_id, reads) if threads > 1 else {}
+        # what reads a node waits for it, and in a build a model also waits for the tests on what it reads
+        deps = waits_for
+        rank = self._priorities(order, by_id, waits_for) if threads > 1 else {}
         tests = [uid for uid in order if by_id[uid].resource_type == "test"] if not fail_fast else []
         try:
             run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8)
         finally:
             materializer.close_cursors()
 
-    def _priorities(self, order: list[str], by_id: dict[str, Node], reads: dict[str, set[str]]) -> dict[str, int]:
+    def _priorities(self, order: list[str], by_id: dict[str, Node], waits_for: dict[str, set[str]]) -> dict[str, int]:
         """Which ready node to start first when nodes run at once: the one with the longest chain of
-        work still waiting on it (its own time plus its slowest reader's chain, in the times of the
-        last run in target/run_results.json, 1 ms where unknown); data tests (nothing waits on them)
-        after every seed and model. A hint for the order of work only: results do not depend on it."""
+        work still waiting on it (its own time plus its slowest waiter's chain, in the times of the
+        last run in target/run_results.json, 1 ms where unknown), so a data test that models wait for
+        goes before one nothing waits for. A hint for the order of work only: results do not depend on it."""
         seconds = artifacts.last_execution_times(self.manifest)
-        readers: dict[str, list[str]] = {uid: [] for uid in order}
+        waiters: dict[str, list[str]] = {uid: [] for uid in order}
         for uid in order:
-            for parent in reads[uid]:
-                if parent in readers:
-                    readers[parent].append(uid)
+            for parent in waits_for[uid]:
+                if parent in waiters:
+                    waiters[parent].append(uid)
         chain: dict[str, float] = {}
-        for uid in reversed(order):
-            below = [chain[r] for r in readers[uid] if by_id[r].resource_type != "test"]
-            chain[uid] = seconds.get(uid, 0.001) + max(below, default=0.0)
-        return {uid: (1 << 40) if by_id[uid].resource_type == "test" else -round(chain[uid] * 1e6) for uid in order}
+        for uid in reversed(order):  # `order` runs every node after what it waits for
+            chain[uid] = seconds.get(uid, 0.001) + max((chain[w] for w in waiters[uid]), default=0.0)
+        return {uid: -round(chain[uid] * 1e6) for uid in order}
 
     def _blockers(self, nodes: list[Node]) -> dict[str, list[str]]:
         """In build: a model also waits for the tests on its parents (a failing test skips it)."""

@@ -71,7 +71,7 @@ def edit(shop: dict[str, Path], rel: str, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), [
-    # a failing data test: the models reading what it tests are skipped (they may have run meanwhile)
+    # a failing data test: the models reading what it tests are skipped
     ("models/staging/_staging__models.yml", "values: [placed, shipped, returned]", "values: [placed, shipped]"),
     # a failing model: what reads it is skipped
     ("models/marts/fct_orders.sql", "enriched.amount,", "enriched.amount, cast('x' || enriched.status as int) as boom,"),
@@ -87,6 +87,27 @@ def test_failures_skip_the_same_nodes_with_two_threads(shop: dict[str, Path], re
     assert (lines2, results2) == (lines1, results1)
     assert file_digest(shop["warehouse"]) == before
     assert not list(shop["warehouse"].parent.glob("shop.duckdb.tmp-*"))
+
+
+def test_a_model_a_failing_test_skips_is_never_run_with_two_threads(shop: dict[str, Path],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skipped means not run: a model waits for the tests on what it reads, so it never spends time
+    (or fails, or fills the disk) on data a test has rejected."""
+    from ogi.materialize import Materializer
+
+    edit(shop, "models/staging/_staging__models.yml", "values: [placed, shipped, returned]", "values: [placed, shipped]")
+    ran: list[str] = []
+    model = Materializer.model
+
+    def spy(self: Materializer, node: object, incremental: bool) -> object:
+        ran.append(node.unique_id)  # type: ignore[attr-defined]
+        return model(self, node, incremental)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Materializer, "model", spy)
+    code, _, results = build(shop, 2, "--full-refresh")
+    skipped = {uid for uid, status, _ in results if status == "skipped" and uid.startswith("model.")}
+    assert code == 1 and skipped
+    assert not skipped & set(ran), sorted(skipped & set(ran))
 
 
 def test_threads_option_must_be_positive(shop: dict[str, Path]) -> None:
