@@ -166,7 +166,21 @@ def render_docx(blocks: list[Block], title: str | None) -> bytes:
             d.add_paragraph(b.text)
     buf = io.BytesIO()
     d.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same package with every member stamped 1980-01-01, so one report renders to the same bytes
+    on every run (python-docx stamps members with the time of saving)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 RENDERERS: dict[str, Callable[[list[Block], str | None], bytes]] = {
