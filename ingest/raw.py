@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ingest.schema import TABLES
@@ -60,15 +59,20 @@ def _unreadable(path: Path, raw: Path, e: Exception) -> RawTableError:
     )
 
 
+def _conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`data` cast to `schema`; as it is when it already has it (Table.cast imports pyarrow.compute)."""
+    return data if data.schema.equals(schema, check_metadata=True) else data.cast(schema)
+
+
 def read_part(raw: Path, table: str, chunk: str, columns: list[str] | None = None) -> pa.Table:
     path = part_path(raw, table, chunk)
     try:
-        data = pq.read_table(path, columns=columns)
+        data = pq.ParquetFile(path).read(columns=columns)  # one file: pq.read_table would import pyarrow.dataset
     except (pa.ArrowInvalid, OSError) as e:
         raise _unreadable(path, raw, e) from e
     schema = TABLES[table]
     wanted = pa.schema([schema.field(c) for c in (columns or schema.names)])
-    return data.select(wanted.names).cast(wanted)
+    return _conform(data.select(wanted.names), wanted)
 
 
 def read_table(raw: Path, table: str, columns: list[str] | None = None, with_chunk: bool = False) -> pa.Table:
@@ -104,7 +108,7 @@ def write_part(raw: Path, table: str, chunk: str, data: pa.Table) -> Path:
     schema = TABLES[table]
     folder = raw / table
     folder.mkdir(parents=True, exist_ok=True)
-    data = data.select(schema.names).cast(schema)
+    data = _conform(data.select(schema.names), schema)
     # The suffix must not match a reader's `*.parquet` glob: a write killed half-way leaves a file.
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet.tmp", dir=folder)
     os.close(fd)
@@ -130,6 +134,8 @@ def write_chunk(raw: Path, chunk: str, tables: dict[str, pa.Table]) -> None:
 def filter_part(raw: Path, table: str, chunk: str, keep: Callable[[pa.Table], pa.Array]) -> int:
     """Rewrite one part with the rows `keep` selects; returns the rows left (the part is rewritten
     only when some row goes)."""
+    import pyarrow.compute as pc  # ~50 ms to import: only a run that removes rows needs it
+
     data = read_part(raw, table, chunk)
     mask = keep(data)
     left = pc.sum(mask.cast(pa.int64())).as_py() or 0
@@ -139,6 +145,8 @@ def filter_part(raw: Path, table: str, chunk: str, keep: Callable[[pa.Table], pa
 
 
 def without_reports(report_ids: set[str]) -> Callable[[pa.Table], pa.Array]:
+    import pyarrow.compute as pc
+
     ids = pa.array(sorted(report_ids), pa.string())
     return lambda t: pc.invert(pc.fill_null(pc.is_in(t["report_id"], ids), False))
 
