@@ -4,6 +4,8 @@ file's key makes it rebuild from the CSVs, never serve stale areas."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -76,10 +78,38 @@ def test_a_changed_seed_csv_rebuilds_the_cache(seeds: Path) -> None:
     assert fresh().levels("北湾镇") == {"township"}  # and served from it next time
 
 
+def test_a_same_size_rewrite_with_its_mtime_set_back_rebuilds(seeds: Path) -> None:
+    fresh()
+    path = seeds / "area_aliases.csv"
+    st = path.stat()
+    time.sleep(0.02)  # past the file system's clock tick, so that the write gives the file another ctime
+    path.write_text(ALIASES.replace("三滩镇", "北湾镇"), encoding="utf-8")  # same size, same inode
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    gaz = fresh()
+    assert "北湾镇" in gaz.by_alias and "三滩镇" not in gaz.by_alias
+
+
+def test_the_seeds_are_hashed_again_only_when_their_stat_changes(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh()
+    calls: list[int] = []
+    real = cache.content_key
+    monkeypatch.setattr(cache, "content_key", lambda paths: calls.append(1) or real(paths))
+    fresh()
+    assert calls == []
+    (cache.cache_dir() / f"{cache.NAME}.key").write_bytes(b"not marshal")
+    assert fresh().levels("三滩镇") == {"township"} and calls == [1]
+    with (seeds / "area_zones.csv").open("a", encoding="utf-8") as f:
+        f.write("苏州工业园区,county,江苏省,620400000000,y\n")
+    assert fresh().levels("苏州工业园区") == {"county"} and calls == [1, 1]
+
+
 def test_a_corrupt_or_truncated_cache_is_rebuilt_not_trusted(seeds: Path) -> None:
     good = fresh()
     data = cache_file().read_bytes()
-    for bad in (data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), b"", b"garbage"):
+    renamed = data.replace("靖远县".encode(), "靖远镇".encode())  # still loads: only the checksum tells
+    assert renamed != data
+    for bad in (data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), renamed, b"", b"garbage"):
         cache_file().write_bytes(bad)
         gaz = fresh()
         assert gaz.by_alias == good.by_alias and gaz.table == good.table
@@ -88,7 +118,7 @@ def test_a_corrupt_or_truncated_cache_is_rebuilt_not_trusted(seeds: Path) -> Non
 
 def test_a_cache_from_other_seeds_is_not_used(seeds: Path) -> None:
     fresh()
-    key = cache.cache_key([seeds / "areas.csv"])
+    key = cache.content_key([seeds / "areas.csv"])
     cache.store(key, ({"假县": (0,)}, ("\tcounty\t\t\t",), "[县]", {"假县": (2,)}))
     gaz = fresh()
     assert "假县" not in gaz.by_alias and "靖远县" in gaz.by_alias
