@@ -5,6 +5,9 @@ seeds/areas.csv, seeds/area_history.csv, seeds/area_zones.csv) so that `东洲�
 `平潭综合实验区` are recognised as areas and generic words (全区, 社区, 城乡) are not. Choosing the
 report's own area among candidates is done in SQL (int_report_areas_resolved); here the parents
 are used only to spell the organ's name the way the report does.
+
+Building the dictionary from the ~9 MB of seeds costs ~0.25 s of CPU, so the built tables are kept
+in a cache file keyed by the seeds' content (ingest.metadata.cache) and load in ~30 ms.
 """
 
 from __future__ import annotations
