@@ -124,6 +124,10 @@ def _execute(command: str, project_dir: Path | None, target: str | None, vars: s
     except OgiError as exc:
         _fail(str(exc))
         return
+    except KeyboardInterrupt:
+        unchanged = "" if command == "test" else f"; {session.warehouse} left unchanged"
+        typer.secho(f"interrupted{unchanged}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(130) from None
     _finish(report)
 
 

@@ -149,6 +149,16 @@ class Materializer:
             self._local.bound = bound
         return bound
 
+    def interrupt(self) -> None:
+        """Stop the queries running on every cursor (Ctrl-C while nodes run at once)."""
+        with self._lock:
+            cursors = list(self._cursors)
+        for con in (*cursors, self.con):
+            try:
+                con.interrupt()
+            except Exception:  # noqa: BLE001 — a closed cursor has nothing to stop
+                pass
+
     def close_cursors(self) -> None:
         with self._lock:
             cursors, self._cursors = self._cursors, []

@@ -392,7 +392,8 @@ class Session:
         rank = self._priorities(order, by_id, waits_for) if threads > 1 else {}
         tests = [uid for uid in order if by_id[uid].resource_type == "test"] if not fail_fast else []
         try:
-            run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8)
+            run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8,
+                      interrupt=materializer.interrupt)
         finally:
             materializer.close_cursors()
 
@@ -433,6 +434,8 @@ class Session:
 
         try:
             return self._run_one(node, materializer, compiler)
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None  # Ctrl-C (or the other thread's stop): the build ends here
         except (duckdb.Error, OgiError) as exc:
             return exc
 

@@ -6,13 +6,15 @@ whatever ran at the same time.
 
 `decide(uid)` runs on the calling thread when a node's dependencies are done: it returns a result to
 take without running the node (e.g. skipped after an upstream failure), or None to run it.
-`work(uids)` computes nodes' results, on a worker thread when threads > 1: one node, or several
-`batchable` ones ready together (at most `max_batch`; e.g. data tests, run in one statement).
+`work(uids)` computes nodes' results on a worker thread (a single one when threads <= 1), so the
+calling thread, which waits, takes Ctrl-C at once: then `interrupt()` is called to stop the work
+running, and KeyboardInterrupt goes up. One node per call, or several `batchable` ones ready
+together (at most `max_batch`; e.g. data tests, run in one statement).
 `on_finished(uid, result)` sees each result as soon as it is known (any order), before a node that
 depends on it is decided; `on_emit(uid, result)` sees them in `order`. Both run on the calling thread.
 `rank`: among nodes ready at the same time, lower ranks start first (then earlier in `order`).
-With threads <= 1 every node runs on the calling thread in `order`, one at a time (or a run of
-consecutive batchable nodes together).
+With threads <= 1 every node runs in `order`, one at a time (or a run of consecutive batchable
+nodes together).
 """
 
 from __future__ import annotations
@@ -30,12 +32,23 @@ def run_graph(
     decide: Callable[[str], R | None], work: Callable[[list[str]], list[R]],
     on_finished: Callable[[str, R], None], on_emit: Callable[[str, R], None],
     rank: dict[str, int] | None = None, batchable: Collection[str] = (), max_batch: int = 1,
+    interrupt: Callable[[], None] | None = None,
 ) -> None:
     if threads <= 1:
-        _sequential(order, decide, work, on_finished, on_emit, set(batchable), max_batch)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ogi-one") as pool:
+            def in_background(uids: list[str]) -> list[R]:
+                # the calling thread waits, so Ctrl-C reaches it (and `interrupt`) while a query runs
+                try:
+                    return pool.submit(work, uids).result()
+                except BaseException:
+                    if interrupt is not None:
+                        interrupt()
+                    raise
+
+            _sequential(order, decide, in_background, on_finished, on_emit, set(batchable), max_batch)
         return
     _Parallel(order, deps, threads, decide, work, on_finished, on_emit, rank or {}, set(batchable),
-              max_batch).run()
+              max_batch, interrupt).run()
 
 
 def _sequential(order: list[str], decide: Callable[[str], R | None], work: Callable[[list[str]], list[R]],
@@ -77,8 +90,10 @@ class _Parallel(Generic[R]):
     def __init__(self, order: list[str], deps: dict[str, set[str]], threads: int,
                  decide: Callable[[str], R | None], work: Callable[[list[str]], list[R]],
                  on_finished: Callable[[str, R], None], on_emit: Callable[[str, R], None],
-                 rank: dict[str, int], batchable: set[str], max_batch: int) -> None:
+                 rank: dict[str, int], batchable: set[str], max_batch: int,
+                 interrupt: Callable[[], None] | None = None) -> None:
         self.batchable, self.max_batch = batchable, max_batch
+        self.interrupt = interrupt
         self.order = order
         self.index = {uid: i for i, uid in enumerate(order)}
         self.key = {uid: (rank.get(uid, 0), i) for i, uid in enumerate(order)}
@@ -113,6 +128,10 @@ class _Parallel(Generic[R]):
                         batch = running.pop(future)
                         for uid, result in zip(batch, future.result(), strict=True):
                             self._finish(uid, result)
+            except BaseException:  # Ctrl-C or an error: stop the running nodes' work, not wait it out
+                if self.interrupt is not None:
+                    self.interrupt()
+                raise
             finally:
                 for future in running:  # an exception above: let running nodes end before the pool closes
                     future.cancel()

@@ -300,6 +300,40 @@ def test_killed_build_leaves_the_previous_warehouse(wh: dict[str, Path], tmp_pat
     # (that the next build completes and sweeps the dead build's temp file is tests/test_runner_errors.py's)
 
 
+SLOW_FOURTH_MODEL = """
+import ogi.materialize as _m
+_model, _seen = _m.Materializer.model, []
+def _slow(self, node, incremental):
+    _seen.append(node)
+    if len(_seen) == 4:  # a query that would run for minutes, inside the build's fourth model
+        open(os.environ["OGI_TEST_MARKER"], "w").close()
+        self.con.execute("select count(*) from range(100000000000) t(i) where i % 7 = 3").fetchall()
+    return _model(self, node, incremental)
+_m.Materializer.model = _slow
+"""
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_ctrl_c_stops_the_build_at_once_and_keeps_the_warehouse(wh: dict[str, Path], tmp_path: Path,
+                                                                  threads: str) -> None:
+    w = _fresh(wh, tmp_path)
+    before = digest(w)
+    marker = tmp_path / "in-slow-query"
+    proc = start_ogi([*_build_args(wh, w), "--full-refresh", "--threads", threads], SLOW_FOURTH_MODEL,
+                     env={"OGI_TEST_MARKER": str(marker)})
+    deadline = time.time() + 60
+    while not marker.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None and marker.exists(), "the build never reached its fourth model"
+    time.sleep(0.2)  # into the query
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)  # the query is stopped, not waited out
+    assert proc.returncode == 130, out[-2000:]
+    assert "interrupted" in out and "left unchanged" in out and "Traceback" not in out, out[-2000:]
+    assert digest(w) == before
+    assert not list(tmp_path.glob("warehouse.duckdb.tmp-*"))
+
+
 KILL_AT_PUBLISH = """
 import ogi.warehouse as _w
 def _publish(self):
