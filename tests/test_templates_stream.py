@@ -10,14 +10,13 @@ import unicodedata
 import pytest
 
 from ingest.model import Cell, Document, Line, Table
-from ingest.templates.regions import _APPS_START, _apps_start, _next_section, find_regions
+from ingest.templates.regions import _APPS_START, _apps_start, _next_section
 from ingest.templates.stream import (
     _DROP,
     _FOLD,
     CELL_END,
     ROW_END,
     TABLE_END,
-    Stream,
     _piece_ends,
     build_stream,
     piece_ends_between,
@@ -155,26 +154,3 @@ def test_apps_start_finds_what_the_pattern_found(seed: int) -> None:
         start = rng.randint(0, len(key))
         m = _APPS_START.search(key, start)
         assert _apps_start(key, start) == (m.start() if m else None), (key, start)
-
-
-def _text_stream(*texts: str) -> Stream:
-    return build_stream(Document("mem.txt", "text", "utf-8", "0" * 64, 0, [Line(i + 1, t) for i, t in enumerate(texts)]))
-
-
-def test_a_heading_after_a_value_line_ends_table_four() -> None:
-    """The key glues a last value cell to the next heading ('…0五.存在'); the raw text has a line
-    break between them, so the heading still closes table 四's region (before, it ran on to 六)."""
-    stream = _text_stream("四、政府信息公开行政复议、行政诉讼情况", "行政复议 |", "结果维持 |", "0 |",
-                          "五、存在的主要问题及改进情况", "问题很多。", "六、其他需要报告的事项")
-    key = stream.key
-    assert "0五.存在" in key
-    heading = key.index("五.存在")
-    assert _next_section(key, 0) == key.index("六.其他")  # the key alone: glued after a digit
-    assert _next_section(key, 0, stream) == heading
-    regions = find_regions(stream)
-    assert regions.appeals is not None and regions.appeals[1] == heading
-
-
-def test_a_number_glued_in_the_text_itself_is_no_heading() -> None:
-    stream = _text_stream("共办理10五.存在的主要问题")  # glued in the text: not a heading
-    assert _next_section(stream.key, 0, stream) is None

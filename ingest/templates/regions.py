@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream, fold_key
+from ingest.templates.stream import Stream, fold_key
 
 _BANNER = re.compile(r"第二十条第\((?:一|五|六|八|九)\)项")
 _DISCLOSURE_HEADING = re.compile(r"二\.主动公开政府信息(?:情况)?")
@@ -45,30 +45,15 @@ def _first(pattern: re.Pattern[str], key: str, start: int, end: int | None = Non
     return pattern.search(key, start, len(key) if end is None else end)
 
 
-def _next_section(key: str, start: int, stream: Stream | None = None) -> int | None:
+def _next_section(key: str, start: int) -> int | None:
     """Where the next section heading 五. / 六. / 七. starts, at or after `start`: its number
     not glued to a digit or an opening bracket before it (one search for the mark, then a look
-    at the character before, instead of a lookbehind tried at every position). With `stream`
-    (whose key `key` is), a number after a digit is a heading all the same when a line or cell
-    break lies between them in the stream's raw text: only the key glues them ('…0五.存在的
-    主要问题' is a value cell '0', then the heading on its own line)."""
+    at the character before, instead of a lookbehind tried at every position)."""
     for m in _SECTION_MARK.finditer(key, start):
         at = m.start()
-        if at == 0:
-            return at
-        before = key[at - 1]
-        if before != "(" and (not before.isdecimal() or (stream is not None and _broken_before(stream, at))):
+        if at == 0 or not (key[at - 1].isdecimal() or key[at - 1] == "("):
             return at
     return None
-
-
-_BREAKS = ("\n", CELL_END, ROW_END, TABLE_END)
-
-
-def _broken_before(stream: Stream, at: int) -> bool:
-    """A line break or a cell/row/table mark between key[at - 1] and key[at] in raw."""
-    gap = stream.raw[stream.raw_index(at - 1) + 1:stream.raw_index(at)]
-    return any(b in gap for b in _BREAKS)
 
 
 _NOTE_KEYS = ("本列数据的勾稽关系", "本列数据勾稽关系")
@@ -116,12 +101,12 @@ def find_regions(stream: Stream) -> Regions:
         r.disclosure = (d_start, min(ends) if ends else len(key))
     if apps_start is not None:
         ends = [x.start() for x in (heading, appeals) if x is not None and x.start() > apps_start]
-        nxt = _next_section(key, apps_start, stream)
+        nxt = _next_section(key, apps_start)
         if nxt is not None:
             ends.append(nxt)
         r.applications = (apps_start, min(ends) if ends else len(key))
     if appeals is not None:
-        nxt = _next_section(key, appeals.end(), stream)
+        nxt = _next_section(key, appeals.end())
         r.appeals = (appeals.start(), nxt if nxt is not None else len(key))
     return r
 
