@@ -178,6 +178,16 @@ class LazyTable(Table):
     def __reduce__(self):  # noqa: ANN204 - pickle and copy as a plain Table
         return Table, tuple(getattr(self, f.name) for f in fields(Table))
 
+    def __eq__(self, other: object) -> bool:  # equal to the plain Table of the same grid, either way round
+        if not isinstance(other, Table):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Table))
+
+    __hash__ = None  # type: ignore[assignment]  # as Table's (a mutable dataclass)
+
+    def __repr__(self) -> str:
+        return repr(Table(*(getattr(self, f.name) for f in fields(Table))))
+
 
 def _grid(texts: list[str], pads: list[int], nos: list[int], bounds: Bounds, width: int | None) -> list[list[Cell]]:
     padded = {r for r, (a, b) in enumerate(bounds) if b > a and pads[b - 1] > 0}

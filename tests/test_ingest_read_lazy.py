@@ -48,3 +48,15 @@ def test_build_table_keeps_the_span_of_lines() -> None:
     assert (t.start_line, t.end_line, t.width) == (5, 9, 2)
     assert [[(c.row, c.col, c.text, c.line) for c in r] for r in t.rows] == [
         [(0, 0, "a", 5), (0, 1, "1", 6)], [(1, 0, "b", 7), (1, 1, "2", 9)]]  # fmt: skip
+
+
+def test_a_document_equals_its_pickled_copy_and_reads_as_plain_tables() -> None:
+    from bench.synth import generate
+
+    text = "一、总体情况\n申请人情况 | ||||||||\n自然人 |\n1 |\n2 |\n"
+    data = next(iter(generate(seed=3, n=1))).render("text")
+    for raw in (text.encode(), data):
+        doc = document_from_bytes(raw, Path("r.txt"))
+        copy = pickle.loads(pickle.dumps(doc))
+        assert doc == copy and copy == doc
+        assert repr(doc) == repr(copy)
