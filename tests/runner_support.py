@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from ogi.cli import app
@@ -66,3 +67,13 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(name="shop")
+def shop_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """The `shop` project (shop_project) with $OGI_RAW on its raw folder and $OGI_WAREHOUSE on a file
+    no test reads, so a command that forgets --warehouse cannot touch the test's warehouse."""
+    paths = shop_project(tmp_path)
+    monkeypatch.setenv("OGI_RAW", str(paths["raw"]))
+    monkeypatch.setenv("OGI_WAREHOUSE", str(tmp_path / "unused.duckdb"))
+    return paths

@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner_support import PROJECTS, ogi, query, shop_project, write_raw
+from tests.runner_support import PROJECTS, ogi, query, shop_env, write_raw  # noqa: F401 - shop_env: the `shop` fixture
 
 EXPECTED = PROJECTS / "shop" / "expected"
-
-
-@pytest.fixture
-def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    paths = shop_project(tmp_path)
-    monkeypatch.setenv("OGI_RAW", str(paths["raw"]))
-    monkeypatch.setenv("OGI_WAREHOUSE", str(tmp_path / "unused.duckdb"))
-    return paths
 
 
 def build(shop: dict[str, Path], *extra: str) -> object:

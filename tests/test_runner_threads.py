@@ -12,15 +12,7 @@ from pathlib import Path
 import pytest
 
 from ogi.schedule import run_graph
-from tests.runner_support import file_digest, ogi, query, shop_project
-
-
-@pytest.fixture
-def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    paths = shop_project(tmp_path)
-    monkeypatch.setenv("OGI_RAW", str(paths["raw"]))
-    monkeypatch.setenv("OGI_WAREHOUSE", str(tmp_path / "unused.duckdb"))
-    return paths
+from tests.runner_support import file_digest, ogi, query, shop_env  # noqa: F401 - shop_env: the `shop` fixture
 
 
 def build(shop: dict[str, Path], threads: int, *extra: str) -> tuple[int, list[str], list[tuple[str, str, str]]]:
