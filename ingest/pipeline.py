@@ -6,9 +6,11 @@
 - Identity: report_id = first 16 hex chars of the content sha256; one document found at several
   paths is one report listing every path (source_paths).
 - Incremental: ingest.state remembers (size, mtime_ns, sha256, inode, ctime_ns) of every file and which contents
-  are done, so an unchanged re-ingest is decided from os.stat alone, before pyarrow or any parser
-  is imported. Content already ingested with the same parser version is not parsed again.
-  `full=True` redoes everything. One run at a time per raw folder (ingest.state.locked).
+  are done, so an unchanged re-ingest is decided from os.stat alone (plus a hash of the files whose
+  ctime alone differs or was racy), before pyarrow or any parser is imported. Content already
+  ingested with the same parser version is not parsed again. `full=True` redoes everything. One
+  run at a time per raw folder (ingest.state.locked). When the state cannot be written (a
+  read-only raw folder) the run still answers and its summary says the state was not updated.
 - Streaming: files are parsed in batches across a process pool (in-process for small runs); the
   rows come back as Arrow tables and are written as one chunk of parts (ingest.raw) every
   `chunk_files` files, so memory stays flat in the size of the corpus.
@@ -21,6 +23,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import json
 import os
@@ -51,14 +54,16 @@ class Summary:
     files: int = 0
     by_format: Counter = field(default_factory=Counter)
     errors_by_kind: Counter = field(default_factory=Counter)
+    state_not_saved: str = ""  # why the incremental state could not be written ("" when it was)
 
     def line(self) -> str:
         fmts = ", ".join(f"{k} {v}" for k, v in sorted(self.by_format.items())) or "none"
         errs = ", ".join(f"{k} {v}" for k, v in sorted(self.errors_by_kind.items()))
+        note = f"; state not updated ({self.state_not_saved})" if self.state_not_saved else ""
         return (
             f"{self.files} files: {self.ingested} ingested, {self.unchanged} unchanged, "
             f"{self.quarantined} quarantined{f' ({errs})' if errs else ''}, "
-            f"{self.duplicates} duplicate paths; by format: {fmts}"
+            f"{self.duplicates} duplicate paths; by format: {fmts}{note}"
         )
 
 
@@ -171,7 +176,8 @@ def _unchanged(files: list[str], raw_dir: Path) -> Summary | None:
         return None
     known, done = st.files, st.done
     shas: set[str] = set()
-    stat = os.stat
+    recheck: list[tuple[str, os.stat_result]] = []
+    stat, t = os.stat, time.time_ns()  # before every stat (see state.file_stat)
     for f in files:
         k = known.get(f)
         if k is None:
@@ -181,12 +187,39 @@ def _unchanged(files: list[str], raw_dir: Path) -> Summary | None:
         except OSError:
             return None
         # size, mtime, inode, ctime (as in state.same_file, inlined: this loop is the whole run)
-        if k[0] != s.st_size or k[1] != s.st_mtime_ns or k[3] != s.st_ino or k[4] != s.st_ctime_ns or k[2] not in done:
+        if k[0] != s.st_size or k[1] != s.st_mtime_ns or k[3] != s.st_ino or k[2] not in done:
             return None
+        if k[4] != s.st_ctime_ns:  # racy when recorded, or only the ctime changed (chmod): hash again
+            recheck.append((f, s))
         shas.add(k[2])
     if st.signature != state.signature(raw_dir):
         return None
-    return Summary(files=len(files), unchanged=len(shas), duplicates=len(files) - len(shas))
+    summary = Summary(files=len(files), unchanged=len(shas), duplicates=len(files) - len(shas))
+    settled = False
+    for f, s in recheck:
+        try:
+            sha = _sha256(f, s.st_size)
+        except OSError:
+            return None
+        if sha != known[f][2]:
+            return None
+        k = known[f] = state.file_stat(s, sha, t)
+        settled = settled or k[4] != 0
+    if settled:  # remember the ctimes that are no longer racy, so the next run needs only the stat
+        summary.state_not_saved = _save_state(raw_dir, st)
+    return summary
+
+
+def _save_state(raw_dir: Path, st: state.State) -> str:
+    """Write the state; the reason when the raw folder does not let this process ("" when saved).
+    A run that cannot save it has still answered: the next run hashes the same files again."""
+    try:
+        state.save(raw_dir, st)
+    except OSError as e:
+        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        return f"{raw_dir / state.FOLDER} is not writable: {e.strerror}"
+    return ""
 
 
 class _Ingest:
@@ -235,7 +268,8 @@ class _Ingest:
             raw.write_chunk(raw_dir, f"{self.run_id}-e", _tables({"errors": extra}))
         raw.ensure_every_table(raw_dir)
         raw.prune_empty_chunks(raw_dir)
-        state.save(raw_dir, state.State(files_state, _done_now(raw_dir), PARSER_VERSION, state.signature(raw_dir)))
+        self.summary.state_not_saved = _save_state(
+            raw_dir, state.State(files_state, _done_now(raw_dir), PARSER_VERSION, state.signature(raw_dir)))
         return self.summary
 
     def _stream(self, todo: list[Item], workers: int | None, progress: Callable[[int, int], None] | None,

@@ -8,12 +8,14 @@ signature differs and the caller reads the tables instead.
 
 A file counts as unchanged only when size, mtime, inode and ctime all match (as git's index does):
 content rewritten with the same size and a restored mtime (`cp -p`, `rsync -t`) gets a new ctime
-or inode. A file whose ctime was still within the file system's clock tick when it was stat'ed is
-stored as "racy" (ctime 0) and hashed again next time, since a rewrite within that tick would leave
-every stat field as it was.
+or inode. A file whose ctime was within RACY_NS (2 s, a clock tick of the coarsest file systems) of
+the moment it was stat'ed is stored as "racy" (ctime 0) and hashed again next time, since a rewrite
+within that tick would leave every stat field as it was.
 
 `<raw>/_state/ingest.lock` (fcntl.flock) keeps two ingests out of one raw folder: the second fails
-at once with an IngestLocked naming the pid of the first.
+at once with an IngestLocked naming the pid of the first. A process that may not write the lock
+file locks it through a read-only descriptor (flock does not need write access), so it still sees
+and is seen by every other run.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ FILE = "files.marshal"
 JOURNAL = "supersede.marshal"
 LOCK = "ingest.lock"
 _FORMAT = 3  # 2 had (size, mtime_ns, sha256) per file
-RACY_NS = 50_000_000  # a ctime this close to the moment a file was hashed may hide a later rewrite
+RACY_NS = 2_000_000_000  # a ctime this close to the moment a file was hashed may hide a later rewrite
+# (2 s: file systems with 1-second timestamps; a file that recent is simply hashed again next time)
 _PART = re.compile(r"part-.+\.parquet")
 _TABLES = ("reports", "cells", "figures", "errors")
 
@@ -143,13 +146,9 @@ def locked(raw: Path) -> Iterator[None]:
     import fcntl
 
     folder = raw / FOLDER
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as e:
-        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
-        yield  # a folder this process cannot write to: no run of it can change it, an unchanged one may go on
+    fd, writable = _open_lock(folder)
+    if fd is None:
+        yield  # no lock file and none can be made here: this process cannot change the folder either
         return
     try:
         try:
@@ -159,8 +158,24 @@ def locked(raw: Path) -> Iterator[None]:
             who = f"process {holder}" if holder.isdigit() else "another process"
             raise IngestLocked(f"another ogi ingest ({who}) is writing to {raw}; wait for it to finish, "
                                "then run again") from None  # fmt: skip
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        if writable:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
         os.close(fd)  # releases the lock (forked pool workers have exited by then)
+
+
+def _open_lock(folder: Path) -> tuple[int | None, bool]:
+    """A descriptor of the lock file (made with its folder when possible) and whether it is writable;
+    read-only when this process may not write it, None when it does not exist and cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644), True
+    except OSError as e:
+        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+    try:
+        return os.open(folder / LOCK, os.O_RDONLY | os.O_CLOEXEC), False
+    except FileNotFoundError:
+        return None, False

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from ingest import state
 from ingest.cli import ingest_command
+from ingest.errors import IngestLocked
 from ingest.pipeline import _unchanged, discover, ingest_paths
 from ingest.schema import TABLES
 
@@ -205,9 +206,15 @@ def test_nonsense_worker_count_is_a_usage_error(corpus: Path, tmp_path: Path, va
         ingest_paths([corpus], tmp_path / "raw", workers=-3)
 
 
-def test_content_rewritten_with_same_size_and_restored_mtime_is_read_again(corpus: Path, tmp_path: Path) -> None:
+def test_content_rewritten_with_same_size_and_restored_mtime_is_read_again(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no entry is racy here, so only the changed ctime can tell the rewrite (fresh files would be
+    # hashed again anyway: that is not what this test is about)
+    monkeypatch.setattr(state, "RACY_NS", 0)
     raw, victim = tmp_path / "raw", corpus / "sub" / "b.txt"
     ingest_paths([corpus], raw, workers=1)
+    assert all(k[4] != 0 for k in state.load(raw).files.values())
     before = {r["source_path"]: r["report_id"] for r in _table(raw, "reports")}
     st = os.stat(victim)
     data = victim.read_bytes()
@@ -222,8 +229,6 @@ def test_content_rewritten_with_same_size_and_restored_mtime_is_read_again(corpu
     assert after[str(victim)] != before[str(victim)]
     assert after[str(corpus / "a.txt")] == before[str(corpus / "a.txt")]
     # and with nothing touched since, the next run is decided from the stat alone again
-    time.sleep(state.RACY_NS / 1e9)
-    ingest_paths([corpus], raw, workers=1)  # learns the settled ctimes of files stat'ed while racy
     assert _unchanged(discover([corpus], exclude=[raw]), raw) is not None
     assert ingest_paths([corpus], raw, workers=1).unchanged == 5
 
@@ -275,3 +280,80 @@ def test_chunk_parsing_leaves_the_collector_as_it_found_it(corpus: Path, tmp_pat
         assert not gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_file_stat_ed_within_two_seconds_of_its_ctime_is_racy(tmp_path: Path) -> None:
+    """File systems with 1-second timestamps: a rewrite in the same second keeps every stat field."""
+    f = tmp_path / "r.txt"
+    f.write_bytes(b"x")
+    st = os.stat(f)
+    assert state.file_stat(st, "sha", st.st_ctime_ns + 1_000_000_000)[4] == 0
+    assert state.file_stat(st, "sha", st.st_ctime_ns + 1_999_000_000)[4] == 0
+    assert state.file_stat(st, "sha", st.st_ctime_ns + 2_000_000_000)[4] == st.st_ctime_ns
+
+
+def test_a_fresh_corpus_re_ingest_is_decided_without_the_tables_and_settles(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files still racy (or whose ctime alone changed, chmod) are hashed again on the fast path; once
+    their ctimes are settled the state learns them and the next run needs only the stat."""
+    raw = tmp_path / "raw"
+    monkeypatch.setattr(state, "RACY_NS", 10**18)  # just written (however slow this machine is)
+    ingest_paths([corpus], raw, workers=1)
+    assert all(k[4] == 0 for k in state.load(raw).files.values())
+    files = discover([corpus], exclude=[raw])
+    s = _unchanged(files, raw)
+    assert s is not None and s.unchanged == 5 and s.line().endswith("by format: none")
+    os.chmod(corpus / "a.txt", 0o600)  # ctime only
+    monkeypatch.setattr(state, "RACY_NS", 0)  # as if the files had been written long ago
+    assert _unchanged(files, raw) is not None
+    assert all(k[4] != 0 for k in state.load(raw).files.values())  # learned
+    (corpus / "sub" / "b.txt").write_bytes((corpus / "sub" / "b.txt").read_bytes().replace("年".encode(), "月".encode(), 1))
+    assert _unchanged(files, raw) is None  # a real change still goes to the full run
+
+
+def _unwritable_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(path: Path, obj: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path.parent / ".tmp-x"))
+
+    monkeypatch.setattr(state, "_dump", refuse)
+
+
+def test_read_only_raw_folder_still_answers_and_says_the_state_was_not_updated(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    ingest_paths([corpus], raw, workers=1)
+    monkeypatch.setattr(state, "RACY_NS", 0)
+    os.chmod(corpus / "a.txt", 0o600)  # ctime only: the state would learn the new ctime
+    _unwritable_state(monkeypatch)
+    s = ingest_paths([corpus], raw, workers=1)
+    assert (s.ingested, s.unchanged) == (0, 5)
+    assert s.line().endswith(f"; state not updated ({raw / '_state'} is not writable: Permission denied)")
+    result = CliRunner().invoke(_app(), [str(corpus), "--raw", str(raw), "--workers", "1"])
+    assert result.exit_code == 0 and "0 ingested, 5 unchanged" in result.output and "state not updated" in result.output
+    (raw / "_state" / state.FILE).unlink()  # no state at all: the full run, which has nothing to write
+    s = ingest_paths([corpus], raw, workers=1)
+    assert (s.ingested, s.unchanged) == (0, 5) and "state not updated" in s.line()
+
+
+def test_a_process_that_may_not_write_the_lock_file_still_takes_the_lock(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    real_open = os.open
+
+    def no_write(path: object, flags: int, *args: int) -> int:
+        if str(path).endswith(state.LOCK) and flags & (os.O_RDWR | os.O_WRONLY):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    with state.locked(raw):  # the first run (flock is per open file: a second open in this process conflicts)
+        monkeypatch.setattr(os, "open", no_write)
+        with pytest.raises(IngestLocked, match=f"process {os.getpid()}"), state.locked(raw):
+            pass
+        with pytest.raises(IngestLocked):
+            ingest_paths([corpus], raw, workers=1)
+    with state.locked(raw):  # read-only, once the first is done
+        pass
+    assert (raw / "_state" / state.LOCK).read_text() == str(os.getpid())  # left as the writer wrote it

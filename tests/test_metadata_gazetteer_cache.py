@@ -91,6 +91,7 @@ def test_a_same_size_rewrite_with_its_mtime_set_back_rebuilds(seeds: Path) -> No
 
 
 def test_the_seeds_are_hashed_again_only_when_their_stat_changes(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # seeds written long ago (fresh ones are hashed every time)
     fresh()
     calls: list[int] = []
     real = cache.content_key
@@ -129,3 +130,33 @@ def test_an_unwritable_cache_folder_still_builds(seeds: Path, tmp_path: Path, mo
     blocker.write_text("x")
     monkeypatch.setenv("OGI_CACHE_DIR", str(blocker / "cache"))
     assert fresh().levels("三滩镇") == {"township"}
+
+
+def test_seeds_rewritten_within_a_timestamp_tick_are_never_served_stale(
+    seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system with 1-second timestamps a same-size rewrite in the second the key was taken
+    leaves every stat field as it was: a stat that recent is not remembered."""
+    tick = time.time_ns()  # every seed's mtime and ctime, as such a file system shows them this second
+    real = cache._stamp
+
+    def coarse(path: Path) -> tuple[str, int, int, int, int] | str:
+        s = real(path)
+        return s if isinstance(s, str) else (s[0], s[1], tick, s[3], tick)
+
+    monkeypatch.setattr(cache, "_stamp", coarse)
+    assert "三滩镇" in fresh().by_alias
+    path = seeds / "area_aliases.csv"
+    path.write_text(ALIASES.replace("三滩镇", "北湾镇"), encoding="utf-8")  # same size, same inode
+    gaz = fresh()
+    assert "北湾镇" in gaz.by_alias and "三滩镇" not in gaz.by_alias
+
+
+def test_no_home_folder_means_no_cache(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OGI_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda p: p)  # a user with no home: "~" stays "~"
+    monkeypatch.chdir(tmp_path)
+    assert cache.cache_dir() is None
+    assert fresh().levels("三滩镇") == {"township"}
+    assert not (tmp_path / "~").exists()

@@ -8,11 +8,14 @@
 The key is the sha256 of every source's bytes (the seed CSVs and the module that builds from
 them), so a changed seed or builder gives another key and the tables are rebuilt. Hashing ~9 MB
 of seeds is a third of a cached load, so the last key is remembered with the sources' stat
-(size, mtime, inode, ctime: any write changes ctime) and recomputed only when one differs. The file holds
+(size, mtime, inode, ctime: any write changes ctime) and recomputed only when one differs; it is
+not remembered while a source's mtime or ctime is within RACY_NS of now (a rewrite in the same
+timestamp tick would leave every stat field as it was: git's racy rule). The file holds
 the key, a sha256 of the payload and the payload (marshal: plain dicts, tuples and strings);
 anything that does not check out is treated as absent. Writes go to a temporary file renamed into
 place, so concurrent processes never read half a file. The folder is $OGI_CACHE_DIR, else
-$XDG_CACHE_HOME/ogi, else ~/.cache/ogi; when it cannot be written the tables are simply not cached.
+$XDG_CACHE_HOME/ogi, else ~/.cache/ogi; when there is none (no home folder) or it cannot be
+written the tables are simply not cached.
 """
 
 from __future__ import annotations
@@ -21,27 +24,39 @@ import hashlib
 import marshal
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 NAME = "gazetteer.marshal"
 _MAGIC = b"ogi-gazetteer-1\n"
+RACY_NS = 2_000_000_000  # a stat this close to now may hide a rewrite (covers 1-second timestamps)
 
 
-def cache_dir() -> Path:
+def cache_dir() -> Path | None:
+    """The cache folder; None when there is none to use (no $HOME: expanduser leaves "~" as is)."""
     given = os.environ.get("OGI_CACHE_DIR")
     if given:
         return Path(given)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base or not os.path.isabs(base):  # the XDG spec ignores a relative path
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "ogi"
 
 
 def cache_key(sources: Iterable[Path], name: str = NAME) -> bytes:
     """content_key(sources), reused from the last call while no source's stat has changed."""
     paths = list(sources)
+    now = time.time_ns()  # before the stats: a rewrite after them is within RACY_NS of it
     stamps = tuple(_stamp(p) for p in paths)
-    memo = cache_dir() / f"{name}.key"
+    folder = cache_dir()
+    if folder is None:
+        return content_key(paths)
+    memo = folder / f"{name}.key"
     try:
         known = marshal.loads(memo.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
@@ -49,8 +64,14 @@ def cache_key(sources: Iterable[Path], name: str = NAME) -> bytes:
     if isinstance(known, tuple) and len(known) == 2 and known[0] == stamps and isinstance(known[1], bytes):
         return known[1]
     key = content_key(paths)
-    _write(memo, marshal.dumps((stamps, key)))
+    if not any(_racy(s, now) for s in stamps):
+        _write(memo, marshal.dumps((stamps, key)))
     return key
+
+
+def _racy(stamp: tuple[str, int, int, int, int] | str, now: int) -> bool:
+    """The source changed so recently that a rewrite within the same timestamp tick would not show."""
+    return not isinstance(stamp, str) and now - max(stamp[2], stamp[4]) < RACY_NS
 
 
 def _stamp(path: Path) -> tuple[str, int, int, int, int] | str:
@@ -76,8 +97,11 @@ def content_key(sources: Iterable[Path]) -> bytes:
 
 def load(key: bytes, name: str = NAME) -> Any | None:
     """The tables stored under `key`, or None when the file is missing, stale or corrupt."""
+    folder = cache_dir()
+    if folder is None:
+        return None
     try:
-        data = (cache_dir() / name).read_bytes()
+        data = (folder / name).read_bytes()
     except OSError:
         return None
     head = len(_MAGIC) + 64  # magic, key, payload sha256
@@ -94,8 +118,11 @@ def load(key: bytes, name: str = NAME) -> Any | None:
 
 def store(key: bytes, tables: Any, name: str = NAME) -> None:
     """Write the tables under `key` (atomically); silently skipped when the folder is not writable."""
+    folder = cache_dir()
+    if folder is None:
+        return
     payload = marshal.dumps(tables)
-    _write(cache_dir() / name, _MAGIC + key + hashlib.sha256(payload).digest() + payload)
+    _write(folder / name, _MAGIC + key + hashlib.sha256(payload).digest() + payload)
 
 
 def _write(path: Path, data: bytes) -> None:
