@@ -7,7 +7,9 @@ every fixture is extracted three times: with every fast path, with the row-level
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,27 +34,21 @@ PER_FORMAT = {"docx": 12}  # python-docx is slow to read
 _ROW_PATHS = ("clean_row_values", "explicit_solution", "table_tail_tokens")
 
 
+def _counting(fn: Callable[..., Any], hits: Counter[str], key: str) -> Callable[..., Any]:
+    """`fn`, counting under `key` the calls where it took its fast path (returned something)."""
+    def counted(*args: object) -> Any:
+        out = fn(*args)
+        hits[key] += out is not None
+        return out
+    return counted
+
+
 def _both(doc: Document, monkeypatch: pytest.MonkeyPatch, hits: Counter[str]) -> tuple[object, object]:
     """(with every fast path, general); also asserts that the row-level fast paths alone agree."""
-    def counted_row(*args: object) -> list[Token] | None:
-        out = clean_row_values(*args)  # type: ignore[arg-type]
-        hits["row"] += out is not None
-        return out
-
-    def counted_table(*args: object) -> object:
-        out = explicit_solution(*args)  # type: ignore[arg-type]
-        hits["table"] += out is not None
-        return out
-
-    def counted_tail(*args: object) -> list[Token] | None:
-        out = table_tail_tokens(*args)  # type: ignore[arg-type]
-        hits["tail"] += out is not None
-        return out
-
-    def counted_tables(*args: object) -> object:
-        out = clean_template_tables(*args)  # type: ignore[arg-type]
-        hits["tables"] += out is not None
-        return out
+    counted_row = _counting(clean_row_values, hits, "row")
+    counted_table = _counting(explicit_solution, hits, "table")
+    counted_tail = _counting(table_tail_tokens, hits, "tail")
+    counted_tables = _counting(clean_template_tables, hits, "tables")
 
     with monkeypatch.context() as m:
         m.setattr(templates, "clean_template_tables", counted_tables)
