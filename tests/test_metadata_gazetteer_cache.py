@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from ingest import state
 from ingest.metadata import cache, places
 
 AREAS = """code12,level,province_code12,prefecture_code12,county_code12
@@ -91,7 +93,7 @@ def test_a_same_size_rewrite_with_its_mtime_set_back_rebuilds(seeds: Path) -> No
 
 
 def test_the_seeds_are_hashed_again_only_when_their_stat_changes(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # seeds written long ago (fresh ones are hashed every time)
+    monkeypatch.setattr(state, "RACY_NS", 0)  # seeds written long ago (fresh ones are hashed every time)
     fresh()
     calls: list[int] = []
     real = cache.content_key
@@ -138,13 +140,14 @@ def test_seeds_rewritten_within_a_timestamp_tick_are_never_served_stale(
     """On a file system with 1-second timestamps a same-size rewrite in the second the key was taken
     leaves every stat field as it was: a stat that recent is not remembered."""
     tick = time.time_ns()  # every seed's mtime and ctime, as such a file system shows them this second
-    real = cache._stamp
+    real = cache._stat
 
-    def coarse(path: Path) -> tuple[str, int, int, int, int] | str:
-        s = real(path)
-        return s if isinstance(s, str) else (s[0], s[1], tick, s[3], tick)
+    def coarse(path: Path) -> object:
+        st = real(path)
+        return st if st is None else SimpleNamespace(st_size=st.st_size, st_mtime_ns=tick, st_ino=st.st_ino,
+                                                     st_ctime_ns=tick)
 
-    monkeypatch.setattr(cache, "_stamp", coarse)
+    monkeypatch.setattr(cache, "_stat", coarse)
     assert "三滩镇" in fresh().by_alias
     path = seeds / "area_aliases.csv"
     path.write_text(ALIASES.replace("三滩镇", "北湾镇"), encoding="utf-8")  # same size, same inode

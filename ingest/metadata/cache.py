@@ -7,10 +7,10 @@
 
 The key is the sha256 of every source's bytes (the seed CSVs and the module that builds from
 them), so a changed seed or builder gives another key and the tables are rebuilt. Hashing ~9 MB
-of seeds is a third of a cached load, so the last key is remembered with the sources' stat
-(size, mtime, inode, ctime: any write changes ctime) and recomputed only when one differs; it is
-not remembered while a source's mtime or ctime is within RACY_NS of now (a rewrite in the same
-timestamp tick would leave every stat field as it was: git's racy rule). The file holds
+of seeds is a third of a cached load, so the last key is remembered with the sources' stat and
+recomputed only when one is not the same file any more, by the rule the ingest state uses for
+report files (ingest.state.file_stat / same_file: size, mtime, inode, ctime, and a stat too recent
+to trust never matches). The file holds
 the key, a sha256 of the payload and the payload (marshal: plain dicts, tuples and strings);
 anything that does not check out is treated as absent. Writes go to a temporary file renamed into
 place, so concurrent processes never read half a file. The folder is $OGI_CACHE_DIR, else
@@ -29,9 +29,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ingest.state import file_stat, same_file
+
 NAME = "gazetteer.marshal"
 _MAGIC = b"ogi-gazetteer-1\n"
-RACY_NS = 2_000_000_000  # a stat this close to now may hide a rewrite (covers 1-second timestamps)
 
 
 def cache_dir() -> Path | None:
@@ -49,10 +50,10 @@ def cache_dir() -> Path | None:
 
 
 def cache_key(sources: Iterable[Path], name: str = NAME) -> bytes:
-    """content_key(sources), reused from the last call while no source's stat has changed."""
+    """content_key(sources), reused from the last call while every source is the same file."""
     paths = list(sources)
-    now = time.time_ns()  # before the stats: a rewrite after them is within RACY_NS of it
-    stamps = tuple(_stamp(p) for p in paths)
+    now = time.time_ns()  # before the stats, as ingest.state.file_stat expects
+    stats = [_stat(p) for p in paths]
     folder = cache_dir()
     if folder is None:
         return content_key(paths)
@@ -61,25 +62,31 @@ def cache_key(sources: Iterable[Path], name: str = NAME) -> bytes:
         known = marshal.loads(memo.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         known = None
-    if isinstance(known, tuple) and len(known) == 2 and known[0] == stamps and isinstance(known[1], bytes):
-        return known[1]
+    if _unchanged(known, paths, stats):
+        return known[1]  # type: ignore[index]
     key = content_key(paths)
-    if not any(_racy(s, now) for s in stamps):
-        _write(memo, marshal.dumps((stamps, key)))
+    seen = tuple((str(p), None if st is None else file_stat(st, "", now)) for p, st in zip(paths, stats, strict=True))
+    _write(memo, marshal.dumps((seen, key)))
     return key
 
 
-def _racy(stamp: tuple[str, int, int, int, int] | str, now: int) -> bool:
-    """The source changed so recently that a rewrite within the same timestamp tick would not show."""
-    return not isinstance(stamp, str) and now - max(stamp[2], stamp[4]) < RACY_NS
+def _unchanged(known: object, paths: list[Path], stats: list[Any]) -> bool:
+    """The memo `known` = ((path, FileStat | None) per source, key) still describes every source."""
+    if not (isinstance(known, tuple) and len(known) == 2 and isinstance(known[1], bytes)
+            and isinstance(known[0], tuple) and len(known[0]) == len(paths)):
+        return False
+    for (was_path, was), path, st in zip(known[0], paths, stats, strict=True):
+        if was_path != str(path) or (was is None) != (st is None) or (st is not None and not same_file(was, st)):
+            return False
+    return True
 
 
-def _stamp(path: Path) -> tuple[str, int, int, int, int] | str:
+def _stat(path: Path) -> Any:
+    """os.stat_result, or None for a missing source."""
     try:
-        st = path.stat()
+        return path.stat()
     except OSError:
-        return str(path)
-    return str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
+        return None
 
 
 def content_key(sources: Iterable[Path]) -> bytes:
