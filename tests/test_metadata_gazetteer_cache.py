@@ -4,6 +4,7 @@ file's key makes it rebuild from the CSVs, never serve stale areas."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import time
 from pathlib import Path
@@ -163,3 +164,15 @@ def test_no_home_folder_means_no_cache(seeds: Path, tmp_path: Path, monkeypatch:
     assert cache.cache_dir() is None
     assert fresh().levels("三滩镇") == {"township"}
     assert not (tmp_path / "~").exists()
+
+
+def test_a_key_memo_of_another_shape_is_ignored(seeds: Path) -> None:
+    """A memo written by another version (here: the earlier (path, size, mtime, inode, ctime) stamps)
+    is recomputed, never unpacked blindly."""
+    fresh()
+    memo = cache.cache_dir() / f"{cache.NAME}.key"
+    sources = [*(places.SEEDS / n for n in places.SEED_FILES), Path(places.__file__)]
+    stamps = tuple((str(p), 1, 2, 3, 4) for p in sources)
+    for other in ((stamps, b"k"), ((("a", (1,)),), b"k"), ((("a",),), b"k"), (3, b"k")):
+        memo.write_bytes(marshal.dumps(other))
+        assert fresh().levels("三滩镇") == {"township"}

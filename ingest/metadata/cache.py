@@ -75,8 +75,12 @@ def _unchanged(known: object, paths: list[Path], stats: list[Any]) -> bool:
     if not (isinstance(known, tuple) and len(known) == 2 and isinstance(known[1], bytes)
             and isinstance(known[0], tuple) and len(known[0]) == len(paths)):
         return False
-    for (was_path, was), path, st in zip(known[0], paths, stats, strict=True):
-        if was_path != str(path) or (was is None) != (st is None) or (st is not None and not same_file(was, st)):
+    for entry, path, st in zip(known[0], paths, stats, strict=True):
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == str(path)):
+            return False  # another memo format, or other sources
+        was = entry[1]
+        if (was is None) != (st is None) or (st is not None and not (isinstance(was, tuple) and len(was) == 5
+                                                                     and same_file(was, st))):
             return False
     return True
 
