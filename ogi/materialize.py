@@ -301,11 +301,10 @@ class Materializer:
         self.con.execute(f"drop table {temp}")
 
     def test(self, node: Node) -> Outcome:
-        fingerprint = self._fingerprint(node)
-        if self._reusable(node, fingerprint, "test"):
-            return Outcome("pass", self.REUSED, 0)
-        outcome = self._test(node)
-        self._remember(node, fingerprint if outcome.status == "pass" and not outcome.failures else None)
+        """One data test (tests() with one node): its outcome, or the error it raised."""
+        outcome = self.tests([node])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
         return outcome
 
     def tests(self, nodes: list[Node]) -> list[Outcome | Exception]:
