@@ -55,3 +55,72 @@ def test_sentence_cuts_equal_the_zero_width_split() -> None:
 def test_trailing_cell_strip_equals_the_regex() -> None:
     spaces = {c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c)}
     assert set(sentences._SPACE_OR_PIPE) == spaces | {"|"}
+
+
+def _fragments_text(rng: random.Random, fragments: tuple[str, ...], n: int) -> str:
+    return "".join(rng.choice(fragments) for _ in range(rng.randrange(1, n)))
+
+
+_ZERO_FRAGMENTS = (
+    "未", "无", "没有", "暂无", "不", "免费提供", "无偿提供", "不收费", "收取", "费用", "费", "减免", "复议",
+    "行政复议", "诉讼", "行政诉讼", "申诉", "举报", "申请", "信息公开", "依申请", "公开", "政府信息", "收到",
+    "发生", "情况", "，", "。", "；", "：", "也", "并", "税", "申请人", "答复", "年度", "工作", "有",
+)  # fmt: skip
+
+
+def _sentence(text: str, top: str = "", sub: str = "") -> sentences.Sentence:
+    return sentences.Sentence(text, text, 1, top, sub)
+
+
+def test_zero_topic_gate_never_skips_a_stated_zero() -> None:
+    """stated_zeros records nothing in a sentence the topic gate turns away, under any heading."""
+    from ingest.prose.families import _may_state_zero
+    from ingest.prose.state import State
+    from ingest.prose.zeros import stated_zeros
+
+    rng = random.Random(11)
+    headings = (
+        "",
+        "四、因政府信息公开申请行政复议、提起行政诉讼的情况",
+        "五、政府信息公开收费及减免情况",
+        "三、依申请公开情况",
+    )
+    for _ in range(20000):
+        text = _fragments_text(rng, _ZERO_FRAGMENTS, 9)
+        st = State()
+        stated_zeros(_sentence(text, rng.choice(headings), rng.choice(headings)), st)
+        if st.figures or st.warnings:
+            assert _MAY_ZERO_RE.search(text) and _may_state_zero(text), text
+    assert not _may_state_zero("不断深化政务公开，不公开为例外")
+    assert _may_state_zero("本年度无。") and _may_state_zero("收费情况：没有")
+
+
+def test_nil_gate_never_skips_a_printed_nil() -> None:
+    from ingest.prose.families import _may_print_nil
+    from ingest.prose.state import State
+    from ingest.prose.zeros import printed_nil
+
+    rng = random.Random(12)
+    fragments = ("依申请", "信息公开申请", "申请数", "的", "数量", "为", "零", "0", "为零", "为0", "均", "行政复议",
+                 "和", "行政诉讼", "案件", "件", "1", "，")  # fmt: skip
+    for _ in range(20000):
+        text = _fragments_text(rng, fragments, 9)
+        st = State()
+        printed_nil(_sentence(text), st)
+        if st.figures:
+            assert _may_print_nil(text), text
+
+
+def test_count_gate_skips_ordinals_only() -> None:
+    from ingest.numbers import quantity_pattern
+
+    quantity = re.compile(quantity_pattern("q", tuple(FAMILY_UNITS)))
+    assert not _MAY_COUNT_RE.search("第一项加第二项之和，等于第三项")
+    assert _MAY_COUNT_RE.search("第十二项") and _MAY_COUNT_RE.search("共3项")
+    rng = random.Random(13)
+    fragments = ("第", "一", "十", "二", "3", "12", "1,2", ".5", "万", "余", "多", " ", "近", "条", "件", "项", "次",
+                 "元", "万元", "个", "篇", "公开", "，")  # fmt: skip
+    for _ in range(20000):
+        text = _fragments_text(rng, fragments, 8)
+        if quantity.search(text):
+            assert _MAY_COUNT_RE.search(text), text

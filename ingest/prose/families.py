@@ -49,9 +49,24 @@ def _is_table_text(text: str) -> bool:
 FAMILY_UNITS = frozenset(COUNT_UNITS + CASE_UNITS + MONEY_UNITS + ITEM_UNITS + ("次",))
 _UNIT_CHARS = "".join(sorted({u[0] for u in FAMILY_UNITS}))
 _UNIT_CHAR_RE = re.compile(f"[{_UNIT_CHARS}]")
-_MAY_COUNT_RE = re.compile(rf"[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[{_UNIT_CHARS}]")
+# (a numeral right after 第 is an ordinal: a quantity's number never starts there, and one that ends
+# on such a character is that one character long; '第一项' is no count, '第十二项' still may be)
+_MAY_COUNT_RE = re.compile(rf"(?<!第)[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[{_UNIT_CHARS}]")
 # every negation stated_zeros reads (无/未/没/不…, 免费) has one of these characters
 _MAY_ZERO_RE = re.compile(r"[无未没不免]")
+# stated_zeros records nothing unless the sentence names what did not happen (or is a bare '…无。')
+_ZERO_TOPIC_RE = re.compile(r"复议|诉讼|申请|费|减免|无偿提供")
+
+
+def _may_state_zero(text: str) -> bool:
+    """Can stated_zeros record anything? Every clause it reads must name a topic, unless the sentence
+    is a bare nil ('无。', '…的情况：没有'), whose topic is the heading's."""
+    return _ZERO_TOPIC_RE.search(text) is not None or text.rstrip("。.")[-1:] in ("无", "有")
+
+
+def _may_print_nil(text: str) -> bool:
+    """Can printed_nil record anything? Every printed nil (_NIL of ingest.prose.zeros) holds 为零 or 为0."""
+    return "为零" in text or "为0" in text
 
 
 def run_families(sentences: list[Sentence]) -> State:
@@ -60,9 +75,9 @@ def run_families(sentences: list[Sentence]) -> State:
         st.index = i
         st.prev_end = sentences[i - 1].raw[-1:] if i else ""
         text = s.text
-        zero = _MAY_ZERO_RE.search(text) is not None
+        zero = _MAY_ZERO_RE.search(text) is not None and _may_state_zero(text)
         counts = _UNIT_CHAR_RE.search(text) is not None and _MAY_COUNT_RE.search(text) is not None
-        nil = "为" in text
+        nil = _may_print_nil(text)
         if not (zero or counts or nil or st.breakdown_left or text.startswith("其中") or may_open_list(text)):
             continue  # nothing to read and no breakdown to open or run on: as if skipped as table text
         if _is_table_text(text):
