@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 
 from ingest.errors import IngestError
 
@@ -95,8 +96,11 @@ def _mostly_gb2312(text: str) -> bool:
     return common >= 0.85 * wide
 
 
-def _candidates(data: bytes) -> list[str]:
-    """UTF-8 first, then a charset the page declares, then the Chinese legacy encodings."""
+def _candidates(data: bytes) -> Iterator[str]:
+    """UTF-8 first, then a charset the page declares, then the Chinese legacy encodings. Lazy:
+    the declared charset is only looked for when UTF-8 fails (a case-insensitive search of the
+    first 4 KB costs several times the UTF-8 decode of a whole report)."""
+    yield "utf-8"
     out = ["utf-8"]
     m = _DECLARED.search(data[:4096])
     if m:
@@ -106,7 +110,7 @@ def _candidates(data: bytes) -> list[str]:
     for enc in ("gb18030", "big5"):
         if enc not in out:
             out.append(enc)
-    return out
+    yield from out[1:]
 
 
 def _canonical(name: str) -> str | None:
