@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from ingest.assemble import Block, Source
 from ingest.chrome import split_crawl_header
@@ -28,5 +29,8 @@ def text_blocks(text: str, src: Source, first_line: int = 1) -> list[Block]:
     for k, v in meta.items():
         src.page_meta.setdefault(k, v)
     body = raw[start:] if start else raw
-    first = first_line + start
-    return [Line(first + i, t) for i, t in enumerate(body) if t and not t.isspace()]
+    nos = range(first_line + start, first_line + start + len(body))
+    stripped = list(map(str.strip, body))  # "" for an empty or all-blank line, which is dropped
+    if all(stripped):
+        return list(map(Line, nos, body))
+    return list(map(Line, compress(nos, stripped), compress(body, stripped)))
