@@ -99,7 +99,7 @@ def find_sections_at(lines: list[Line], skip: set[int] | None = None) -> list[tu
         end = _HEADING_END.match(title)
         if end:
             title = end.group(0)
-        if any(title.startswith(h) for h in _TABLE_ROW_HEADS):
+        if title.startswith(_TABLE_ROW_HEADS):
             continue
         number = numeral_value(m.group(1)) if m.group(1) else last + 1
         if number is None or not (last < number <= last + 2):
