@@ -121,20 +121,21 @@ def _periodic_width(texts: list[str], max_width: int = _MAX_WIDTH, min_rows: int
     """The row width whose columns are most consistently value/label cells (ties → narrowest).
 
     Blank cells say nothing about their column and are left out of the shares."""
-    kinds: list[bool | None] = [None if not t else is_value(t) for t in texts]
-    if not any(kinds):
+    values = [1 if t and is_value(t) else 0 for t in texts]  # 1: a value cell
+    if not any(values):
         return None
+    known = [1 if t else 0 for t in texts]  # 1: a filled cell (the column shares count only these)
     best, best_score = None, 0.0
     for w in range(2, min(max_width, len(texts) // min_rows) + 1):
-        body = kinds[w:]  # the first row is often a header
-        rows = len(body) // w
+        rows = (len(texts) - w) // w  # the first row is often a header: left out
         if rows < max(1, min_rows - 1):
             continue
+        end = w + rows * w
         shares = []
-        for col in range(w):
-            known = [k for k in body[col : rows * w : w] if k is not None]
-            if known:
-                shares.append(sum(known) / len(known))
+        for col in range(w, w + w):  # every column, as slices of the two 0/1 lists (sum runs in C)
+            n_known = sum(known[col:end:w])
+            if n_known:
+                shares.append(sum(values[col:end:w]) / n_known)
         if not shares or max(shares) < 0.5 or min(shares) > 0.5:
             continue  # a period must separate label columns from value columns
         score = sum(max(x, 1 - x) for x in shares) / len(shares)
