@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ogi.engine import duckdb_module
 from ogi.errors import CompilationError
 from ogi.nodes import Node, quote
 
@@ -92,7 +93,7 @@ def seed_states_sql(states: dict[str, str]) -> str:
 def loaded_seed_states(con: Any) -> dict[str, str]:
     """Lower-cased "schema.relation" (or a test's id) → fingerprint recorded when it was last made in this file.
     Call outside a transaction (a warehouse without the macro raises, which would abort one)."""
-    import duckdb
+    duckdb = duckdb_module()
 
     try:
         rows = con.execute(f"select relation, fingerprint from {SEED_STATES}()").fetchall()
@@ -311,7 +312,7 @@ class Materializer:
         """Several data tests: their failure counts in one statement (one round trip, one plan DuckDB
         can run in parallel); when that statement fails, each test on its own, so every test still
         gets its own status, count and message. A test's outcome, or the error it raised."""
-        import duckdb
+        duckdb = duckdb_module()
 
         out: dict[int, Outcome | Exception] = {}
         run: list[tuple[int, Node, str | None]] = []
@@ -401,7 +402,7 @@ class Materializer:
         return (row[0] if row else None), [(str(c), m) for c, m in columns]
 
     def _enable_optimizer(self) -> None:
-        import duckdb
+        duckdb = duckdb_module()
 
         try:
             self.con.execute("pragma enable_optimizer")

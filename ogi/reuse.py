@@ -50,10 +50,10 @@ class Fingerprints:
     relations currently in the warehouse being built (None: never reuse this node)."""
 
     def __init__(self, manifest: Manifest) -> None:
-        import duckdb
+        from ogi.engine import duckdb_module
 
         self.manifest = manifest
-        self.engine = f"{VERSION}/{duckdb.__version__}"
+        self.engine = f"{VERSION}/{duckdb_module().__version__}"
         self._sources: dict[str, str | None] = {}
         self._models: dict[str, str | None] = {}
 

@@ -133,9 +133,10 @@ class Session:
         """Relations in the current warehouse (read-only peek; empty when there is none)."""
         if not self.warehouse.exists():
             return {}
-        import duckdb
-
+        from ogi.engine import duckdb_module
         from ogi.materialize import existing_relations
+
+        duckdb = duckdb_module()
 
         try:
             con = duckdb.connect(str(self.warehouse), read_only=True)
@@ -430,7 +431,9 @@ class Session:
 
     def _attempt(self, node: Node, materializer: Any, compiler: Compiler) -> Any:
         """_run_one's outcome, or the DuckDB or ogi error it raised."""
-        import duckdb
+        from ogi.engine import duckdb_module
+
+        duckdb = duckdb_module()
 
         try:
             return self._run_one(node, materializer, compiler)

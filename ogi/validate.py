@@ -45,8 +45,9 @@ def source_columns(node: Node, con: Any = None) -> dict[str, str] | None:
     match = _READ_PATH.search(node.external_location or "")
     if match and not glob.glob(match.group(1), recursive=True):
         return None
-    import duckdb
+    from ogi.engine import duckdb_module
 
+    duckdb = duckdb_module()
     own = con is None
     try:
         if own:
@@ -95,9 +96,9 @@ class _SourceReader:
         found = self.cached.get(fingerprint) if fingerprint else None
         if not isinstance(found, dict):
             if self.con is None:
-                import duckdb
+                from ogi.engine import duckdb_module
 
-                self.con = duckdb.connect()
+                self.con = duckdb_module().connect()
             found = source_columns(node, self.con)
         if fingerprint and found is not None:
             self.fresh[fingerprint] = found

@@ -73,8 +73,9 @@ def connect(warehouse: Path, read_only: bool = False, working_copy: bool = False
     is published: commits are not synced to disk one by one (Publication.publish syncs the finished
     file once, before it replaces the warehouse), and a commit writes its data straight into the file
     (the checkpoint it triggers skips the write-ahead log) instead of WAL first and a checkpoint later."""
-    import duckdb
+    from ogi.engine import duckdb_module
 
+    duckdb = duckdb_module()
     try:
         con = duckdb.connect(str(warehouse), read_only=read_only)
     except duckdb.Error as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner_support import copy_project, ogi, write_raw
+from tests.runner_support import copy_project, ogi, query, write_raw
 
 
 @pytest.fixture
@@ -83,6 +83,40 @@ def test_cli_start_imports_no_engine() -> None:
     code = "import sys, ogi.cli; print(sorted(m for m in ('duckdb', 'sqlglot', 'jinja2', 'polars') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_build_runs_on_the_native_engine_without_the_duckdb_package(shop: Path, tmp_path: Path) -> None:
+    """`ogi build` connects through `_duckdb` (ogi.engine): the `duckdb` package's Python layer (~0.08 s
+    of every start) is never imported, and the warehouse is built all the same."""
+    warehouse = tmp_path / "native.duckdb"
+    code = ("import sys\nfrom ogi.cli import main\n"
+            f"sys.argv = ['ogi', 'build', '--project-dir', {str(shop)!r}, '--warehouse', {str(warehouse)!r}]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code)\n"
+            "print('duckdb' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "False", out.stdout + out.stderr
+    assert "Published" in out.stdout, out.stdout + out.stderr
+    assert query(warehouse, "select count(*) from main.fct_orders") == [(4,)]
+
+
+def test_the_engine_is_the_packages_own_and_falls_back_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import _duckdb
+    import duckdb
+
+    from ogi import engine
+
+    engine.duckdb_module.cache_clear()
+    try:
+        native = engine.duckdb_module()
+        assert native is _duckdb
+        assert native.connect is duckdb.connect and native.Error is duckdb.Error
+        assert native.InterruptException is duckdb.InterruptException
+        monkeypatch.delattr(_duckdb, "InterruptException")  # an extension without what the runner uses
+        engine.duckdb_module.cache_clear()
+        assert engine.duckdb_module() is duckdb
+    finally:
+        monkeypatch.undo()
+        engine.duckdb_module.cache_clear()
 
 
 def test_a_command_with_plain_options_does_not_import_pydantic(shop: Path) -> None:
