@@ -365,3 +365,21 @@ def test_a_lone_run_in_a_spaced_table_is_not_split() -> None:
         assert [
             c.status for c in cells if c.row_label.endswith(("申请总数", "公开文件数")) and c.raw_text == "19"
         ] == ["unplaced"], text
+
+
+def test_header_scan_equals_the_pattern_search() -> None:
+    """_headers (a character-class scan, then a match at each candidate) finds what _HEADER_RE.finditer finds."""
+    import random
+
+    from ingest.appendix import _HEADER_RE, _headers
+
+    rng = random.Random(3)
+    fragments = ("指", "标", "名", "称", "统", "计", "项", "目", "计量", "单", "位", "代码", " ", "\n", "本年度",
+                 "2018年", "历年累计", "累计", "数量", "全年", "指标", "统计指标", "|", "一")  # fmt: skip
+    found = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(fragments) for _ in range(rng.randrange(0, 16)))
+        expected = [(m.span(), m.group("cols")) for m in _HEADER_RE.finditer(text)]
+        assert [(m.span(), m.group("cols")) for m in _headers(text)] == expected, text
+        found += bool(expected)
+    assert found > 500
