@@ -162,8 +162,9 @@ def last_execution_times(manifest: Manifest) -> dict[str, float]:
 
 def write_run_results(manifest: Manifest, report: RunReport) -> Path:
     results = []
+    nodes = manifest.all_nodes()
     for r in report.results:
-        node = manifest.all_nodes().get(r.unique_id)
+        node = nodes.get(r.unique_id)
         results.append({
             "status": r.status,
             "timing": [

@@ -18,6 +18,7 @@ from ogi.project import Project, Target, load_project, load_target, merge_config
 from ogi.templating import Templates
 from ogi.yamlfile import YamlCache, line_of
 
+YAML_CACHE = "ogi_yaml.marshal"
 TEST_CONFIG_KEYS = {"severity", "where", "tags", "enabled", "warn_if", "error_if", "limit",
                     "store_failures", "meta", "alias", "schema", "database", "fail_calc"}
 _REF_EXPR = re.compile(r"^\s*(ref|source)\s*\(.*\)\s*$", re.S)
@@ -74,9 +75,15 @@ def load_manifest(
     root: Path, target_name: str | None = None, cli_vars: dict[str, Any] | None = None
 ) -> Manifest:
     """Read the whole project (dbt_project.yml, profiles.yml, macros, models, YAML, seeds, tests)."""
-    project = load_project(root)
+    # parsed YAML is kept in target/ (ogi.yamlfile.YamlCache); dbt_project.yml says where target/ is,
+    # so it is looked up under dbt's default target-path first
+    yaml_cache = YamlCache(root / "target" / YAML_CACHE)
+    project = load_project(root, yaml_cache)
+    if project.target_dir != root / "target":
+        yaml_cache = YamlCache(project.target_dir / YAML_CACHE)
     templates = Templates(project.target_dir / "ogi_jinja_code.marshal")
-    target = load_target(project, target_name, render=lambda s, path: templates.render(s, str(path), {}))
+    target = load_target(project, target_name, render=lambda s, path: templates.render(s, str(path), {}),
+                         cache=yaml_cache)
     manifest = Manifest(project, target, templates)
     manifest.vars = _resolve_vars(project, cli_vars or {})
     templates.ns.update(
@@ -92,7 +99,6 @@ def load_manifest(
     _parse_models(manifest)
     _parse_seeds(manifest)
     yaml_files = _files(project.root, project.model_paths + project.seed_paths, (".yml", ".yaml"))
-    yaml_cache = YamlCache(project.target_dir / "ogi_yaml.marshal")
     properties = [(p, yaml_cache.load(p) or {}) for p in yaml_files]
     yaml_cache.save()
     for path, data in properties:

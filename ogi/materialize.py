@@ -115,8 +115,10 @@ class Materializer:
     REUSED = "reused: inputs unchanged"
 
     def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False,
-                 relations: dict[str, str] | None = None, fingerprints: Any = None) -> None:
-        """`relations`: existing_relations(con) when the caller has just read it. `fingerprints`: an
+                 relations: dict[str, str] | None = None, fingerprints: Any = None,
+                 states: dict[str, str] | None = None) -> None:
+        """`relations`: existing_relations(con) when the caller has just read it (`states`: likewise
+        loaded_seed_states(con), e.g. {} for a new file). `fingerprints`: an
         ogi.reuse.Fingerprints; models and tests whose fingerprint matches the one recorded with
         their relation are kept as they are (not with --full-refresh, never when read-only).
 
@@ -129,7 +131,7 @@ class Materializer:
         self.read_only = read_only
         self.full_refresh = full_refresh
         self.relations = dict(relations) if relations is not None else existing_relations(con)
-        self.seed_states = loaded_seed_states(con)
+        self.seed_states = dict(states) if states is not None else loaded_seed_states(con)
         self._recorded_states = dict(self.seed_states)
         self.schemas: set[str] = set()
         self._local = threading.local()

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ogi.errors import CompilationError
+
+if TYPE_CHECKING:
+    from ogi.yamlfile import YamlCache
 
 # Config keys recognised without a leading '+' in dbt_project.yml (dbt accepts both spellings).
 KNOWN_CONFIGS = {
@@ -112,18 +113,14 @@ def merge_config(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+def read_yaml(path: Path, cache: YamlCache | None = None) -> Any:
+    """Parse a YAML file (plain dicts), turning a syntax error into a CompilationError with its line;
+    through `cache` when given (then an unchanged file is not parsed again)."""
+    from ogi.yamlfile import YamlCache
 
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning a syntax error into a CompilationError with its line."""
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506 — a safe loader
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise CompilationError(f"invalid YAML: {exc.problem}", path, line) from exc
-    except OSError as exc:
-        raise CompilationError(f"cannot read: {exc}", path) from exc
+    if cache is None:
+        cache = YamlCache(None)
+    return cache.load(path, plain=True)
 
 
 def find_project_root(start: Path | None = None) -> Path:
@@ -135,11 +132,12 @@ def find_project_root(start: Path | None = None) -> Path:
     raise CompilationError(f"no dbt_project.yml in {here} or any parent directory; run ogi inside a project")
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, cache: YamlCache | None = None) -> Project:
+    """dbt_project.yml (parsed through `cache` when given)."""
     path = root / "dbt_project.yml"
     if not path.is_file():
         raise CompilationError("dbt_project.yml not found", path)
-    data = read_yaml(path) or {}
+    data = read_yaml(path, cache) or {}
     if not isinstance(data, dict) or "name" not in data:
         raise CompilationError("dbt_project.yml must be a mapping with a `name`", path)
 
@@ -165,7 +163,8 @@ def load_project(root: Path) -> Project:
     )
 
 
-def load_target(project: Project, target_name: str | None = None, render: Any = None) -> Target:
+def load_target(project: Project, target_name: str | None = None, render: Any = None,
+                cache: YamlCache | None = None) -> Target:
     """Pick the target from profiles.yml (project dir, then $DBT_PROFILES_DIR, then ~/.dbt).
 
     `render` renders Jinja in string values (env_var); without a profiles.yml, a DuckDB target
@@ -177,7 +176,7 @@ def load_target(project: Project, target_name: str | None = None, render: Any = 
     candidates.append(Path.home() / ".dbt" / "profiles.yml")
     for path in candidates:
         if path.is_file():
-            profiles = read_yaml(path) or {}
+            profiles = read_yaml(path, cache) or {}
             break
     else:
         default = os.environ.get("OGI_WAREHOUSE", "warehouse.duckdb")

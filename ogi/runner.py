@@ -261,14 +261,16 @@ class Session:
         with Publication(self.warehouse) as publication:
             con = connect(publication.path, working_copy=True)
             try:
-                existing = existing_relations(con)
+                # a new working copy holds nothing yet: no need to ask the catalog
+                existing = existing_relations(con) if publication.copied else {}
                 nodes = self.compile(select, exclude, command=command, existing=existing,
                                      full_refresh=full_refresh, background=True)
                 self._check_source_files(nodes)
                 from ogi.reuse import Fingerprints
 
                 materializer = Materializer(con, full_refresh, relations=existing,
-                                            fingerprints=Fingerprints(self.manifest))
+                                            fingerprints=Fingerprints(self.manifest),
+                                            states=None if publication.copied else {})
                 materializer.ensure_schemas(nodes)
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,

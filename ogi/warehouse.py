@@ -133,6 +133,7 @@ class Publication:
     def __init__(self, warehouse: Path, copy_current: bool = True) -> None:
         self.warehouse = warehouse
         self.path = temp_path(warehouse)
+        self.copied = False  # False: the working copy starts empty (no relations, no recorded states)
         warehouse.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(warehouse)
         check_not_locked(warehouse)
@@ -145,6 +146,7 @@ class Publication:
                 except BaseException:
                     self.discard()
                     raise
+                self.copied = True
 
     def publish(self) -> None:
         """Replace the warehouse with the finished working copy, synced to disk first (its commits

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pickle
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ogi.errors import CompilationError
 from ogi.filecache import FileCache
@@ -18,21 +17,23 @@ class LineDict(dict):  # type: ignore[type-arg]
     line: int = 0
 
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+@cache
+def _line_loader() -> Any:
+    """PyYAML's safe loader (libyaml's when present: ~10x faster) building LineDicts. Built on first
+    use: importing yaml costs ~15 ms, which a run whose YAML is all in the cache does not pay."""
+    import yaml
 
+    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
 
-class _LineLoader(_Base):  # type: ignore[valid-type,misc]
-    pass
+    def construct_map(loader: Any, node: Any) -> Any:
+        data = LineDict()
+        data.line = node.start_mark.line + 1
+        yield data
+        data.update(loader.construct_mapping(node))
 
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
-    data = LineDict()
-    data.line = node.start_mark.line + 1
-    yield data
-    data.update(loader.construct_mapping(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    return LineLoader
 
 
 def load_yaml(path: Path) -> Any:
@@ -43,9 +44,14 @@ def load_yaml(path: Path) -> Any:
     return parse_yaml(text, path)
 
 
-def parse_yaml(text: str, path: Path) -> Any:
+def parse_yaml(text: str, path: Path, plain: bool = False) -> Any:
+    """`text` parsed (mappings as LineDicts; as plain dicts with `plain`), a syntax error raised as a
+    CompilationError with its line."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if plain else _line_loader()
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (safe loader)
+        return yaml.load(text, Loader=loader)  # noqa: S506 (safe loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise CompilationError(f"invalid YAML: {exc.problem}", path, line) from exc
@@ -62,15 +68,17 @@ class YamlCache(FileCache):
     def __init__(self, path: Path | None) -> None:
         super().__init__(path, "yaml-2")
 
-    def load(self, path: Path) -> Any:
-        """The parsed content of `path` (a fresh object each run: callers may change it)."""
+    def load(self, path: Path, plain: bool = False) -> Any:
+        """The parsed content of `path` (a fresh object each run: callers may change it); `plain`:
+        parse_yaml's plain dicts."""
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise CompilationError(f"cannot read: {exc}", path) from exc
-        blob = self.get(str(path), text)
+        name = f"plain:{path}" if plain else str(path)
+        blob = self.get(name, text)
         if blob is not None:
             return pickle.loads(blob)  # noqa: S301 (bytes this class pickled, from target/)
-        data = parse_yaml(text, path)
-        self.put(str(path), text, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        data = parse_yaml(text, path, plain)
+        self.put(name, text, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         return data

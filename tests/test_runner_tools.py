@@ -184,3 +184,28 @@ def test_yaml_cache_returns_fresh_parsed_files_and_sees_edits(tmp_path: Path) ->
     assert YamlCache(store).load(source)["models"][0]["name"] == "b"
     store.write_bytes(b"not a pickle")
     assert YamlCache(store).load(source)["models"][0]["name"] == "b"
+
+
+def test_an_unchanged_project_is_read_without_yaml_and_edits_are_seen(shop: Path, tmp_path: Path) -> None:
+    """dbt_project.yml, profiles.yml and the property files come from target/'s YAML cache when
+    unchanged (yaml is not even imported); an edited dbt_project.yml is parsed again, under dbt's
+    default target-path and under another one."""
+    code = ("import sys\nfrom ogi import Session\n"
+            f"s = Session({str(shop)!r})\n"
+            "print(s.manifest.vars['currency'], s.manifest.project.target_path, 'yaml' in sys.modules)")
+
+    def run() -> str:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+
+    assert run() == "EUR target True"  # a new project: parsed, and the cache written
+    assert run() == "EUR target False"
+    config = shop / "dbt_project.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("currency: EUR", "currency: USD"), encoding="utf-8")
+    assert run() == "USD target True"
+    assert run() == "USD target False"
+    config.write_text(config.read_text(encoding="utf-8").replace("target-path: target", "target-path: out"),
+                      encoding="utf-8")
+    assert run() == "USD out True"
+    assert run() == "USD out True"  # dbt_project.yml itself: parsed each time (it says where the cache is)
+    assert (shop / "out" / "ogi_yaml.marshal").is_file()
