@@ -1,0 +1,81 @@
+"""The cheaper forms of the text path give exactly what their plain definitions give.
+
+pipetables._periodic_width (column shares summed over 0/1 slices, hopeless widths abandoned early)
+against the straightforward search it replaces; the text reader's Line building against the
+per-line comprehension it replaces; decoding of a page that declares a legacy charset.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.assemble import Source
+from ingest.decode import decode_bytes
+from ingest.model import Line
+from ingest.pipetables import _periodic_width, is_value
+from ingest.readers.text import split_lines, text_blocks
+
+
+def _periodic_width_reference(texts: list[str], max_width: int = 16, min_rows: int = 3) -> int | None:
+    """The definition: every width tried, a filtered list per column."""
+    kinds: list[bool | None] = [None if not t else is_value(t) for t in texts]
+    if not any(kinds):
+        return None
+    best, best_score = None, 0.0
+    for w in range(2, min(max_width, len(texts) // min_rows) + 1):
+        body = kinds[w:]
+        rows = len(body) // w
+        if rows < max(1, min_rows - 1):
+            continue
+        shares = []
+        for col in range(w):
+            known = [k for k in body[col : rows * w : w] if k is not None]
+            if known:
+                shares.append(sum(known) / len(known))
+        if not shares or max(shares) < 0.5 or min(shares) > 0.5:
+            continue
+        score = sum(max(x, 1 - x) for x in shares) / len(shares)
+        if score > best_score + 1e-9:
+            best, best_score = w, score
+    return best if best_score >= 0.9 else None
+
+
+_CELL = st.sampled_from(["", "", "0", "12", "3.5%", "/", "无", "件", "收到申请数", "主动公开", "其他"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_CELL, max_size=90))
+def test_periodic_width_is_the_plain_search(texts: list[str]) -> None:
+    assert _periodic_width(texts) == _periodic_width_reference(texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 9), st.integers(3, 12), st.data())
+def test_periodic_width_on_near_periodic_tables(width: int, rows: int, data: st.DataObject) -> None:
+    """Label columns then value columns, a few cells changed: the widths that matter are close calls."""
+    labels = data.draw(st.integers(1, width - 1))
+    texts = [f"项目{c}" if c < labels else str(r * c) for r in range(rows) for c in range(width)]
+    for _ in range(data.draw(st.integers(0, 6))):
+        i = data.draw(st.integers(0, len(texts) - 1))
+        texts[i] = data.draw(_CELL)
+    assert _periodic_width(texts) == _periodic_width_reference(texts)
+
+
+_RAW_LINE = st.text(alphabet=st.sampled_from("ab 中\t\u3000\u00a0|:"), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RAW_LINE, max_size=12), st.integers(1, 5))
+def test_text_blocks_keep_every_non_blank_line_with_its_number(lines: list[str], first: int) -> None:
+    text = "\n".join(lines)
+    blocks = text_blocks(text, Source("x.txt", "text", "utf-8", "", 0), first_line=first)
+    expected = [Line(first + i, t) for i, t in enumerate(split_lines(text)) if t and not t.isspace()]
+    assert blocks == expected
+
+
+def test_declared_charset_is_still_used_when_utf8_fails() -> None:
+    page = '<html><head><meta charset="big5"></head><body>政府資訊公開年度報告</body></html>'
+    assert decode_bytes(page.encode("big5"))[1] == "big5"
+    assert decode_bytes(page.replace("big5", "gbk").encode("gbk"))[1] == "gb18030"
+    assert decode_bytes(page.encode("utf-8"))[1] == "utf-8"
