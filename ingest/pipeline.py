@@ -292,16 +292,18 @@ class _Ingest:
 def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, chunk_files: int) -> Iterator[list[Outcome]]:
     """Run ingest.rows.run_chunk over chunks of the files: in this process for small runs, else in
     a process pool whose workers parse and write their chunks themselves (only the outcomes of the
-    files travel back, so nothing piles up here). Chunks are smaller than `chunk_files` when that
-    is needed to give every worker several of them."""
+    files travel back, so nothing piles up here). Pool chunks shrink as the run goes
+    (`chunk_sizes`), so no worker is left alone with a long last chunk."""
     from ingest.rows import run_chunk
 
     n = len(todo)
     workers = workers or os.cpu_count() or 1
-    size = min(chunk_files, max(_MIN_POOL_CHUNK, -(-n // (workers * 8))))  # ~8 chunks a worker
-    in_process = workers <= 1 or n <= size  # one chunk: a pool would only cost its start
-    size = chunk_files if in_process else size
-    tasks = [(raw_dir, f"{run_id}-{k:05d}", todo[i : i + size]) for k, i in enumerate(range(0, n, size))]
+    in_process = workers <= 1 or n <= min(chunk_files, _MIN_POOL_CHUNK)  # one chunk: a pool would only cost its start
+    sizes = [chunk_files] * -(-n // chunk_files) if in_process else chunk_sizes(n, workers, chunk_files)
+    tasks, start = [], 0
+    for k, size in enumerate(sizes):
+        tasks.append((raw_dir, f"{run_id}-{k:05d}", todo[start : start + size]))
+        start += size
     if in_process:
         yield from map(run_chunk, tasks)
         return
@@ -313,6 +315,19 @@ def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, c
         yield from pool.map(run_chunk, tasks)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def chunk_sizes(n: int, workers: int, chunk_files: int) -> list[int]:
+    """Files per pool chunk, in the order they are handed out (guided scheduling): each chunk takes
+    1/(2*workers) of the files still to go, between _MIN_POOL_CHUNK (or chunk_files when smaller)
+    and chunk_files. Early chunks are big (a chunk costs a few ms of Parquet parts and bookkeeping),
+    the last ones small, so the workers finish within a small chunk of each other."""
+    sizes, left = [], n
+    while left > 0:
+        size = min(left, chunk_files, max(_MIN_POOL_CHUNK, -(-left // (2 * workers))))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 def _warm_parsers(path: str) -> None:

@@ -205,7 +205,8 @@ class Batch:
 
     @property
     def nbytes(self) -> int:
-        return sum(t.nbytes for t in self.tables.values())
+        # the buffers' total size (Table.nbytes also looks for buffers shared between columns: slower)
+        return sum(t.get_total_buffer_size() for t in self.tables.values())
 
 
 def run_batch(items: list[Item]) -> Batch:
