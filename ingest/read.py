@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 from ingest.assemble import Block, Source, assemble
 from ingest.errors import IngestError
@@ -86,16 +88,18 @@ def document_from_bytes(data: bytes, path: Path, manifest_row: Mapping[str, str]
     return doc
 
 
+@cache
 def _reader(fmt: str) -> Callable[[bytes, Source], list[Block]]:
-    """The reader module's `read`, imported on first use (lxml, python-docx, pypdf are heavy)."""
-    module = importlib.import_module(f"ingest.readers.{fmt if fmt in _READERS else 'text'}")
-    return _guarded(module.read)
+    """The reader module's `read`, guarded; the module is imported on first use (lxml,
+    python-docx, pypdf are heavy) and then remembered (importlib.import_module costs microseconds
+    even for a loaded module). `read` itself is looked up at each call."""
+    return _guarded(importlib.import_module(f"ingest.readers.{fmt if fmt in _READERS else 'text'}"))
 
 
-def _guarded(read: Callable[[bytes, Source], list[Block]]) -> Callable[[bytes, Source], list[Block]]:
+def _guarded(module: ModuleType) -> Callable[[bytes, Source], list[Block]]:
     def run(data: bytes, src: Source) -> list[Block]:
         try:
-            return read(data, src)
+            return module.read(data, src)  # type: ignore[no-any-return]
         except IngestError:
             raise
         except Exception as e:  # a damaged container must become an error row, not a crash
