@@ -20,8 +20,10 @@ block (paragraph or table row). Pieces of one split line share its number.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import attrgetter
 
 from ingest import chrome, layout, pipetables
 from ingest.model import Document, Line, Section, Table
@@ -36,6 +38,7 @@ from ingest.normalize import (
 Block = Line | Table
 _TRAILING_PIPES = re.compile(r"\s*\|[\s|]*$")
 _MIN_TABLE_CELLS = 3
+_TEXT = attrgetter("text")
 
 
 @dataclass
@@ -57,17 +60,24 @@ def assemble(blocks: list[Block], src: Source) -> Document:
     warnings = list(src.warnings)
     if traditional:
         warnings.append("converted_traditional_to_simplified")
+    text = _TextLines([b for b in blocks if isinstance(b, Line)], traditional)
     lines: list[Line] = []
+    free: list[int] = []  # indices in `lines` of text lines (the others are structural tables')
     structural: list[tuple[int, Table]] = []  # (index of the table's first line, table)
     table_line_idx: set[int] = set()
-    # Consecutive text lines are cleaned together: the runs between the structural tables.
+    # Text lines are normalised all at once; the runs between the structural tables are then
+    # cleaned in document order (page metadata found first is kept).
     at = [i for i, b in enumerate(blocks) if not isinstance(b, Line)]
     prev = 0
-    for i in at:
+    for i in [*at, len(blocks)]:
+        start = len(lines)
+        lines.extend(text.run(blocks[prev:i], meta))  # type: ignore[arg-type]
+        free.extend(range(start, len(lines)))
+        prev = i + 1
+        if i == len(blocks):
+            break
         b = blocks[i]
         assert isinstance(b, Table)
-        lines.extend(_text_lines(blocks[prev:i], traditional, meta))  # type: ignore[arg-type]
-        prev = i + 1
         _normalise_table(b, traditional)
         if _is_meta_table(b, meta):
             continue
@@ -75,9 +85,9 @@ def assemble(blocks: list[Block], src: Source) -> Document:
         lines.extend(render_table(b))
         table_line_idx.update(range(start, len(lines)))
         structural.append((start, b))
-    lines.extend(_text_lines(blocks[prev:], traditional, meta))  # type: ignore[arg-type]
-    lines, pipe_tables, table_line_idx, remap = _pipe_tables(lines, table_line_idx)
-    structural = [(remap[i], t) for i, t in structural]
+    lines, pipe_tables, table_line_idx, moved = _pipe_tables(lines, free, table_line_idx)
+    if moved is not None:
+        structural = [(moved[i], t) for i, t in structural]
     tables = [t for _, t in sorted([*structural, *pipe_tables], key=lambda x: x[0])]
     for i, t in enumerate(tables):
         t.index = i
@@ -99,67 +109,82 @@ def assemble(blocks: list[Block], src: Source) -> Document:
     )
 
 
-def _text_lines(run: list[Line], traditional: bool, meta: dict[str, str]) -> list[Line]:
-    """A run of raw text lines normalised, chrome and page-metadata lines removed (their pairs go
-    to `meta`), run-on lines split. The whole run is normalised at once; only the few lines that
-    may hold chrome or metadata (chrome.suspect_lines) are looked at one by one. The Line objects
-    of the run are reused (a reader's blocks belong to assemble)."""
-    if not run:
-        return []
-    texts = normalize_lines([b.text for b in run])
-    if traditional:
-        texts = [to_simplified(t) if t else t for t in texts]
-    for line, text in zip(run, texts, strict=True):
-        line.text = text
-    long = layout.LONG_LINE
-    suspect = chrome.suspect_lines(texts)  # lines that may hold chrome or page metadata
-    special: list[int] = []  # and the empty and the long lines: the only ones not kept as they are
-    if suspect or not all(texts) or max(map(len, texts)) > long:
-        special = sorted(suspect.union([i for i, t in enumerate(texts) if not t or len(t) > long]))
-    if not special:
-        return list(run)  # the common case: every line kept as it is
-    out: list[Line] = []
-    prev = 0
-    for i in special:  # the lines between two special ones are kept as they are
-        out += run[prev:i]
-        prev = i + 1
-        text = texts[i]
-        if not text:
-            continue
-        if i in suspect:
-            text = chrome.strip_chrome(text)
+class _TextLines:
+    """The raw text lines of a document (every run between its structural tables), normalised
+    at once (chrome.suspect_lines too); `run` then gives each run cleaned, in order."""
+
+    def __init__(self, lines: list[Line], traditional: bool) -> None:
+        texts = normalize_lines([b.text for b in lines])
+        if traditional:
+            texts = [to_simplified(t) if t else t for t in texts]
+        for line, text in zip(lines, texts, strict=True):
+            line.text = text
+        long = layout.LONG_LINE
+        self.texts = texts
+        # Lines that may hold chrome or page metadata (chrome.suspect_lines), and the empty and
+        # the long ones: the only ones not kept as they are.
+        self.suspect = chrome.suspect_lines(texts)
+        special: set[int] = set(self.suspect)
+        if texts and (not all(texts) or max(map(len, texts)) > long):
+            special.update([i for i, t in enumerate(texts) if not t or len(t) > long])
+        self.special = sorted(special)
+        self.done = 0  # lines given out so far
+
+    def run(self, run: list[Line], meta: dict[str, str]) -> list[Line]:
+        """The next len(run) lines (`run`, a reader's blocks: the Line objects are reused) with
+        chrome and page-metadata lines removed (their pairs go to `meta`), run-on lines split."""
+        a = self.done
+        self.done = b = a + len(run)
+        special = self.special[bisect_left(self.special, a) : bisect_left(self.special, b)]
+        if not special:
+            return list(run)  # the common case: every line kept as it is
+        texts, suspect, long = self.texts, self.suspect, layout.LONG_LINE
+        out: list[Line] = []
+        prev = a
+        for i in special:  # the lines between two special ones are kept as they are
+            out += run[prev - a : i - a]
+            prev = i + 1
+            text = texts[i]
             if not text:
                 continue
-            found = chrome.meta_line(text)
-            if found is not None:
-                for k, v in found.items():
-                    meta.setdefault(k, v)
-                continue
-        line = run[i]
-        line.text = text
-        if len(text) > long:
-            out.extend(layout.split_run_on(line))
-        else:
-            out.append(line)
-    out += run[prev:]
-    return out
+            if i in suspect:
+                text = chrome.strip_chrome(text)
+                if not text:
+                    continue
+                found = chrome.meta_line(text)
+                if found is not None:
+                    for k, v in found.items():
+                        meta.setdefault(k, v)
+                    continue
+            line = run[i - a]
+            line.text = text
+            if len(text) > long:
+                out.extend(layout.split_run_on(line))
+            else:
+                out.append(line)
+        out += run[prev - a :]
+        return out
 
 
-def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE, chunk: int = 64) -> str:
-    """The first `size` characters of the blocks' text (what is_traditional looks at)."""
+def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE) -> str:
+    """The first `size` characters of the blocks' text (what is_traditional looks at); a table's
+    text is its cells' (span copies and padding included), row by row."""
     parts: list[str] = []
     total = 0
-    for i in range(0, len(blocks), chunk):
-        texts = [b.text if isinstance(b, Line) else _table_text(b) for b in blocks[i : i + chunk]]
-        parts.extend(texts)
-        total += sum(map(len, texts))
+    for b in blocks:
+        if isinstance(b, Line):
+            parts.append(b.text)
+            total += len(b.text)
+        else:
+            for row in b.rows:
+                text = "".join(map(_TEXT, row))
+                parts.append(text)
+                total += len(text)
+                if total >= size:
+                    break
         if total >= size:
             break
-    return "".join(parts)
-
-
-def _table_text(t: Table) -> str:
-    return "".join([c.text for row in t.rows for c in row])
+    return "".join(parts)[:size]
 
 
 def _normalise_table(t: Table, traditional: bool) -> None:
@@ -198,27 +223,29 @@ def render_table(t: Table) -> list[Line]:
         physical = [c for c in row if c.origin]
         if not physical:
             continue
-        last = physical.pop()
-        out += [Line(c.line or 0, c.text + " |" if c.text else "|") for c in physical]
-        k = width - len(physical) - 1
-        suffix = " " + "|" * k if k > 0 else ""
-        out.append(Line(last.line or 0, f"{last.text} |{suffix}" if last.text else f"|{suffix}"))
+        texts = [c.text + " |" if c.text else "|" for c in physical]
+        k = width - len(physical)
+        if k > 0:
+            texts[-1] += " " + "|" * k
+        out += map(Line, [c.line or 0 for c in physical], texts)
     return out
 
 
 def _pipe_tables(
-    lines: list[Line], taken: set[int]
-) -> tuple[list[Line], list[tuple[int, Table]], set[int], dict[int, int]]:
+    lines: list[Line], free: list[int], taken: set[int]
+) -> tuple[list[Line], list[tuple[int, Table]], set[int], dict[int, int] | None]:
     """Rebuild one-cell-per-line tables; cells of non-tables become prose again.
 
-    Returns the new lines, (first line index, table) pairs, the indices of table lines and where
-    each line of a structural table (`taken`) moved to. Only lines ending in a pipe are looked at
-    (those of structural tables excepted), each read as a cell (`text |`), a one-line row
-    (`a | b | c |`) or neither; a run of consecutive lines of one kind is a table candidate.
+    `free`: the indices of text lines, in order; `taken`: those of structural tables' lines.
+    Returns the new lines, (first line index, table) pairs, the indices of table lines (`taken`,
+    updated) and, when lines were dropped, where each old line index moved to (else None).
+    Only text lines ending in a pipe are looked at, each read as a cell (`text |`), a one-line
+    row (`a | b | c |`) or neither; a run of consecutive lines of one kind is a table candidate.
     The others stay as they are.
     """
-    free = sorted(set(range(len(lines))).difference(taken)) if taken else range(len(lines))
     cand = [i for i in free if lines[i].text.endswith("|")]
+    if not cand:
+        return lines, [], taken, None
     cells = [pipetables.parse_cell(lines[i].text) for i in cand]
     rows = [None if c is not None else pipetables.parse_row(lines[i].text) for i, c in zip(cand, cells, strict=True)]
     kinds = [_CELL if c is not None else _ROW if r is not None else _PROSE for c, r in zip(cells, rows, strict=True)]
@@ -226,7 +253,6 @@ def _pipe_tables(
     out = list(lines)
     drop: set[int] = set()
     tables: list[tuple[int, Table]] = []
-    table_idx = set(taken)
     for a, b in zip([0, *starts], [*starts, len(cand)], strict=True):
         if a == b:
             continue
@@ -238,18 +264,17 @@ def _pipe_tables(
             table = _row_table(rows[a:b], [lines[i].no for i in cand[a:b]])  # type: ignore[arg-type]
         if table is not None:
             tables.append((cand[a], table))
-            table_idx.update(cand[a:b])
+            taken.update(cand[a:b])
             continue
         for k in cand[a:b]:
             out[k] = _prose(lines[k])
             if kind != _PROSE and not out[k].text:
                 drop.add(k)
     if not drop:
-        return out, tables, table_idx, {k: k for k in taken}
+        return out, tables, taken, None
     kept = [k for k in range(len(out)) if k not in drop]
     moved = {old: new for new, old in enumerate(kept)}
-    return ([out[k] for k in kept], [(moved[k], t) for k, t in tables], {moved[k] for k in table_idx},
-            {k: moved[k] for k in taken})
+    return [out[k] for k in kept], [(moved[k], t) for k, t in tables], {moved[k] for k in taken}, moved
 
 
 _PROSE, _CELL, _ROW = 0, 1, 2

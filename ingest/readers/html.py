@@ -11,7 +11,11 @@ rowspan/colspan are expanded: a span-filled position copies the text with `origi
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
+
+from lxml import etree
 
 from ingest.assemble import Block, Source
 from ingest.decode import decode_bytes
@@ -50,8 +54,6 @@ _MAX_SPAN = 50
 
 def read(data: bytes, src: Source) -> list[Block]:
     text, src.encoding = decode_bytes(data)
-    from lxml import etree
-
     try:
         markup = _BREAKS.sub(" <", _XML_DECL.sub("", text, count=1))
         root = etree.fromstring(markup or "<html></html>", _parser())
@@ -67,9 +69,7 @@ def read(data: bytes, src: Source) -> list[Block]:
     return walker.blocks
 
 
-def _parser():  # noqa: ANN202 - an lxml HTMLParser (plain elements are much faster than lxml.html's)
-    from lxml import etree
-
+def _parser() -> etree.HTMLParser:  # plain elements: much faster than lxml.html's
     return etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
@@ -151,13 +151,6 @@ def _clean(raw: str) -> str:
     return text
 
 
-@cache
-def _etree():  # noqa: ANN202 - lxml.etree, imported on first use
-    from lxml import etree
-
-    return etree
-
-
 def _one_line(text: str) -> str:
     if "\n" in text:
         text = _CJK_BREAK.sub("", text)
@@ -178,6 +171,7 @@ def _span(value: str | None) -> int:
 
 
 _CELL_TAGS = ("td", "th")
+_SOURCELINE = attrgetter("sourceline")
 
 
 def _table(el) -> Table | None:  # noqa: ANN001
@@ -192,17 +186,19 @@ def _table(el) -> Table | None:  # noqa: ANN001
         if cells:
             trs.append(tr)
             row_cells.append(cells)
-    tostring = _etree().tostring
-    texts = [_clean(tostring(td, method="text", encoding=str, with_tail=False)) for cells in row_cells for td in cells]
+    flat = [td for cells in row_cells for td in cells]
+    tostring = etree.tostring
+    texts = list(map(_clean, [tostring(td, method="text", encoding=str, with_tail=False) for td in flat]))
     if max(map(len, texts), default=0) > _MAX_LAYOUT_CELL:
         return None  # paragraphs in cells: a layout table
+    lines = list(map(_SOURCELINE, flat))
+    no_line = None in lines  # a cell without a source line (its row's line is filled in by _grid_row)
     has_thead = next(el.iter("thead"), None) is not None
     has_th = next(el.iter("th"), None) is not None
     below: dict[int, dict[int, Cell]] = {}  # row -> column -> cell, filled by rowspans from above
     built: list[list[Cell] | dict[int, Cell]] = []
     header_rows: set[int] = set()
     width = n_rows = 0
-    no_line = False  # a cell without a source line (its row's line is filled in by _grid_row)
     k = 0
     for r, cells in enumerate(row_cells):
         taken = below.pop(r, None)
@@ -210,10 +206,8 @@ def _table(el) -> Table | None:  # noqa: ANN001
         c = 0
         for td in cells:
             text = texts[k]
+            line = lines[k]
             k += 1
-            line = td.sourceline
-            if line is None:
-                no_line = True
             rs_attr = cs_attr = None
             if td.keys():  # most cells carry no attribute at all
                 rs_attr = td.get("rowspan")
@@ -252,12 +246,16 @@ def _table(el) -> Table | None:  # noqa: ANN001
     if sum(map(len, built)) < 2:
         return None
     rows = [_grid_row(cells, i, width, no_line) for i, cells in enumerate(built)]
-    flags = header_flags([[c.text for c in row if c.origin] for row in rows], [width] * n_rows, header_rows, set(), None)
+    # A row's physical cells are its <td>s, in column order (rows only spans reach have none).
+    ends = list(accumulate(map(len, row_cells)))
+    physical = [texts[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)] + [[]] * (n_rows - len(ends))
+    flags = header_flags(physical, [width] * n_rows, header_rows, set(), None)
     for row, header in zip(rows, flags, strict=True):
         if header:
             for cell in row:
                 cell.is_header = True
-    lines = [c.line for row in rows for c in row if c.line is not None]
+    if no_line:
+        lines = [x for x in lines if x is not None]  # every line of the grid is one of its <td>s'
     return Table(index=0, rows=rows, kind="html", start_line=min(lines, default=el.sourceline),
                  end_line=max(lines, default=el.sourceline), width=width)
 
