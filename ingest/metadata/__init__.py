@@ -18,8 +18,9 @@ from ingest.model import Document, ReportMeta
 
 
 def extract_meta(doc: Document) -> ReportMeta:
-    meta = header.page_meta(doc)
-    title = header.title(doc, meta)
+    head = header.head_lines(doc.lines)
+    meta = header.page_meta(doc, head)
+    title = header.title(doc, meta, head)
     text = "\n".join([line.text for line in doc.lines])  # doc.text, built once for every reader here
     published = dates.published(meta)
     year, year_source, year_warnings = dates.report_year(title, text, meta.get("title"), published)

@@ -40,10 +40,12 @@ TITLE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 PAGE_NO = re.compile(r"^-\s*\d+\s*-\s*")
 
 
-def page_meta(doc: Document) -> dict[str, str]:
-    """doc.page_meta, completed from labelled fields in the first lines (or the crawl header)."""
+def page_meta(doc: Document, head: list[Line] | None = None) -> dict[str, str]:
+    """doc.page_meta, completed from labelled fields in the first lines (or the crawl header).
+    `head`: head_lines(doc.lines) when the caller has it."""
     meta = {k: v for k, v in doc.page_meta.items() if v and v.strip()}
-    head = _head_lines(doc.lines)
+    if head is None:
+        head = head_lines(doc.lines)
     for i, line in enumerate(head):
         for key, value in _fields(line.text):
             if not value and key in ("organ", "source") and i + 1 < len(head):
@@ -54,7 +56,8 @@ def page_meta(doc: Document) -> dict[str, str]:
     return meta
 
 
-def _head_lines(lines: list[Line]) -> list[Line]:
+def head_lines(lines: list[Line]) -> list[Line]:
+    """The lines before the report starts: page chrome, the crawl header, the title."""
     if "正文" not in "\n".join([line.text for line in lines[:40]]):
         return lines[:HEAD_LINES]  # no crawl-header line can be among them
     for i, line in enumerate(lines[:40]):
@@ -76,11 +79,12 @@ def _fields(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def title(doc: Document, meta: dict[str, str]) -> str | None:
-    """The report's title: page metadata, else the first heading-like line naming a report year."""
+def title(doc: Document, meta: dict[str, str], head: list[Line] | None = None) -> str | None:
+    """The report's title: page metadata, else the first heading-like line naming a report year.
+    `head`: head_lines(doc.lines) when the caller has it."""
     if meta.get("title"):
         return _report_part(_clean(meta["title"]))
-    lines = [ln.text.strip() for ln in _head_lines(doc.lines)]
+    lines = [ln.text.strip() for ln in (head_lines(doc.lines) if head is None else head)]
     for i, text in enumerate(lines):
         if not (REPORT_WORDS.search(text) and TITLE_YEAR.search(text)) or len(text) > 60 or FIELD.search(text):
             continue

@@ -101,9 +101,9 @@ def classify(raw: str, gaz: Gazetteer) -> tuple[str | None, list[str], str]:
 
 
 def area_level(name: str, gaz: Gazetteer) -> str | None:
-    levels = gaz.levels(name)
-    if len(levels) == 1:
-        return next(iter(levels))
+    level = gaz.level(name)
+    if level is not None:
+        return level
     cls = unit_class(name)
     if cls in TOWNSHIP_CLASSES:
         return "township"

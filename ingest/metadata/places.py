@@ -55,6 +55,8 @@ class Gazetteer:
     # last two characters of every such alias -> the lengths of the aliases ending with them
     tails: dict[str, tuple[int, ...]]
     _made: dict[int, Place] = field(default_factory=dict, repr=False)
+    _level: dict[str, str | None] = field(default_factory=dict, repr=False)  # memo of level()
+    _ancestor: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)  # memo of is_ancestor()
 
     def places(self, name: str) -> list[Place]:
         return [self._place(i) for i in self.by_alias.get(name, ())]
@@ -70,10 +72,24 @@ class Gazetteer:
     def levels(self, name: str) -> set[str]:
         return {p.level for p in self.places(name)}
 
+    def level(self, name: str) -> str | None:
+        """The one level of the areas written `name`; None when there are several or none. Memoised
+        (like the Place objects): a report names the same few areas again and again."""
+        try:
+            return self._level[name]
+        except KeyError:
+            levels = self.levels(name)
+            level = self._level[name] = levels.pop() if len(levels) == 1 else None
+            return level
+
     def is_ancestor(self, parent: str, child: str) -> bool:
-        """True when some area written `parent` is an ancestor of some area written `child`."""
-        codes = {p.code12 for p in self.places(parent) if p.code12}
-        return any(c in codes for p in self.places(child) for c in p.chain if c and c != p.code12)
+        """True when some area written `parent` is an ancestor of some area written `child` (memoised)."""
+        known = self._ancestor.get((parent, child))
+        if known is None:
+            codes = {p.code12 for p in self.places(parent) if p.code12}
+            known = any(c in codes for p in self.places(child) for c in p.chain if c and c != p.code12)
+            self._ancestor[parent, child] = known
+        return known
 
 
 SEED_FILES = ("areas.csv", "area_aliases.csv", "area_history.csv", "area_zones.csv")
@@ -214,7 +230,7 @@ def mentions(lines: list[Line], text: str | None = None) -> list[AreaMention]:
         starts = list(accumulate((len(line.text) + 1 for line in lines), initial=0))
         numbers = [lines[bisect_right(starts, start) - 1].no for start, _, _ in found]
     out = []
+    level = gaz.level
     for (_, _, name), no in zip(found, numbers, strict=True):
-        levels = gaz.levels(name)
-        out.append(AreaMention(name, levels.pop() if len(levels) == 1 else None, no))
+        out.append(AreaMention(name, level(name), no))
     return out
