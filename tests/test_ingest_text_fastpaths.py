@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ingest.assemble import Source
 from ingest.decode import decode_bytes
 from ingest.model import Line
+from ingest.normalize import normalize_line, normalize_lines
 from ingest.pipetables import _periodic_width, is_value
 from ingest.readers.text import split_lines, text_blocks
 
@@ -79,3 +80,14 @@ def test_declared_charset_is_still_used_when_utf8_fails() -> None:
     assert decode_bytes(page.encode("big5"))[1] == "big5"
     assert decode_bytes(page.replace("big5", "gbk").encode("gbk"))[1] == "gb18030"
     assert decode_bytes(page.encode("utf-8"))[1] == "utf-8"
+
+
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_SPACED_LINE = st.text(alphabet=st.sampled_from(_WHITESPACE + "ab中，１"), max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SPACED_LINE, max_size=6))
+def test_normalize_lines_strips_every_kind_of_whitespace(texts: list[str]) -> None:
+    """normalize_lines skips its per-line strip when no line needs it: never wrongly."""
+    assert normalize_lines(texts) == [normalize_line(t) for t in texts]
