@@ -55,8 +55,12 @@ class Gazetteer:
     # last two characters of every such alias -> the lengths of the aliases ending with them
     tails: dict[str, tuple[int, ...]]
     _made: dict[int, Place] = field(default_factory=dict, repr=False)
+    end_chars: str = field(init=False, repr=False)  # the characters of `ends`, one by one
     _level: dict[str, str | None] = field(default_factory=dict, repr=False)  # memo of level()
     _ancestor: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)  # memo of is_ancestor()
+
+    def __post_init__(self) -> None:
+        self.end_chars = "".join(sorted({tail[-1] for tail in self.tails}))
 
     def places(self, name: str) -> list[Place]:
         return [self._place(i) for i in self.by_alias.get(name, ())]
@@ -170,19 +174,23 @@ def _endings(by_alias: Mapping[str, object]) -> tuple[str, dict[str, tuple[int, 
 def longest_names(text: str, gaz: Gazetteer) -> dict[int, int]:
     """start -> length of the longest area name starting there (names of 2..MAX_ALIAS characters).
 
-    Found from the rare characters a name can end with: at each of them, every length is looked up
-    in the alias dictionary, so the text is scanned by the regex engine, not character by character."""
+    Found from the rare characters a name can end with (gaz.end_chars, the class `ends`): at each of
+    them, every length is looked up in the alias dictionary. Each character is looked for with
+    str.find, which scans faster than the regex engine does for the class; the order the names are
+    found in does not matter (the longest per start is kept, and find_in sorts the starts)."""
     by_alias, tails = gaz.by_alias, gaz.tails
     longest: dict[int, int] = {}
-    for m in gaz.ends.finditer(text, 1):
-        end = m.end()
-        sizes = tails.get(text[end - 2 : end])
-        if not sizes:
-            continue
-        for size in sizes:
-            start = end - size
-            if start >= 0 and text[start:end] in by_alias and longest.get(start, 0) < size:
-                longest[start] = size
+    find = text.find
+    for ch in gaz.end_chars:
+        end = find(ch, 1) + 1  # (a name has two characters or more: none ends at the first)
+        while end:
+            sizes = tails.get(text[end - 2 : end])
+            if sizes:
+                for size in sizes:
+                    start = end - size
+                    if start >= 0 and text[start:end] in by_alias and longest.get(start, 0) < size:
+                        longest[start] = size
+            end = find(ch, end) + 1
     return longest
 
 
