@@ -51,7 +51,8 @@ _UNIT_CHARS = "".join(sorted({u[0] for u in FAMILY_UNITS}))
 _UNIT_CHAR_RE = re.compile(f"[{_UNIT_CHARS}]")
 # (a numeral right after 第 is an ordinal: a quantity's number never starts there, and one that ends
 # on such a character is that one character long; '第一项' is no count, '第十二项' still may be)
-_MAY_COUNT_RE = re.compile(rf"(?<!第)[\d零〇○一二两三四五六七八九十百千万]\s*[余多]?\s*[{_UNIT_CHARS}]")
+# (the look-behind sits after the numeral so the engine can skip ahead to a numeral)
+_MAY_COUNT_RE = re.compile(rf"[\d零〇○一二两三四五六七八九十百千万](?<!第.)\s*[余多]?\s*[{_UNIT_CHARS}]")
 # every negation stated_zeros reads (无/未/没/不…, 免费) has one of these characters
 _MAY_ZERO_RE = re.compile(r"[无未没不免]")
 # stated_zeros records nothing unless the sentence names what did not happen (or is a bare '…无。')
@@ -72,8 +73,6 @@ def _may_print_nil(text: str) -> bool:
 def run_families(sentences: list[Sentence]) -> State:
     st = State()
     for i, s in enumerate(sentences):
-        st.index = i
-        st.prev_end = sentences[i - 1].raw[-1:] if i else ""
         text = s.text
         zero = _MAY_ZERO_RE.search(text) is not None and _may_state_zero(text)
         counts = _UNIT_CHAR_RE.search(text) is not None and _MAY_COUNT_RE.search(text) is not None
@@ -82,6 +81,8 @@ def run_families(sentences: list[Sentence]) -> State:
             continue  # nothing to read and no breakdown to open or run on: as if skipped as table text
         if _is_table_text(text):
             continue
+        st.index = i  # (read only by the families below)
+        st.prev_end = sentences[i - 1].raw[-1:] if i else ""
         before = len(st.figures)
         if zero:
             stated_zeros(s, st)
