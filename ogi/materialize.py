@@ -68,6 +68,18 @@ def _csv_header(path: str, delimiter: str) -> list[str] | None:
     return rows[0] if rows and rows[0] and all(rows[0]) else None
 
 
+def seed_fingerprints(nodes: list[Node]) -> dict[str, str]:
+    """seed_fingerprint of each seed whose file can be read (one that cannot is left to the seed's
+    own run, which reports it)."""
+    out: dict[str, str] = {}
+    for node in nodes:
+        try:
+            out[node.unique_id] = seed_fingerprint(node)
+        except OSError:
+            continue
+    return out
+
+
 SEED_STATES = '"main"."_ogi_seed_states"'
 
 
@@ -116,9 +128,10 @@ class Materializer:
 
     def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False,
                  relations: dict[str, str] | None = None, fingerprints: Any = None,
-                 states: dict[str, str] | None = None) -> None:
+                 states: dict[str, str] | None = None, seed_fingerprints: dict[str, str] | None = None) -> None:
         """`relations`: existing_relations(con) when the caller has just read it (`states`: likewise
-        loaded_seed_states(con), e.g. {} for a new file). `fingerprints`: an
+        loaded_seed_states(con), e.g. {} for a new file; `seed_fingerprints`: seed_fingerprint of seeds,
+        taken before they are loaded, by unique_id). `fingerprints`: an
         ogi.reuse.Fingerprints; models and tests whose fingerprint matches the one recorded with
         their relation are kept as they are (not with --full-refresh, never when read-only).
 
@@ -132,6 +145,7 @@ class Materializer:
         self.full_refresh = full_refresh
         self.relations = dict(relations) if relations is not None else existing_relations(con)
         self.seed_states = dict(states) if states is not None else loaded_seed_states(con)
+        self.seed_fingerprints = dict(seed_fingerprints or {})
         self._recorded_states = dict(self.seed_states)
         self.schemas: set[str] = set()
         self._local = threading.local()
@@ -242,7 +256,7 @@ class Materializer:
         the same settings (its recorded fingerprint matches), unless --full-refresh."""
         rel = node.relation()
         key = f"{rel.schema}.{rel.identifier}".lower()
-        fingerprint = seed_fingerprint(node)
+        fingerprint = self.seed_fingerprints.get(node.unique_id) or seed_fingerprint(node)
         if (not self.full_refresh and self.relations.get(key) == "table"
                 and self.seed_states.get(key) == fingerprint):
             return Outcome("success", "unchanged")

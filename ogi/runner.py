@@ -255,22 +255,35 @@ class Session:
         full_refresh: bool, fail_fast: bool, on_result: Callable[[NodeResult, int, int], None] | None,
     ) -> None:
 
-        from ogi.materialize import Materializer, existing_relations
+        from ogi.materialize import Materializer, existing_relations, seed_fingerprints
         from ogi.warehouse import Publication, connect
 
+        seeds = [self.manifest.nodes[uid] for uid in self.graph.select(select, exclude, ("seed",))
+                 ] if "seed" in COMMAND_TYPES[command] else []
         with Publication(self.warehouse) as publication:
-            con = connect(publication.path, working_copy=True)
+            # DuckDB opens the file without holding the GIL: a new working copy (it holds nothing, so
+            # compiling does not need it) is opened while the project compiles; the seeds' bytes are
+            # hashed meanwhile too (hashlib does not hold the GIL either)
+            opening = _Background(lambda: connect(publication.path, working_copy=True), name="ogi-open")
+            hashing = _Background(seed_fingerprints, seeds, name="ogi-hash")
+            con: Any = None
             try:
-                # a new working copy holds nothing yet: no need to ask the catalog
-                existing = existing_relations(con) if publication.copied else {}
+                if publication.copied:
+                    con = opening.join()
+                    existing = existing_relations(con)
+                else:
+                    existing = {}
                 nodes = self.compile(select, exclude, command=command, existing=existing,
                                      full_refresh=full_refresh, background=True)
                 self._check_source_files(nodes)
+                if con is None:
+                    con = opening.join()
                 from ogi.reuse import Fingerprints
 
                 materializer = Materializer(con, full_refresh, relations=existing,
                                             fingerprints=Fingerprints(self.manifest),
-                                            states=None if publication.copied else {})
+                                            states=None if publication.copied else {},
+                                            seed_fingerprints=hashing.join())
                 materializer.ensure_schemas(nodes)
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,
@@ -279,7 +292,11 @@ class Session:
                     materializer.write_states()
                     con.execute("checkpoint")
             finally:
-                con.close()
+                if con is None:  # compiling failed while the working copy was being opened
+                    con = opening.join(raise_error=False)
+                if con is not None:
+                    con.close()
+                hashing.join(raise_error=False)
                 written, self._artifacts = self._artifacts, None
                 if written is not None:  # raises what writing target/ raised (then nothing is published)
                     written.join(raise_error=sys.exc_info()[0] is None)
@@ -469,24 +486,27 @@ class Session:
 
 
 class _Background:
-    """A function run on a thread of its own; join() waits for it and raises what it raised."""
+    """A function run on a thread of its own; join() waits for it and returns what it returned (or
+    raises what it raised)."""
 
-    def __init__(self, function: Callable[..., None], *args: Any) -> None:
+    def __init__(self, function: Callable[..., Any], *args: Any, name: str = "ogi-artifacts") -> None:
         self._error: BaseException | None = None
+        self._value: Any = None
 
         def run() -> None:
             try:
-                function(*args)
+                self._value = function(*args)
             except BaseException as exc:  # noqa: BLE001 — handed to join()
                 self._error = exc
 
-        self._thread = threading.Thread(target=run, name="ogi-artifacts", daemon=True)
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
         self._thread.start()
 
-    def join(self, raise_error: bool = True) -> None:
+    def join(self, raise_error: bool = True) -> Any:
         self._thread.join()
         if self._error is not None and raise_error:
             raise self._error
+        return self._value
 
 
 def _relation_text(node: Node) -> str:

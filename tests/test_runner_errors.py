@@ -114,6 +114,17 @@ def test_nothing_runs_when_validation_fails(built: dict[str, Path]) -> None:
     assert " of " not in result.output  # no node was started
 
 
+def test_a_first_build_that_fails_validation_leaves_no_file(built: dict[str, Path], tmp_path: Path) -> None:
+    """With no warehouse yet, the working copy is opened while the project compiles (ogi.runner): a
+    compilation error closes and removes it, and no warehouse appears."""
+    edit(built, "models/marts/fct_orders.sql", "    enriched.status,\n", "    enriched.status status_a status_b,\n")
+    fresh = tmp_path / "first.duckdb"
+    result = ogi("build", "--project-dir", str(built["project"]), "--warehouse", str(fresh))
+    assert result.exit_code == 2 and "SQL syntax error" in result.output, result.output
+    assert " of " not in result.output  # no node was started
+    assert not fresh.exists() and not list(tmp_path.glob("first.duckdb*"))
+
+
 def test_failing_test_skips_dependents_and_keeps_the_warehouse(built: dict[str, Path]) -> None:
     edit(built, "models/staging/_staging__models.yml", "values: [placed, shipped, returned]",
          "values: [placed, shipped]")
