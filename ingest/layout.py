@@ -14,6 +14,7 @@ and a heading whose numeral was lost (`、政府信息公开申请…`) takes th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.model import Line, Section
 
@@ -92,19 +93,30 @@ def find_sections_at(lines: list[Line], skip: set[int] | None = None) -> list[tu
         line = lines[i]
         if "、" not in line.text[:3]:
             continue  # every heading has its 、 within the first three characters (see _HEADING)
-        m = _HEADING.match(line.text)
-        if not m or len(line.text) > _MAX_HEADING_LINE and not m.group(1):
+        found = _heading_shape(line.text)
+        if found is None:
             continue
-        title = m.group(2)
-        end = _HEADING_END.match(title)
-        if end:
-            title = end.group(0)
-        if title.startswith(_TABLE_ROW_HEADS):
-            continue
-        number = numeral_value(m.group(1)) if m.group(1) else last + 1
+        heading, value = found
+        number = value if heading[0] != "、" else last + 1
         if number is None or not (last < number <= last + 2):
             continue
-        heading = (m.group(1) or "") + "、" + title
         out.append((i, Section(heading=heading, line=line.no, number=number)))
         last = number
     return out
+
+
+@lru_cache(maxsize=4096)  # pure; reports repeat their headings (一、概述, 二、主动公开政府信息情况 …)
+def _heading_shape(text: str) -> tuple[str, int | None] | None:
+    """(heading, value of its numeral) when `text` has the shape of a section heading, else None;
+    a heading whose numeral was lost starts with 、 (find_sections_at numbers it)."""
+    m = _HEADING.match(text)
+    if not m or len(text) > _MAX_HEADING_LINE and not m.group(1):
+        return None
+    title = m.group(2)
+    end = _HEADING_END.match(title)
+    if end:
+        title = end.group(0)
+    if title.startswith(_TABLE_ROW_HEADS):
+        return None
+    numeral = m.group(1)
+    return (numeral or "") + "、" + title, numeral_value(numeral) if numeral else None
