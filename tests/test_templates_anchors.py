@@ -1,6 +1,7 @@
-"""parse.find_anchors skips the taken-character bookkeeping for labels no other label can overlap;
-it must find exactly what the plain greedy search (every label, longest first, each occurrence
-taken when none of its characters is) finds, on text made of labels, their pieces and values."""
+"""parse.find_anchors searches each run of label characters once and skips the taken-character
+bookkeeping for labels no other label can overlap; it must find exactly what the plain greedy
+search (every label, longest first, each occurrence taken when none of its characters is) finds,
+on text made of labels, their pieces and values."""
 
 from __future__ import annotations
 
@@ -52,6 +53,26 @@ def test_find_anchors_is_the_plain_greedy_search(specs: tuple[TableSpec, ...]) -
             k = rng.choice(keys)
             i, j = sorted((rng.randint(0, len(k)), rng.randint(0, len(k))))
             parts.append(rng.choice((k, k, k[i:], k[:j], k[i:j], str(rng.randint(0, 99)))))
+        text = "".join(parts)
+        a = rng.randint(0, len(text) // 3)
+        b = rng.randint(a, len(text))
+        stream = Stream(text, text, [0], [1], [0], None)
+        assert find_anchors(stream, (a, b), specs) == _greedy(text, (a, b), specs), text
+
+
+@pytest.mark.parametrize("specs", _spec_sets(), ids=lambda s: "+".join(t.name for t in s))
+def test_find_anchors_by_label_runs_is_the_plain_greedy_search(specs: tuple[TableSpec, ...]) -> None:
+    """find_anchors searches each run of label characters on its own (a digit only before a '.'):
+    labels glued to numbers, dots, markers and each other must still read as one greedy search."""
+    keys = [c[1] for spec in specs for c in _label_candidates(spec)]
+    fillers = (".", "1.", "12.", "3.5", "0", "7", "—", "/", "-", "+2", "无", "(", ")", "x", "..")
+    rng = random.Random(len(keys) + 1)
+    for _ in range(400):
+        parts = []
+        for _ in range(rng.randint(1, 14)):
+            k = rng.choice(keys)
+            i, j = sorted((rng.randint(0, len(k)), rng.randint(0, len(k))))
+            parts.append(rng.choice((k, k, k[i:], k[:j], k[i:j], rng.choice(fillers), rng.choice(fillers))))
         text = "".join(parts)
         a = rng.randint(0, len(text) // 3)
         b = rng.randint(a, len(text))

@@ -117,22 +117,60 @@ _new_anchor = tuple.__new__  # Anchor(...) through NamedTuple's Python-level __n
 
 
 def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec]) -> list[Anchor]:
-    """Every label occurrence in the region, longest labels first, without overlaps."""
-    a, b = region
-    find = stream.key.find
+    """Every label occurrence in the region, longest labels first, without overlaps.
+
+    A label can only occur inside a run of characters that label keys hold (_label_runs), and
+    what the search decides inside one run never depends on another run (an occurrence, the
+    characters it takes and the ones it checks all lie in its run). So the anchors of a region
+    are those of each of its runs, each run text searched once (_run_anchors) and then shifted
+    to where it sits; a template's label runs recur from report to report."""
+    key_specs = tuple(specs)
+    found: list[Anchor] = []
+    for m in _label_runs(key_specs).finditer(stream.key, *region):
+        got = _run_anchors(key_specs, m.group())
+        if got:
+            at = m.start()
+            found += [_new_anchor(Anchor, (kind, start + at, end + at, label, table, row))
+                      for kind, start, end, label, table, row in got]
+    return found  # runs in order, each run's anchors by start: sorted by start
+
+
+@cache
+def _label_runs(specs: tuple[TableSpec, ...]) -> re.Pattern[str]:
+    """Maximal runs of characters that can belong to a label occurrence: a character of some
+    label key, except that a character every key only holds right before a '.' (the digit of
+    '1.属于国家秘密') counts only where a '.' follows it."""
+    keys = [probe[0] for probe in _search_order(specs)]
+    chars = set("".join(keys))
+    before_dot = {c for c in chars if all(k[i + 1:i + 2] == "." for k in keys for i, ch in enumerate(k) if ch == c)}
+    anywhere = "".join(map(re.escape, sorted(chars - before_dot)))
+    alternatives = [f"[{anywhere}]+"] if anywhere else []  # (a run of them at once: much faster)
+    if before_dot:
+        alternatives.append(f"[{''.join(map(re.escape, sorted(before_dot)))}](?=\\.)")
+    return re.compile(f"(?:{'|'.join(alternatives)})+" if alternatives else "(?!)")
+
+
+@lru_cache(maxsize=16384)  # a pure function of the run's text; label runs repeat across reports
+def _run_anchors(specs: tuple[TableSpec, ...], text: str) -> tuple[Anchor, ...]:
+    return tuple(_anchors_in(text, 0, len(text), specs))
+
+
+def _anchors_in(key: str, a: int, b: int, specs: tuple[TableSpec, ...]) -> list[Anchor]:
+    """Every label occurrence in key[a:b], longest labels first, without overlaps."""
+    find = key.find
     taken = bytearray(b if b > a else 0)  # indexed like the key; only [a, b) is used
     is_free = taken.find
     found: list[Anchor] = []
     add = found.append
-    for key, n, marks, (kind, _, label, table, row), check, mark in _search_order(tuple(specs)):
-        start = find(key, a, b)
+    for key_, n, marks, (kind, _, label, table, row), check, mark in _search_order(specs):
+        start = find(key_, a, b)
         if start < 0:
             continue
         if not (check or mark):  # no other label can overlap it: every occurrence is an anchor
             while start >= 0:
                 end = start + n
                 add(_new_anchor(Anchor, (kind, start, end, label, table, row)))
-                start = find(key, end, b)
+                start = find(key_, end, b)
             continue
         while start >= 0:
             end = start + n
@@ -140,7 +178,7 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
                 if mark:
                     taken[start:end] = marks
                 add(_new_anchor(Anchor, (kind, start, end, label, table, row)))
-            start = find(key, end, b)
+            start = find(key_, end, b)
     found.sort(key=_START)
     return found
 
@@ -362,17 +400,22 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
 _SUBTOTAL = re.compile(r"法人或其他组织小计|小计|合计")
 
 
+@lru_cache(maxsize=256)  # template labels: fold them once, not per report
+def _folded(label: str) -> str:
+    return fold_key(label)
+
+
 def applications_layout(stream: Stream, region: tuple[int, int], spec: TableSpec) -> tuple[Layout, RowRule]:
     """The value columns of table 三: the template's seven, plus a non-standard subtotal column
     (法人或其他组织小计, FM-17) when the header prints one — placed where the header puts it
     relative to the organisation columns, with its own identity (subtotal = the five)."""
     a, b = region
-    first_row = stream.key.find(fold_key(spec.rows[0].label), a, b)
+    first_row = stream.key.find(_folded(spec.rows[0].label), a, b)
     header = stream.key[a:first_row if first_row >= 0 else b]
     m = _SUBTOTAL.search(header)
     if m is None:
         return spec.columns, ROW_TOTAL_7
-    first_org = header.find(fold_key(spec.columns[1].label))
+    first_org = header.find(_folded(spec.columns[1].label))
     cols: list[ColumnSpec | str] = list(spec.columns)
     at = 1 if 0 <= m.start() < first_org else 6
     cols.insert(at, m.group(0))
