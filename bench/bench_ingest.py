@@ -1,6 +1,7 @@
 """Ingest throughput: reports/s and MB/s, cold and unchanged, per core.
 
     python -m bench.bench_ingest [--n 1000] [--formats text,html] [--workers 1,2]
+    python -m bench.bench_ingest --overhead FOLDER [--workers 2]
 
 For each format: writes n synthetic reports (bench.synth) to a temporary folder, then measures
 1. read only   — load_document (decode, normalise, layout, tables), one core, in process;
@@ -9,6 +10,10 @@ For each format: writes n synthetic reports (bench.synth) to a temporary folder,
 3. unchanged   — the same ingest again: stat + state lookup, nothing parsed;
 4. unchanged at scale — the same on --unchanged-n files (state built with extraction stubbed).
 Numbers are wall-clock on this machine; the box is shared, so run it twice before believing one.
+
+--overhead FOLDER: a cold ingest of FOLDER with reading and extraction timed inside the workers, so
+the rest (hashing, state, pool, records -> Arrow, Parquet) is measured as CPU per report, and a
+timeline of the chunks shows whether every worker was busy from the first chunk to the end.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.synth import generate
 from bench.synth.render import EXTENSIONS
@@ -112,6 +119,79 @@ def bench_unchanged_at_scale(n: int, seed: int) -> None:
         _rate("unchanged re-ingest", n, size, t, 1)
 
 
+def _timed(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        c = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _EXTRACTION[0] += time.process_time() - c
+
+    return timed
+
+
+_EXTRACTION = [0.0]  # CPU seconds inside reading + extraction in this process (a worker: this chunk)
+_LOG: list[str] = []  # folder where each timed chunk leaves its record
+_REAL_CHUNK: list[Callable[..., list]] = []  # ingest.rows.run_chunk while _timed_chunk stands in for it
+
+
+def _timed_chunk(task: tuple[Path, str, list]) -> list:
+    """ingest.rows.run_chunk, recording wall span, CPU and extraction CPU of the chunk (runs in a worker)."""
+    _EXTRACTION[0] = 0.0
+    w0, c0 = time.time(), time.process_time()
+    out = _REAL_CHUNK[0](task)
+    record = (os.getpid(), task[1], len(task[2]), w0, time.time(), time.process_time() - c0, _EXTRACTION[0])
+    Path(_LOG[0], f"{os.getpid()}-{task[1]}").write_text(repr(record))
+    return out
+
+
+def bench_overhead(src: Path, workers: int) -> None:
+    """Cold ingest of `src`: CPU per report inside reading + extraction, the rest, and the chunk timeline.
+    Module imports are paid before the timed run (as `ogi ingest` pays them at start-up)."""
+    import ast
+
+    import ingest.extract
+    import ingest.read
+    import ingest.rows
+    from ingest.pipeline import ingest_paths
+
+    real = ingest.read.document_from_bytes, ingest.extract.extract, ingest.rows.run_chunk
+    ingest.read.document_from_bytes, ingest.extract.extract = _timed(real[0]), _timed(real[1])
+    ingest.rows.run_chunk, _REAL_CHUNK[:] = _timed_chunk, [real[2]]  # type: ignore[assignment]
+    try:
+        with tempfile.TemporaryDirectory(prefix="ogi-bench-") as tmp:
+            _LOG[:] = [tmp]
+            first = next(f for f in sorted(src.rglob("*")) if f.is_file() and not f.name.startswith("."))
+            ingest_paths([first], Path(tmp) / "warm", workers=1)  # imports, in this process
+            for f in Path(tmp).glob("*-*"):
+                f.unlink()
+            t0 = time.time()
+            with _Timer() as t:
+                s = ingest_paths([src], Path(tmp) / "raw", workers=workers)
+            chunks = sorted((ast.literal_eval(f.read_text()) for f in Path(tmp).glob("*-*")), key=lambda r: r[3])
+    finally:
+        ingest.read.document_from_bytes, ingest.extract.extract, ingest.rows.run_chunk = real
+    n = s.ingested + s.quarantined
+    extraction = sum(r[6] for r in chunks)
+    in_chunks = sum(r[5] for r in chunks)
+    ms = 1000 / max(n, 1)
+    print(f"cold ingest of {src}: {n} files, {workers} worker(s), {t.wall:.2f} s wall, {t.cpu:.2f} s CPU "
+          f"({t.cpu * ms:.3f} ms/report; load {os.getloadavg()[0]:.1f})")
+    print(f"  reading + extraction {extraction * ms:.3f} ms/report; the rest {(t.cpu - extraction) * ms:.3f}: "
+          f"in chunks {(in_chunks - extraction) * ms:.3f}, elsewhere (parent, pool) {(t.cpu - in_chunks) * ms:.3f}")
+    by_worker: dict[int, list[tuple]] = {}
+    for r in chunks:
+        by_worker.setdefault(r[0], []).append(r)
+    end = max(r[4] for r in chunks) - t0
+    print(f"  {len(chunks)} chunks ({', '.join(str(r[2]) for r in chunks)} files); first starts at "
+          f"{chunks[0][3] - t0:.2f} s, last ends at {end:.2f} s, run ends at {t.wall:.2f} s")
+    print("  the rest in each chunk, ms/report: " + ", ".join(f"{(r[5] - r[6]) * 1000 / r[2]:.2f}" for r in chunks))
+    for pid, rs in sorted(by_worker.items()):
+        busy = sum(r[4] - r[3] for r in rs)
+        print(f"  worker {pid}: {len(rs)} chunks, busy {busy:.2f} s of {rs[-1][4] - rs[0][3]:.2f} s, "
+              f"idle at the end {end - (rs[-1][4] - t0):.2f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
@@ -119,7 +199,11 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--unchanged-n", type=int, default=20000, help="corpus size for the unchanged re-ingest; 0 skips")
+    ap.add_argument("--overhead", type=Path, help="only: the cost around extraction in a cold ingest of this folder")
     args = ap.parse_args()
+    if args.overhead:
+        bench_overhead(args.overhead, int(args.workers.split(",")[-1]))
+        return
     if args.unchanged_n:
         bench_unchanged_at_scale(args.unchanged_n, args.seed)
     for fmt in args.formats.split(","):
