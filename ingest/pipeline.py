@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from ingest.rows import FileRows, Item, Outcome
 
 CHUNK_FILES = 1000  # files per chunk of parts (ingest.rows also cuts a chunk at CHUNK_BYTES of Arrow data)
-_MIN_POOL_CHUNK = 64  # files; smaller chunks only when asked for (chunk_files)
+_MIN_POOL_CHUNK = 64  # files: fewer go in one chunk in this process (a pool would only cost its start)
+_TAIL_CHUNK = 32  # files: the smallest pool chunk (the last ones), unless chunk_files is smaller
 
 
 @dataclass
@@ -319,12 +320,12 @@ def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, c
 
 def chunk_sizes(n: int, workers: int, chunk_files: int) -> list[int]:
     """Files per pool chunk, in the order they are handed out (guided scheduling): each chunk takes
-    1/(2*workers) of the files still to go, between _MIN_POOL_CHUNK (or chunk_files when smaller)
+    1/(2*workers) of the files still to go, between _TAIL_CHUNK (or chunk_files when smaller)
     and chunk_files. Early chunks are big (a chunk costs a few ms of Parquet parts and bookkeeping),
     the last ones small, so the workers finish within a small chunk of each other."""
     sizes, left = [], n
     while left > 0:
-        size = min(left, chunk_files, max(_MIN_POOL_CHUNK, -(-left // (2 * workers))))
+        size = min(left, chunk_files, max(_TAIL_CHUNK, -(-left // (2 * workers))))
         sizes.append(size)
         left -= size
     return sizes

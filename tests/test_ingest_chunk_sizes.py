@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import _MIN_POOL_CHUNK, chunk_sizes
+from ingest.pipeline import _TAIL_CHUNK, chunk_sizes
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 63, 64, 65, 100, 999, 1000, 1001, 10_000, 100_000])
@@ -21,11 +21,11 @@ def test_every_file_in_one_chunk_of_at_most_chunk_files(n: int, workers: int, ch
 def test_big_chunks_first_small_chunks_last() -> None:
     sizes = chunk_sizes(10_000, 2, 1000)
     assert sizes[0] == 1000  # a chunk's fixed cost paid rarely while there is much to do
-    assert all(s <= _MIN_POOL_CHUNK for s in sizes[-3:])  # the tail: workers end within a small chunk
-    assert len(sizes) < 10_000 // _MIN_POOL_CHUNK
+    assert all(s <= _TAIL_CHUNK for s in sizes[-3:])  # the tail: workers end within a small chunk
+    assert len(sizes) < 10_000 // _TAIL_CHUNK
 
 
 def test_last_chunk_of_each_worker_is_a_small_share_of_its_work() -> None:
     for n in (1000, 10_000, 100_000):
         sizes = chunk_sizes(n, 2, 1000)
-        assert max(sizes[-2:]) <= max(_MIN_POOL_CHUNK, n // 50), (n, sizes[-4:])
+        assert max(sizes[-2:]) <= max(_TAIL_CHUNK, n // 50), (n, sizes[-4:])
