@@ -2,7 +2,8 @@
 -- (re-posts, revisions) resolved: the latest published readable version (then the most complete)
 -- is the primary report, the others are kept and flagged with the primary they duplicate.
 with reports as (
-    select * from {{ ref('stg_raw__reports') }}
+    -- every column but the area mentions (only the area resolution reads them)
+    select * exclude (area_mentions) from {{ ref('stg_raw__reports') }}
 ),
 
 areas as (
@@ -66,25 +67,25 @@ ranked as (
         *,
         -- reports without an organ or a year cannot be matched: each stands alone
         case when organ_id is not null and report_year is not null then organ_id || '|' || report_year
-             else report_id end                             as version_group,
-        row_number() over (
-            partition by case when organ_id is not null and report_year is not null
-                              then organ_id || '|' || report_year else report_id end
-            -- a readable report before one with no figures, then the latest published, then the fullest
-            order by case report_status when 'ok' then 0 when 'no_facts' then 1 else 2 end,
-                     published_date desc nulls last, n_values desc, n_facts desc, report_id
-        )                                                   as version_rank
+             else report_id end                             as version_group
     from identified
 ),
 
 resolved as (
+    -- one sort per version group: a readable report before one with no figures, then the latest
+    -- published, then the fullest (report_id breaks ties, so the order is total)
     select
         *,
-        first_value(report_id) over by_group                as primary_report_id,
-        first_value(facts_fingerprint) over by_group        as primary_fingerprint,
-        count(*) over (partition by version_group)          as n_versions
+        row_number() over by_rank                           as version_rank,
+        first_value(report_id) over by_rank                 as primary_report_id,
+        first_value(facts_fingerprint) over by_rank         as primary_fingerprint,
+        count(*) over (by_rank rows between unbounded preceding and unbounded following) as n_versions
     from ranked
-    window by_group as (partition by version_group order by version_rank)
+    window by_rank as (
+        partition by version_group
+        order by case report_status when 'ok' then 0 when 'no_facts' then 1 else 2 end,
+                 published_date desc nulls last, n_values desc, n_facts desc, report_id
+    )
 )
 
 select
