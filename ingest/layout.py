@@ -43,6 +43,7 @@ _HEADING_END = re.compile(r"^.*(?:情况|事项|措施|概述|问题|工作)")
 # Row labels of the applications table that look like section headings.
 _TABLE_ROW_HEADS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "结转下一年度", "本年度办理")
 _MAX_HEADING_LINE = 400
+_CACHED_LINE = 120  # longer lines (prose that starts like a heading) are not remembered
 
 
 def split_run_on(line: Line) -> list[Line]:
@@ -93,7 +94,8 @@ def find_sections_at(lines: list[Line], skip: set[int] | None = None) -> list[tu
         line = lines[i]
         if "、" not in line.text[:3]:
             continue  # every heading has its 、 within the first three characters (see _HEADING)
-        found = _heading_shape(line.text)
+        text = line.text
+        found = _heading_shape(text) if len(text) <= _CACHED_LINE else _heading_shape.__wrapped__(text)
         if found is None:
             continue
         heading, value = found
