@@ -11,8 +11,8 @@ from operator import itemgetter
 import pytest
 
 from ingest.templates.labels import TableSpec, template_spec
-from ingest.templates.parse import Anchor, _can_overlap, _label_candidates, find_anchors
-from ingest.templates.stream import Stream
+from ingest.templates.parse import Anchor, _can_overlap, _label_candidates, find_anchors, label_spans
+from ingest.templates.stream import CELL_END, ROW_END, Stream, _fold
 
 
 def _greedy(key_text: str, region: tuple[int, int], specs: tuple[TableSpec, ...]) -> list[Anchor]:
@@ -78,6 +78,32 @@ def test_find_anchors_by_label_runs_is_the_plain_greedy_search(specs: tuple[Tabl
         b = rng.randint(a, len(text))
         stream = Stream(text, text, [0], [1], [0], None)
         assert find_anchors(stream, (a, b), specs) == _greedy(text, (a, b), specs), text
+
+
+@pytest.mark.parametrize("specs", _spec_sets(), ids=lambda s: "+".join(t.name for t in s))
+def test_label_spans_are_the_anchors_in_raw(specs: tuple[TableSpec, ...]) -> None:
+    """label_spans reads runs of label characters with their raw offsets (cached by folded text):
+    each label's row, raw start and raw end must be find_anchors' anchor mapped through raw_index,
+    on raw text with cell marks, line ends, spaces and quotes inside and between labels."""
+    keys = [c[2] for spec in specs for c in _label_candidates(spec)]  # printed labels
+    gaps = ("", "", CELL_END + "\n", CELL_END, "\n", " ", ROW_END + "\n", "“", "0" + CELL_END + "\n", "1.", "、")
+    rng = random.Random(len(keys) + 2)
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            k = rng.choice(keys)
+            cut = rng.randint(0, len(k))
+            parts.append(rng.choice((k, k, k[:cut] + rng.choice(gaps) + k[cut:], k[cut:])))
+            parts.append(rng.choice(gaps))
+        raw = "".join(parts)
+        key, key_starts, raw_starts, marked = _fold(raw)
+        stream = Stream(raw, key, [0], [1], key_starts, raw_starts, marked=marked)
+        a = rng.randint(0, len(key) // 3)
+        b = rng.randint(a, len(key))
+        anchors = find_anchors(stream, (a, b), specs)
+        expected = ([anc.row for anc in anchors], [stream.raw_index(anc.start) for anc in anchors],
+                    [stream.raw_index(anc.end - 1) + 1 for anc in anchors])
+        assert label_spans(stream, (a, b), specs) == expected, raw
 
 
 def test_labels_overlap_when_they_can_share_a_character() -> None:

@@ -30,7 +30,7 @@ from ingest.templates.parse import (
     _cell_reading,
     _printed_label,
     applications_layout,
-    find_anchors,
+    label_spans,
 )
 from ingest.templates.split import MAX_CELL_DIGITS, NO_RULE, RowRule, cell_number, holds
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
@@ -88,16 +88,13 @@ def _clean_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
     """The rows of a region, in order, when each row label is followed by a clean row and each
     other label (banner, header, column, group) by nothing to read (or, without `keep_extra`, by
     anything: parse.read_rows ignores what follows it then); None otherwise."""
-    anchors = find_anchors(stream, region, specs)
+    label_rows, label_starts, label_ends = label_spans(stream, region, specs)
     raw = stream.raw
-    label_starts = stream.raw_indices([anc.start for anc in anchors])
-    label_ends = [e + 1 for e in stream.raw_indices([anc.end - 1 for anc in anchors])]
     stops = label_starts[1:]
     stops.append(stream.raw_index(region[1]))
     rows: list[_Row] = []
     done: set[tuple[str, int]] = set()
-    for anc, label_start, start, end in zip(anchors, label_starts, label_ends, stops, strict=True):
-        row = anc.row
+    for row, label_start, start, end in zip(label_rows, label_starts, label_ends, stops, strict=True):
         if row is None:
             if keep_extra and raw[start:end] not in _NOTHING_AFTER:
                 return None  # values after a header: non-standard rows, read the general way

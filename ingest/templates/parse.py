@@ -135,6 +135,44 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
     return found  # runs in order, each run's anchors by start: sorted by start
 
 
+def label_spans(stream: Stream, region: tuple[int, int],
+                specs: Sequence[TableSpec]) -> tuple[list[RowSpec | None], list[int], list[int]]:
+    """The labels find_anchors finds, as three columns: each one's row (None for a banner, header,
+    column or group label), where it starts in raw and where it ends there (after its last key
+    character). When the stream folds character by character (Stream.marked), each run of label
+    characters is read once per distinct folded text, raw offsets included (_run_spans)."""
+    marked = stream.marked
+    if marked is None:
+        anchors = find_anchors(stream, region, specs)
+        return ([anc.row for anc in anchors], stream.raw_indices([anc.start for anc in anchors]),
+                [e + 1 for e in stream.raw_indices([anc.end - 1 for anc in anchors])])
+    key_specs = tuple(specs)
+    raw_index = stream.raw_index
+    rows: list[RowSpec | None] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _label_runs(key_specs).finditer(stream.key, *region):
+        at = raw_index(m.start())
+        got_rows, got_starts, got_ends = _run_spans(key_specs, marked[at:raw_index(m.end() - 1) + 1])
+        if got_rows:
+            rows += got_rows
+            starts += map(at.__add__, got_starts)
+            ends += map(at.__add__, got_ends)
+    return rows, starts, ends
+
+
+@lru_cache(maxsize=16384)  # a pure function of the run's folded text; label runs repeat across reports
+def _run_spans(specs: tuple[TableSpec, ...],
+               text: str) -> tuple[tuple[RowSpec | None, ...], tuple[int, ...], tuple[int, ...]]:
+    """label_spans of one run, `text` being its folded raw (dropped characters as CELL_END): the
+    anchors of its key, with offsets into `text`."""
+    at = [i for i, ch in enumerate(text) if ch != CELL_END]  # where each key character sits
+    key = text.replace(CELL_END, "")
+    anchors = _anchors_in(key, 0, len(key), specs)
+    return (tuple(anc.row for anc in anchors), tuple(at[anc.start] for anc in anchors),
+            tuple(at[anc.end - 1] + 1 for anc in anchors))
+
+
 @cache
 def _label_runs(specs: tuple[TableSpec, ...]) -> re.Pattern[str]:
     """Maximal runs of characters that can belong to a label occurrence: a character of some

@@ -74,6 +74,9 @@ class Stream:
     key_starts: list[int]
     raw_starts: list[int] | None
     _ends: list[int] | None = field(default=None, repr=False, compare=False)
+    # raw folded character by character, each dropped character as CELL_END (key == marked without
+    # its CELL_ENDs); None when NFKC changed lengths (raw_starts is set then)
+    marked: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def piece_ends(self) -> list[int]:
@@ -148,12 +151,13 @@ class _Builder:
 
     def build(self) -> Stream:
         raw = "".join(self.parts)
-        key, key_starts, raw_starts = _fold(raw)
-        return Stream(raw, key, self.line_starts, self.line_nos, key_starts, raw_starts)
+        key, key_starts, raw_starts, marked = _fold(raw)
+        return Stream(raw, key, self.line_starts, self.line_nos, key_starts, raw_starts, marked=marked)
 
 
-def _fold(raw: str) -> tuple[str, list[int], list[int] | None]:
-    """(key, key_starts, raw_starts): the loose copy of `raw` and its runs (see Stream)."""
+def _fold(raw: str) -> tuple[str, list[int], list[int] | None, str | None]:
+    """(key, key_starts, raw_starts, marked): the loose copy of `raw`, its runs and, when folding
+    kept one character per raw character, the folded raw with CELL_END for each dropped one (see Stream)."""
     folded = unicodedata.normalize("NFKC", raw)
     if len(folded) == len(raw):  # one folded character per raw character: fold in one pass
         folded = _fold_chars(folded)
@@ -163,7 +167,7 @@ def _fold(raw: str) -> tuple[str, list[int], list[int] | None]:
         # kept runs (some empty) with one dropped character after each: str methods, no Python loop
         kept = folded.split(CELL_END)
         key_starts = list(accumulate(map(len, kept), initial=0))[:-1]
-        return "".join(kept), key_starts, None  # run j starts at raw key_starts[j] + j
+        return "".join(kept), key_starts, None, folded  # run j starts at raw key_starts[j] + j
     # NFKC changed lengths: fold char by char to keep positions
     key_chars: list[str] = []
     key_pos: list[int] = []
@@ -177,7 +181,7 @@ def _fold(raw: str) -> tuple[str, list[int], list[int] | None]:
         if i != raw_starts[-1] + k - key_starts[-1]:
             key_starts.append(k)
             raw_starts.append(i)
-    return "".join(key_chars), key_starts, raw_starts
+    return "".join(key_chars), key_starts, raw_starts, None
 
 
 def pipe_cells(text: str) -> list[str] | None:
