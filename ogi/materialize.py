@@ -340,9 +340,8 @@ class Materializer:
                 run.append((i, node, fingerprint))
         counts: list[int] | None = None
         if len(run) > 1:
-            columns = ",\n".join(f"({_count_sql(node)}) as c{k}" for k, (_, node, _) in enumerate(run))
             try:
-                row = self.con.execute(f"select\n{columns}").fetchone()
+                row = self.con.execute(self._batch_sql([node for _, node, _ in run])).fetchone()
                 counts = [int(value) for value in row] if row is not None else None
             except duckdb.Error:
                 counts = None
@@ -356,6 +355,27 @@ class Materializer:
             self._remember(node, fingerprint if outcome.status == "pass" and not outcome.failures else None)
             out[i] = outcome
         return [out[i] for i in range(len(nodes))]
+
+    def _batch_sql(self, nodes: list[Node]) -> str:
+        """One statement counting the failures of several tests. A view that two or more of them read
+        is computed once for all of them (a materialized common table expression in its place);
+        should a test's SQL not survive that (a column qualified by the view's name), the statement
+        fails and each test runs on its own (tests())."""
+        sqls = [_count_sql(node) for node in nodes]
+        readers: dict[str, int] = {}
+        for sql in sqls:
+            for text in {m.group(3) for m in _FROM_RELATION.finditer(sql)}:
+                if self.relations.get(_relation_key(text)) == "view":
+                    readers[text] = readers.get(text, 0) + 1
+        shared = [text for text, count in readers.items() if count > 1]
+        ctes = []
+        for k, text in enumerate(shared):
+            name = f"__ogi_view_{k}"
+            ctes.append(f"{name} as materialized (select * from {text})")
+            pattern = re.compile(r"(?i)\b(from|join)(\s+)" + re.escape(text) + r'(?![\w".])')
+            sqls = [pattern.sub(r"\g<1>\g<2>" + name, sql) for sql in sqls]
+        columns = ",\n".join(f"({sql}) as c{k}" for k, sql in enumerate(sqls))
+        return (f"with {', '.join(ctes)}\n" if ctes else "") + f"select\n{columns}"
 
     def _test(self, node: Node) -> Outcome:
         failures = int(self.con.execute(_count_sql(node)).fetchone()[0])
@@ -424,6 +444,15 @@ class Materializer:
             self.con.execute("pragma enable_optimizer")
         except duckdb.Error:  # an aborted transaction: rollback() enables it again
             pass
+
+
+_FROM_RELATION = re.compile(r'(?i)\b(from|join)(\s+)("(?:[^"]|"")+"\."(?:[^"]|"")+")(?![\w".])')
+
+
+def _relation_key(text: str) -> str:
+    """'"schema"."name"' → the lower-cased "schema.name" of existing_relations()."""
+    schema, name = (part.replace('""', '"') for part in re.findall(r'"((?:[^"]|"")+)"', text)[:2])
+    return f"{schema}.{name}".lower()
 
 
 def _count_sql(node: Node) -> str:

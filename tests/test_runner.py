@@ -248,3 +248,38 @@ def test_changing_materialization_replaces_the_relation(shop: dict[str, Path]) -
     assert query(shop["warehouse"], "select table_type from information_schema.tables "
                                     "where table_name = 'fct_order_days'") == [("BASE TABLE",)]
     assert query(shop["warehouse"], "select count(*) from fct_order_days") == [(3,)]
+
+
+def _test_node(name: str, sql: str) -> object:
+    from ogi.nodes import Node
+
+    return Node(f"test.p.{name}", "test", name, "p", Path(f"{name}.sql"), f"{name}.sql", ["p", name],
+                compiled_code=sql)
+
+
+def test_tests_reading_one_view_compute_it_once_with_the_same_counts() -> None:
+    """Data tests batched together that read the same view get it as one materialized CTE; their
+    counts equal each test run on its own, and a test the CTE would break (a column qualified by the
+    view's name) still gets its own count (the batch falls back to one statement per test)."""
+    import duckdb
+
+    from ogi.materialize import Materializer
+
+    con = duckdb.connect()
+    con.execute("create table t as select range as a, range % 3 as b from range(10)")
+    con.execute('create view "main"."v" as select a, b, a * 2 as c from t')
+    tests = [
+        _test_node("nulls", 'select a from "main"."v" where b is null'),
+        _test_node("dupes", 'select b from "main"."v" group by b having count(*) > 1'),
+        _test_node("small", 'with x as (select * from "main"."v" where c < 6) select * from x'),
+        _test_node("joined", 'select * from "main"."v" as l join "main"."t" r on l.a = r.a where r.b = 1'),
+    ]
+    materializer = Materializer(con, read_only=True)
+    sql = materializer._batch_sql(tests)
+    assert sql.startswith('with __ogi_view_0 as materialized (select * from "main"."v")')
+    assert sql.count('"main"."v"') == 1 and sql.count('"main"."t"') == 1  # a table is left as it is
+    alone = [Materializer(con, read_only=True).tests([t])[0].failures for t in tests]
+    assert alone == [0, 3, 3, 3]
+    assert [o.failures for o in materializer.tests(tests)] == alone
+    qualified = [*tests, _test_node("qualified", 'select "v".a from "main"."v" where "v".b = 2')]
+    assert [o.failures for o in materializer.tests(qualified)] == [*alone, 3]
