@@ -89,14 +89,33 @@ def test_a_build_runs_on_the_native_engine_without_the_duckdb_package(shop: Path
     """`ogi build` connects through `_duckdb` (ogi.engine): the `duckdb` package's Python layer (~0.08 s
     of every start) is never imported, and the warehouse is built all the same."""
     warehouse = tmp_path / "native.duckdb"
-    code = ("import sys\nfrom ogi.cli import main\n"
-            f"sys.argv = ['ogi', 'build', '--project-dir', {str(shop)!r}, '--warehouse', {str(warehouse)!r}]\n"
-            "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code)\n"
-            "print('duckdb' in sys.modules)")
+    code = ("import sys\nimport ogi.cli\nfrom ogi import Session\n"
+            f"report = Session({str(shop)!r}, warehouse={str(warehouse)!r}).execute('build')\n"
+            "print(report.published, 'duckdb' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines()[-1] == "False", out.stdout + out.stderr
-    assert "Published" in out.stdout, out.stdout + out.stderr
+    assert out.stdout.splitlines()[-1] == "True False", out.stdout + out.stderr
     assert query(warehouse, "select count(*) from main.fct_orders") == [(4,)]
+
+
+def test_the_console_script_leaves_at_once_with_the_commands_exit_status(shop: Path, tmp_path: Path) -> None:
+    """main() ends a runner command with os._exit (no interpreter clean-up): the status is the
+    command's, every line is written, the warehouse is published; nothing after main() runs."""
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        code = ("import sys\nfrom ogi.cli import main\n"
+                f"sys.argv = ['ogi', *{list(args)!r}]\n"
+                "try:\n    main()\nfinally:\n    print('after main')\n")
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    warehouse = str(tmp_path / "quick.duckdb")
+    built = run("build", "--project-dir", str(shop), "--warehouse", warehouse)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert built.stdout.rstrip().endswith(f"Published {warehouse}") and "after main" not in built.stdout
+    assert query(Path(warehouse), "select count(*) from main.fct_orders") == [(4,)]
+    missing = run("test", "--project-dir", str(shop), "--warehouse", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "does not exist yet" in missing.stderr and "after main" not in missing.stdout
+    listed = run("ls", "--project-dir", str(shop), "-s", "fct_orders", "-o", "name")
+    assert listed.returncode == 0 and listed.stdout.splitlines()[0] == "fct_orders"
+    assert listed.stdout.splitlines()[-1] == "after main"  # other commands end as usual
 
 
 def test_the_engine_is_the_packages_own_and_falls_back_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
