@@ -7,6 +7,10 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from ingest.prose import families, sentences
 from ingest.prose.families import _MAY_COUNT_RE, _MAY_ZERO_RE, FAMILY_UNITS
 
@@ -124,3 +128,35 @@ def test_count_gate_skips_ordinals_only() -> None:
         text = _fragments_text(rng, fragments, 8)
         if quantity.search(text):
             assert _MAY_COUNT_RE.search(text), text
+
+
+def _word_gated_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    """Every (pattern, words) pair a family checks for a word before it runs the pattern."""
+    from ingest.prose import appeals, applications, disclosure
+
+    pairs = [(f"responses:{measure}", regex, words) for regex, measure, words in applications.RESPONSES]
+    pairs += [(f"appeals:{item}", regex, words) for regex, item, words in appeals._APPEAL_RES]
+    pairs += [
+        ("received", applications._RECEIVED_RE, (applications.RECEIVED_WORD,)),
+        ("applications_noun", applications._APPLICATIONS_NOUN_RE, (applications.RECEIVED_WORD,)),
+        ("both_appeals", appeals._BOTH_APPEALS_RE, (appeals.BOTH_WORD,)),
+        ("website", disclosure._WEBSITE_RE, (disclosure.WEBSITE_WORD,)),
+        ("total", disclosure._TOTAL_RE, disclosure.TOTAL_WORDS),
+    ]
+    return pairs
+
+
+@pytest.mark.parametrize(
+    "name,regex,words", _word_gated_patterns(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_match_holds_a_gating_word(name: str, regex: re.Pattern[str], words: tuple[str, ...]) -> None:
+    """Strings generated from the pattern itself: each match must hold a word the family checks first."""
+
+    @settings(max_examples=40, suppress_health_check=list(HealthCheck), deadline=None, derandomize=True)
+    @given(st.from_regex(regex))
+    def check(text: str) -> None:
+        m = regex.search(text)
+        assert m is not None
+        assert any(w in m.group() for w in words), (name, text)
+
+    check()

@@ -8,14 +8,17 @@ from ingest.numbers import quantity_from_match
 from ingest.prose.sentences import Sentence
 from ingest.prose.state import APPEAL_WORDS_RE, CASE_UNITS, State, q
 
+# (regex, item, words): every match of the regex holds one of the words
 _APPEAL_RES = (
     (
         re.compile(r"行政复议(?:案件|案|申请)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)),
         "administrative_reconsideration",
+        ("行政复议",),
     ),
     (
         re.compile(r"行政诉讼(?:案件|案)?(?:数|数量)?(?:共|共计)?(?:为|达)?" + q("q", CASE_UNITS)),
         "administrative_litigation",
+        ("行政诉讼",),
     ),
     (
         re.compile(
@@ -23,6 +26,7 @@ _APPEAL_RES = (
             + q("q", CASE_UNITS)
         ),
         "complaints",
+        ("申诉", "举报"),
     ),
 )
 
@@ -33,9 +37,12 @@ _BOTH_APPEALS_RE = re.compile(
 )
 
 
+BOTH_WORD = "行政诉讼"  # what every match of _BOTH_APPEALS_RE holds
+
+
 def appeals(s: Sentence, st: State) -> None:
     """行政复议N件/次、行政诉讼M件；历年累计…."""
-    both = _BOTH_APPEALS_RE.search(s.text)
+    both = _BOTH_APPEALS_RE.search(s.text) if BOTH_WORD in s.text else None
     qty = quantity_from_match(both, "q") if both else None
     if both and qty is not None and (both.group("each") or qty.value == 0):  # '…和行政诉讼案件0件' = both 0
         st.emit_q(s, "appeals", "administrative_reconsideration", "total", qty)
@@ -56,11 +63,16 @@ def appeals(s: Sentence, st: State) -> None:
     text = (
         s.text[: both.start()] + "，" * (both.end() - both.start()) + s.text[both.end() :] if both else s.text
     )
-    for regex, item in _APPEAL_RES:
+    for regex, item, words in _APPEAL_RES:
         if item == "complaints" and not (
             APPEAL_WORDS_RE.search(s.text) or "申诉" in s.top or "信息公开" in s.text
         ):
             continue
+        for word in words:
+            if word in text:
+                break
+        else:
+            continue  # no match possible
         for m in regex.finditer(text):
             qty = quantity_from_match(m, "q")
             if qty is None:

@@ -35,9 +35,16 @@ _APPLICATIONS_NOUN_RE = re.compile(
 )
 
 
+RECEIVED_WORD = "申请"  # what every match of _RECEIVED_RE and _APPLICATIONS_NOUN_RE holds
+
+
 def applications(s: Sentence, st: State) -> None:
     """受理/收到…申请(共)N件，其中当面申请a件、网上申请b件、信函申请c件；历年累计M件."""
-    m = _RECEIVED_RE.search(s.text) or _APPLICATIONS_NOUN_RE.search(s.text)
+    m = (
+        (_RECEIVED_RE.search(s.text) or _APPLICATIONS_NOUN_RE.search(s.text))
+        if RECEIVED_WORD in s.text
+        else None
+    )
     if m is None:
         if st.last_item == ("applications", "applications_received") and st.last_item_index == st.index - 1:
             if _channels(s, st, s.text):  # '…其中当面申请123件；网上申请300件；…' split at ；
@@ -87,20 +94,31 @@ _DENIED_RE = re.compile(r"(?:不予公开|不同意公开|不予以公开)(?:的
 
 
 _PLAIN_RESPONSES = tuple(
-    (re.compile(pattern + r"(?:的)?(?:答复)?(?:数)?(?:为)?" + q()), measure)
-    for pattern, measure in (
-        (r"(?:申请的?)?信息不存在", "information_not_exist"),
-        (r"(?:非|不属于)本(?:机关|部门|单位|行政机关)[^\d，,、；;]{0,10}?", "not_held"),
-        (r"(?:非|不属于|不是)(?:《条例》所指)?政府信息", "not_government_information"),
-        (r"(?:属于)?已主动公开(?:范围)?", "already_public"),
-        (r"告知(?:通过)?其他途径(?:办理)?", "referred_elsewhere"),
-        (r"(?:申请内容)?不明确", "unclear_request"),
-        (r"其[他它](?:类型|情形|情况|原因)?(?:答复|处理)?", "other"),
+    (re.compile(pattern + r"(?:的)?(?:答复)?(?:数)?(?:为)?" + q()), measure, words)
+    for pattern, measure, words in (
+        (r"(?:申请的?)?信息不存在", "information_not_exist", ("信息不存在",)),
+        (r"(?:非|不属于)本(?:机关|部门|单位|行政机关)[^\d，,、；;]{0,10}?", "not_held", ("非本", "不属于本")),
+        (r"(?:非|不属于|不是)(?:《条例》所指)?政府信息", "not_government_information", ("政府信息",)),
+        (r"(?:属于)?已主动公开(?:范围)?", "already_public", ("已主动公开",)),
+        (r"告知(?:通过)?其他途径(?:办理)?", "referred_elsewhere", ("其他途径",)),
+        (r"(?:申请内容)?不明确", "unclear_request", ("不明确",)),
+        (r"其[他它](?:类型|情形|情况|原因)?(?:答复|处理)?", "other", ("其他", "其它")),
     )
 )
 
 
-_PLAIN_MEASURES = {measure for _, measure in _PLAIN_RESPONSES}
+_PLAIN_MEASURES = {measure for _, measure, _ in _PLAIN_RESPONSES}
+# (regex, measure, words): every match of the regex holds one of the words, so a sentence holding
+# none is not searched (a pattern with a quantity in it is slow to scan)
+RESPONSES = (
+    (_ON_TIME_RE, "answered_on_time", ("按时", "按期", "如期")),
+    (_ANSWERED_RE, "total", ("答复", "回复")),
+    (_ANSWERED_BEFORE_RE, "total", ("答复", "办结")),
+    (_GRANTED_RE, "granted", ("公开",)),
+    (_PARTIAL_RE, "partially_granted", ("部分公开",)),
+    (_DENIED_RE, "denied", ("不予公开", "不同意公开", "不予以公开")),
+    *_PLAIN_RESPONSES,
+)
 
 
 def responses(s: Sentence, st: State) -> None:
@@ -109,16 +127,14 @@ def responses(s: Sentence, st: State) -> None:
         return
     if _NOT_APPLICATION_RE.search(s.text):
         return
-    for regex, measure in (
-        (_ON_TIME_RE, "answered_on_time"),
-        (_ANSWERED_RE, "total"),
-        (_ANSWERED_BEFORE_RE, "total"),
-        (_GRANTED_RE, "granted"),
-        (_PARTIAL_RE, "partially_granted"),
-        (_DENIED_RE, "denied"),
-        *_PLAIN_RESPONSES,
-    ):
-        m = regex.search(s.text)
+    text = s.text
+    for regex, measure, words in RESPONSES:
+        for word in words:
+            if word in text:
+                break
+        else:
+            continue  # no match possible
+        m = regex.search(text)
         if m is None or (measure in _PLAIN_MEASURES and not _starts_item(s.text[: m.start()])):
             continue
         if measure == "other" and (

@@ -28,9 +28,13 @@ _LIST_OPEN_RE = re.compile(
 _ITEM_RE = re.compile(q("q", ITEM_UNITS))
 
 
+WEBSITE_WORD = "网站"  # what every match of _WEBSITE_RE holds
+TOTAL_WORDS = ("公开", "发布")  # every match of _TOTAL_RE holds one of them
+
+
 def proactive(s: Sentence, st: State) -> bool:
     """主动公开(政府)信息N条(，历年累计M条)(，其中…) and 门户网站发布信息N条. True when it matched."""
-    web = _WEBSITE_RE.search(s.text)
+    web = _WEBSITE_RE.search(s.text) if WEBSITE_WORD in s.text else None
     if web and not re.search(r"通过|在|依托|利用|借助|向|报送|上报", s.text[: web.start()][-15:]):
         qty = quantity_from_match(web, "q")
         if qty is not None:
@@ -38,6 +42,8 @@ def proactive(s: Sentence, st: State) -> bool:
             st.remember("disclosure", "proactive_items_website")
             return True
     matched = False
+    if TOTAL_WORDS[0] not in s.text and TOTAL_WORDS[1] not in s.text:
+        return matched  # no _TOTAL_RE match
     for m in _TOTAL_RE.finditer(s.text):
         before = s.text[: m.start()]
         if (
