@@ -147,14 +147,16 @@ def label_spans(stream: Stream, region: tuple[int, int],
         return ([anc.row for anc in anchors], stream.raw_indices([anc.start for anc in anchors]),
                 [e + 1 for e in stream.raw_indices([anc.end - 1 for anc in anchors])])
     key_specs = tuple(specs)
-    raw_index = stream.raw_index
+    a, b = region
     rows: list[RowSpec | None] = []
     starts: list[int] = []
     ends: list[int] = []
-    for m in _label_runs(key_specs).finditer(stream.key, *region):
-        at = raw_index(m.start())
-        got_rows, got_starts, got_ends = _run_spans(key_specs, marked[at:raw_index(m.end() - 1) + 1])
+    if b <= a:
+        return rows, starts, ends
+    for m in _marked_runs(key_specs).finditer(marked, stream.raw_index(a), stream.raw_index(b - 1) + 1):
+        got_rows, got_starts, got_ends = _run_spans(key_specs, m.group())
         if got_rows:
+            at = m.start()
             rows += got_rows
             starts += map(at.__add__, got_starts)
             ends += map(at.__add__, got_ends)
@@ -174,18 +176,42 @@ def _run_spans(specs: tuple[TableSpec, ...],
 
 
 @cache
-def _label_runs(specs: tuple[TableSpec, ...]) -> re.Pattern[str]:
-    """Maximal runs of characters that can belong to a label occurrence: a character of some
-    label key, except that a character every key only holds right before a '.' (the digit of
-    '1.属于国家秘密') counts only where a '.' follows it."""
+def _label_chars(specs: tuple[TableSpec, ...]) -> tuple[str, str]:
+    """The characters that can belong to a label occurrence, as two regex character classes:
+    those of label keys, and (apart) those that every key only holds right before a '.' (the
+    digit of '1.属于国家秘密'), which count only where a '.' follows them; '' for an empty one."""
     keys = [probe[0] for probe in _search_order(specs)]
     chars = set("".join(keys))
     before_dot = {c for c in chars if all(k[i + 1:i + 2] == "." for k in keys for i, ch in enumerate(k) if ch == c)}
-    anywhere = "".join(map(re.escape, sorted(chars - before_dot)))
-    alternatives = [f"[{anywhere}]+"] if anywhere else []  # (a run of them at once: much faster)
+    return _char_class(chars - before_dot), _char_class(before_dot)
+
+
+def _char_class(chars: set[str]) -> str:
+    return f"[{''.join(map(re.escape, sorted(chars)))}]" if chars else ""
+
+
+@cache
+def _label_runs(specs: tuple[TableSpec, ...]) -> re.Pattern[str]:
+    """Maximal runs of characters that can belong to a label occurrence, in Stream.key."""
+    anywhere, before_dot = _label_chars(specs)
+    alternatives = [anywhere + "+"] if anywhere else []  # (a run of them at once: much faster)
     if before_dot:
-        alternatives.append(f"[{''.join(map(re.escape, sorted(before_dot)))}](?=\\.)")
+        alternatives.append(before_dot + r"(?=\.)")
     return re.compile(f"(?:{'|'.join(alternatives)})+" if alternatives else "(?!)")
+
+
+@cache
+def _marked_runs(specs: tuple[TableSpec, ...]) -> re.Pattern[str]:
+    """_label_runs in Stream.marked, where each dropped character is a CELL_END: the same runs,
+    from their first key character to their last, with the CELL_ENDs between."""
+    anywhere, before_dot = _label_chars(specs)
+    alternatives = [anywhere + "+"] if anywhere else []
+    if before_dot:
+        alternatives.append(before_dot + f"(?={CELL_END}*\\.)")
+    if not alternatives:
+        return re.compile("(?!)")
+    one = f"(?:{'|'.join(alternatives)})"
+    return re.compile(f"{one}(?:{CELL_END}*{one})*")
 
 
 @lru_cache(maxsize=16384)  # a pure function of the run's text; label runs repeat across reports
