@@ -83,7 +83,7 @@ def test_find_anchors_by_label_runs_is_the_plain_greedy_search(specs: tuple[Tabl
 @pytest.mark.parametrize("specs", _spec_sets(), ids=lambda s: "+".join(t.name for t in s))
 def test_label_spans_are_the_anchors_in_raw(specs: tuple[TableSpec, ...]) -> None:
     """label_spans reads runs of label characters with their raw offsets (cached by folded text):
-    each label's row, raw start and raw end must be find_anchors' anchor mapped through raw_index,
+    each label's row, label, raw start and raw end must be find_anchors' anchor mapped through raw_index,
     on raw text with cell marks, line ends, spaces and quotes inside and between labels."""
     keys = [c[2] for spec in specs for c in _label_candidates(spec)]  # printed labels
     gaps = ("", "", CELL_END + "\n", CELL_END, "\n", " ", ROW_END + "\n", "“", "0" + CELL_END + "\n", "1.", "、")
@@ -101,7 +101,8 @@ def test_label_spans_are_the_anchors_in_raw(specs: tuple[TableSpec, ...]) -> Non
         a = rng.randint(0, len(key) // 3)
         b = rng.randint(a, len(key))
         anchors = find_anchors(stream, (a, b), specs)
-        expected = ([anc.row for anc in anchors], [stream.raw_index(anc.start) for anc in anchors],
+        expected = ([anc.row for anc in anchors], [anc.label for anc in anchors],
+                    [stream.raw_index(anc.start) for anc in anchors],
                     [stream.raw_index(anc.end - 1) + 1 for anc in anchors])
         assert label_spans(stream, (a, b), specs) == expected, raw
 

@@ -88,7 +88,7 @@ def _clean_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
     """The rows of a region, in order, when each row label is followed by a clean row and each
     other label (banner, header, column, group) by nothing to read (or, without `keep_extra`, by
     anything: parse.read_rows ignores what follows it then); None otherwise."""
-    label_rows, label_starts, label_ends = label_spans(stream, region, specs)
+    label_rows, _, label_starts, label_ends = label_spans(stream, region, specs)
     raw = stream.raw
     stops = label_starts[1:]
     stops.append(stream.raw_index(region[1]))

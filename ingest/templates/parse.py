@@ -135,44 +135,52 @@ def find_anchors(stream: Stream, region: tuple[int, int], specs: Sequence[TableS
     return found  # runs in order, each run's anchors by start: sorted by start
 
 
-def label_spans(stream: Stream, region: tuple[int, int],
-                specs: Sequence[TableSpec]) -> tuple[list[RowSpec | None], list[int], list[int]]:
-    """The labels find_anchors finds, as three columns: each one's row (None for a banner, header,
-    column or group label), where it starts in raw and where it ends there (after its last key
-    character). When the stream folds character by character (Stream.marked), each run of label
-    characters is read once per distinct folded text, raw offsets included (_run_spans)."""
+# label_spans: each label's row (None for a banner, header, column or group label), its canonical
+# label, where it starts in raw and where it ends there (after its last key character)
+LabelSpans = tuple[list["RowSpec | None"], list[str], list[int], list[int]]
+
+
+def label_spans(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec]) -> LabelSpans:
+    """The labels find_anchors finds, as columns (LabelSpans). When the stream folds character by
+    character (Stream.marked), each run of label characters is read once per distinct folded
+    text, raw offsets included (_run_spans)."""
     marked = stream.marked
     if marked is None:
         anchors = find_anchors(stream, region, specs)
-        return ([anc.row for anc in anchors], stream.raw_indices([anc.start for anc in anchors]),
+        return ([anc.row for anc in anchors], [anc.label for anc in anchors],
+                stream.raw_indices([anc.start for anc in anchors]),
                 [e + 1 for e in stream.raw_indices([anc.end - 1 for anc in anchors])])
     key_specs = tuple(specs)
     a, b = region
     rows: list[RowSpec | None] = []
+    labels: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     if b <= a:
-        return rows, starts, ends
+        return rows, labels, starts, ends
     for m in _marked_runs(key_specs).finditer(marked, stream.raw_index(a), stream.raw_index(b - 1) + 1):
-        got_rows, got_starts, got_ends = _run_spans(key_specs, m.group())
+        got_rows, got_labels, got_starts, got_ends = _run_spans(key_specs, m.group())
         if got_rows:
             at = m.start()
             rows += got_rows
+            labels += got_labels
             starts += map(at.__add__, got_starts)
             ends += map(at.__add__, got_ends)
-    return rows, starts, ends
+    return rows, labels, starts, ends
+
+
+_RunSpans = tuple[tuple["RowSpec | None", ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 
 
 @lru_cache(maxsize=16384)  # a pure function of the run's folded text; label runs repeat across reports
-def _run_spans(specs: tuple[TableSpec, ...],
-               text: str) -> tuple[tuple[RowSpec | None, ...], tuple[int, ...], tuple[int, ...]]:
+def _run_spans(specs: tuple[TableSpec, ...], text: str) -> _RunSpans:
     """label_spans of one run, `text` being its folded raw (dropped characters as CELL_END): the
     anchors of its key, with offsets into `text`."""
     at = [i for i, ch in enumerate(text) if ch != CELL_END]  # where each key character sits
     key = text.replace(CELL_END, "")
     anchors = _anchors_in(key, 0, len(key), specs)
-    return (tuple(anc.row for anc in anchors), tuple(at[anc.start] for anc in anchors),
-            tuple(at[anc.end - 1] + 1 for anc in anchors))
+    return (tuple(anc.row for anc in anchors), tuple(anc.label for anc in anchors),
+            tuple(at[anc.start] for anc in anchors), tuple(at[anc.end - 1] + 1 for anc in anchors))
 
 
 @cache
@@ -546,11 +554,10 @@ def read_template_tables(stream: Stream, template: TemplateSpec, apps_template: 
 def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec, warnings: list[str]) -> list[CellRecord]:
     """Table 四: one unlabeled row of 15 values after the last header label."""
     spec = template.tables["appeals"]
-    anchors = find_anchors(stream, region, [spec])
-    if not anchors:
+    _, labels, label_starts, label_ends = label_spans(stream, region, [spec])
+    if not labels:
         return []
-    last = anchors[-1]
-    start, end = stream.raw_end(last.end), stream.raw_index(region[1])
+    start, end = label_ends[-1], stream.raw_index(region[1])
     tokens = table_tail_tokens(stream, start, end)
     if tokens is None:
         tokens = tokens_between(stream, start, end, signed=False)
@@ -558,7 +565,7 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
     values = groups[0][1] or (groups[1][1] if len(groups) > 1 else [])
     if not values:  # the header printed and its row left empty, as a row label with no values
         warnings.append("appeals: header present but no values; its 15 cells read as blank")
-        return [_appeals_cell(spec, i, "", parse_cell(""), None, anchors[-1].label, None)
+        return [_appeals_cell(spec, i, "", parse_cell(""), None, labels[-1], None)
                 for i in range(15)]
     sol = explicit_solution({0: values}, 15, APPEALS_15, {0: "appeals"})
     if sol is None:
@@ -571,11 +578,11 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
             sol.warnings = [w for w in sol.warnings if not w.startswith("appeals:")]
             sol.warnings.append("appeals: glued run settled by the arithmetic plus the prose restatement")
     warnings.extend(sol.warnings)
-    raw_label = "".join(a.label for a in anchors[:2])
+    raw_label = "".join(labels[:2])
     if res.cells is None:
         return [CellRecord(table="appeals", row=0, col=-1, raw_text=t.text, status="unplaced", section="appeals",
                            row_label=raw_label, line=t.line, warning=res.reason) for t in values]
-    line = stream.line_at(stream.raw_index(last.start))
+    line = stream.line_at(label_starts[-1])
     if len(res.cells) != 15 or len(_appeals_fields(spec)) != 15:  # (neither happens: 15 cells, 3 blocks of 5)
         return [_appeals_cell(spec, i, text, parse_cell(text), res.reason,
                               raw_label, values[i].line if len(values) == 15 else values[0].line or line)
