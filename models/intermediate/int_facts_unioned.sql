@@ -9,7 +9,37 @@ figures as (
     select * from {{ ref('stg_raw__figures') }}
 ),
 
-table_facts as (
+-- the canonical key's hash of every cell and figure that is a fact: text and unplaced cells are
+-- not facts; neither is a cell or figure without a canonical key
+cell_rows as not materialized (
+    select *, hash(report_id, section, item, measure) as key_hash
+    from cells
+    where cell_status in ('reported', 'blank', 'na_marker')
+      and section is not null and item is not null and measure is not null
+),
+
+figure_rows as not materialized (
+    select *, hash(report_id, section, item, measure) as key_hash
+    from figures
+    where section is not null and item is not null and measure is not null
+),
+
+keys_stated_twice as (
+    -- the few keys more than one cell or figure states (by hash: a collision only sends a key
+    -- through the ranking below, which compares the real columns); every other key needs no ranking
+    select key_hash
+    from (
+        select key_hash from cell_rows
+        union all
+        select key_hash from figure_rows
+    )
+    group by key_hash
+    having count(*) > 1
+),
+
+-- each cell and figure marked contested or not before its fact columns are built, so that each
+-- branch below builds them only for its own rows (the filters on `contested` run first)
+table_facts as not materialized (
     select
         report_id,
         section,
@@ -25,14 +55,15 @@ table_facts as (
         0                                                   as origin_rank,
         table_index,
         row_index,
-        col_index
-    from cells
-    -- text and unplaced cells are not facts; neither is a cell without a canonical key
-    where cell_status in ('reported', 'blank', 'na_marker')
-      and section is not null and item is not null and measure is not null
+        col_index,
+        contested
+    from (
+        select *, key_hash in (select key_hash from keys_stated_twice) as contested
+        from cell_rows
+    )
 ),
 
-prose_facts as (
+prose_facts as not materialized (
     select
         report_id,
         section,
@@ -49,44 +80,29 @@ prose_facts as (
         1                                                   as origin_rank,
         null::integer                                       as table_index,
         null::integer                                       as row_index,
-        null::integer                                       as col_index
-    from figures
-    where section is not null and item is not null and measure is not null
-),
-
-unioned as not materialized (
-    -- read again by each step below rather than copied
-    select *, hash(report_id, section, item, measure) as key_hash from table_facts
-    union all
-    select *, hash(report_id, section, item, measure) as key_hash from prose_facts
-),
-
-keys_stated_twice as (
-    -- the few keys more than one cell or figure states (by hash: a collision only sends a key
-    -- through the ranking below, which compares the real columns); every other key needs no ranking
-    select key_hash
-    from unioned
-    group by key_hash
-    having count(*) > 1
+        null::integer                                       as col_index,
+        contested
+    from (
+        select *, key_hash in (select key_hash from keys_stated_twice) as contested
+        from figure_rows
+    )
 ),
 
 uncontested as (
-    select u.*, 1 as n_candidates
-    from unioned as u
-    anti join keys_stated_twice as k on k.key_hash = u.key_hash
-),
-
-contested as (
-    select u.*
-    from unioned as u
-    semi join keys_stated_twice as k on k.key_hash = u.key_hash
+    select * exclude (contested), 1 as n_candidates from table_facts where not contested
+    union all
+    select * exclude (contested), 1 as n_candidates from prose_facts where not contested
 ),
 
 contested_preferred as (
     select
-        *,
+        * exclude (contested),
         count(*) over by_key                                as n_candidates
-    from contested
+    from (
+        select * from table_facts where contested
+        union all
+        select * from prose_facts where contested
+    )
     window by_key as (partition by report_id, section, item, measure)
     qualify row_number() over (
         partition by report_id, section, item, measure
