@@ -111,7 +111,8 @@ _HINT = re.compile(_HINT_WORDS)
 # (a plain alternation of literals, so the regex engine skips ahead on their first characters) …
 _SUSPECT = re.compile(rf"{_HINT_WORDS}|\{{|X-NONE")
 # … or meta_line accept it: a page-metadata key at the start of a line, then a colon.
-_META_START = re.compile(rf"\n(?:{_KEY_ALT})\s*[:：]")
+# (The lookahead on the keys' first characters lets most lines fail before the 29-way alternation.)
+_META_START = re.compile(rf"\n(?=[{''.join(sorted({k[0] for k in META_KEYS}))}])(?:{_KEY_ALT})\s*[:：]")
 
 
 def _has_chrome_hint(line: str) -> bool:
