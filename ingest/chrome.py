@@ -124,4 +124,12 @@ def suspect_lines(texts: list[str]) -> set[int]:
     text strip_chrome is the identity and meta_line is None. Two regex passes over the whole text."""
     joined = "\n" + "\n".join(texts)
     starts = [m.start() for m in _SUSPECT.finditer(joined)] + [m.start() + 1 for m in _META_START.finditer(joined)]
-    return {joined.count("\n", 0, i) - 1 for i in starts}
+    if not starts:
+        return set()
+    out: set[int] = set()
+    line, at = -1, 0  # the text index at offset `at` of `joined`
+    for i in sorted(starts):  # newlines counted once, from one start to the next
+        line += joined.count("\n", at, i)
+        at = i
+        out.add(line)
+    return out
