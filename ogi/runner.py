@@ -263,7 +263,8 @@ class Session:
         with Publication(self.warehouse) as publication:
             # DuckDB opens the file without holding the GIL: a new working copy (it holds nothing, so
             # compiling does not need it) is opened while the project compiles; the seeds' bytes are
-            # hashed meanwhile too (hashlib does not hold the GIL either)
+            # hashed meanwhile too (hashlib does not hold the GIL either), and a seed asks for its
+            # fingerprint only once it needs it (a new file's seeds: after they are loaded)
             opening = _Background(lambda: connect(publication.path, working_copy=True), name="ogi-open")
             hashing = _Background(seed_fingerprints, seeds, name="ogi-hash")
             con: Any = None
@@ -283,7 +284,7 @@ class Session:
                 materializer = Materializer(con, full_refresh, relations=existing,
                                             fingerprints=Fingerprints(self.manifest),
                                             states=None if publication.copied else {},
-                                            seed_fingerprints=hashing.join())
+                                            seed_fingerprints=hashing.join)
                 materializer.ensure_schemas(nodes)
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,

@@ -67,6 +67,34 @@ def test_unchanged_seed_is_reused_and_changed_seed_reloaded(shop: dict[str, Path
     assert seed_message(shop) != "unchanged"
 
 
+def test_new_seed_is_loaded_before_its_fingerprint_is_asked_for(shop: dict[str, Path]) -> None:
+    """Seeds into a new file do not wait for the hashing (a function giving the fingerprints); the
+    recorded fingerprint is the seed's, and a seed already in the file is compared with it first."""
+    import duckdb
+
+    from ogi.materialize import Materializer, seed_fingerprint
+    from ogi.runner import Session
+
+    session = Session(shop["project"], warehouse=shop["warehouse"], raw=shop["raw"])
+    [seed] = [n for n in session.manifest.nodes.values() if n.resource_type == "seed"]
+    con = duckdb.connect()
+    con.execute("create schema if not exists main")
+    asked: list[list[str]] = []
+
+    def fingerprints() -> dict[str, str]:
+        asked.append([r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()])
+        return {seed.unique_id: seed_fingerprint(seed)}
+
+    fresh = Materializer(con, relations={}, states={}, seed_fingerprints=fingerprints)
+    assert fresh.seed(seed).message == ""
+    assert asked == [["countries"]]  # asked once, after the table was loaded
+    assert fresh.seed_states == {"main.countries": seed_fingerprint(seed)}
+    again = Materializer(con, relations={"main.countries": "table"}, states=dict(fresh.seed_states),
+                         seed_fingerprints=fingerprints)
+    assert again.seed(seed).message == "unchanged"
+    assert len(asked) == 2
+
+
 def test_seed_dropped_from_the_warehouse_is_reloaded(shop: dict[str, Path]) -> None:
     build(shop)
     drop_relation(shop, "countries")
