@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 RELEASE = "0.1.0"
 
 
@@ -15,6 +12,9 @@ def _code_fingerprint() -> str:
     tying the parser version to the code itself means a changed extractor re-reads every report,
     without anyone having to remember to bump a number.
     """
+    import hashlib
+    from pathlib import Path
+
     root = Path(__file__).parent
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
@@ -24,4 +24,10 @@ def _code_fingerprint() -> str:
     return h.hexdigest()[:10]
 
 
-PARSER_VERSION = f"{RELEASE}+{_code_fingerprint()}"
+def __getattr__(name: str) -> str:
+    """PARSER_VERSION, computed on first use (`ogi`'s other commands import this package without it)."""
+    if name == "PARSER_VERSION":
+        version = f"{RELEASE}+{_code_fingerprint()}"
+        globals()["PARSER_VERSION"] = version
+        return version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
