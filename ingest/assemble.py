@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
-from operator import attrgetter
+from typing import cast
 
 from ingest import chrome, layout, pipetables
 from ingest.model import Cell, Document, Line, Section, Table
@@ -39,7 +38,6 @@ from ingest.normalize import (
 GridRow = tuple[list[int | None], int, int]
 _TRAILING_PIPES = re.compile(r"\s*\|[\s|]*$")
 _MIN_TABLE_CELLS = 3
-_TEXT = attrgetter("text")
 _MAX_META_ROWS = 6  # a page-metadata table has at most this many rows
 
 
@@ -78,11 +76,10 @@ class Grid:
     start_line: int | None
     end_line: int | None
 
-    def row_texts(self) -> Iterator[str]:
-        """Each row's text as read: its positions' texts joined (span copies included)."""
+    def text(self) -> str:
+        """The text of the grid as read: every position's text, row after row (span copies included)."""
         texts = self.texts
-        for head, a, b in self.rows:
-            yield "".join([texts[x if x >= 0 else ~x] for x in head if x is not None] + texts[a:b])
+        return "".join([texts[x if x >= 0 else ~x] for head, a, b in self.rows for x in [*head, *range(a, b)] if x is not None])
 
     def _row_lines(self, r: int) -> list[int | None]:
         head, a, b = self.rows[r]
@@ -119,8 +116,9 @@ class Grid:
         for r, ((head, a, b), header) in enumerate(zip(self.rows, self.headers, strict=True)):
             n, h = b - a, len(head)
             if h + n == width and not no_line and None not in head:  # the common row: no padding, every line known
+                codes = cast("list[int]", head)  # no None in it (checked above)
                 row = [Cell(r, j, texts[x], lines[x], header) if x >= 0 else Cell(r, j, texts[~x], lines[~x], header, False)
-                       for j, x in enumerate(head)] if h else []  # fmt: skip
+                       for j, x in enumerate(codes)] if h else []  # fmt: skip
                 row += map(Cell, repeat(r, n), range(h, width), texts[a:b], lines[a:b], repeat(header, n))
                 rows.append(row)
                 continue
@@ -263,15 +261,10 @@ def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE) -> str:
     parts: list[str] = []
     total = 0
     for b in blocks:
-        if isinstance(b, Line):
-            parts.append(b.text)
-            total += len(b.text)
-        else:
-            for text in b.row_texts() if isinstance(b, Grid) else ("".join(map(_TEXT, row)) for row in b.rows):
-                parts.append(text)
-                total += len(text)
-                if total >= size:
-                    break
+        text = b.text if isinstance(b, Line) else b.text() if isinstance(b, Grid) else "".join(
+            [c.text for row in b.rows for c in row])
+        parts.append(text)
+        total += len(text)
         if total >= size:
             break
     return "".join(parts)[:size]

@@ -1,5 +1,5 @@
 """assemble.Grid (the HTML reader's table in columns) agrees with the Table it builds: its text
-lines are render_table's, its row texts are the rows' texts, also with cells lacking a line."""
+lines are render_table's, its text is the cells' text, also with cells lacking a line."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_grid_text_lines_and_row_texts_are_those_of_its_table(spec: list[list[tu
     table = grid.table(texts)
     assert [(ln.no, ln.text) for ln in grid.text_lines(texts)] == [(ln.no, ln.text) for ln in render_table(table)]
     raw = grid.table(grid.texts)
-    assert list(grid.row_texts()) == ["".join(c.text for c in row) for row in raw.rows]
+    assert grid.text() == "".join(c.text for row in raw.rows for c in row)
     assert all(len(row) == grid.width for row in table.rows)
     for row in table.rows:
         known = [c.line for c in row if c.line is not None]

@@ -96,6 +96,9 @@ class _Walker:
         self._line: int | None = None
 
     def flush(self) -> None:
+        if not self._parts:  # nothing gathered (block elements flush before and after themselves)
+            self._line = None
+            return
         text = "".join(self._parts).strip()
         if "\n" in text:
             text = _CJK_BREAK.sub("", text)
