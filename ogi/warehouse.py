@@ -72,20 +72,19 @@ def connect(warehouse: Path, read_only: bool = False, working_copy: bool = False
     `working_copy`: the file is a build's working copy (Publication.path), which nobody reads until it
     is published: commits are not synced to disk one by one (Publication.publish syncs the finished
     file once, before it replaces the warehouse), and a commit writes its data straight into the file
-    (the checkpoint it triggers skips the write-ahead log) instead of WAL first and a checkpoint later."""
+    (the checkpoint it triggers skips the write-ahead log) instead of WAL first and a checkpoint later.
+    Both are set as the database is opened, so creating a new working copy does not sync its header."""
     from ogi.engine import duckdb_module
 
     duckdb = duckdb_module()
+    config = {"fsync_mode": "none", "checkpoint_threshold": "0b"} if working_copy else {}
     try:
-        con = duckdb.connect(str(warehouse), read_only=read_only)
+        con = duckdb.connect(str(warehouse), read_only=read_only, config=config)
     except duckdb.Error as exc:
         if is_lock_error(exc):
             raise WarehouseLockedError(lock_message(warehouse, exc)) from exc
         raise
     con.execute("set enable_progress_bar = false")
-    if working_copy:
-        con.execute("set fsync_mode = 'none'")
-        con.execute("set checkpoint_threshold = '0b'")
     return con
 
 

@@ -228,3 +228,17 @@ def test_an_unchanged_project_is_read_without_yaml_and_edits_are_seen(shop: Path
     assert run() == "USD out True"
     assert run() == "USD out True"  # dbt_project.yml itself: parsed each time (it says where the cache is)
     assert (shop / "out" / "ogi_yaml.marshal").is_file()
+
+
+def test_a_working_copy_is_opened_unsynced_with_direct_checkpoints(tmp_path: Path) -> None:
+    """The working copy's settings are given when it is opened (no header sync for a new file); the
+    published warehouse is synced once by Publication.publish."""
+    from ogi.warehouse import connect
+
+    work = connect(tmp_path / "work.duckdb", working_copy=True)
+    plain = connect(tmp_path / "plain.duckdb")
+    settings = "select current_setting('fsync_mode'), current_setting('checkpoint_threshold'), current_setting('enable_progress_bar')"
+    assert work.execute(settings).fetchall() == [("none", "0 bytes", False)]
+    assert plain.execute(settings).fetchall()[0][0] != "none"
+    work.close()
+    plain.close()
