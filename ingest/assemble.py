@@ -22,11 +22,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
-from typing import cast
+from itertools import accumulate
 
 from ingest import chrome, layout, pipetables
-from ingest.model import Cell, Document, Line, Section, Table
+from ingest.model import Document, Line, Section, Table
 from ingest.normalize import (
     TRADITIONAL_SAMPLE,
     is_traditional,
@@ -35,10 +34,9 @@ from ingest.normalize import (
     to_simplified,
 )
 
-GridRow = tuple[list[int | None], int, int]
+Block = Line | Table
 _TRAILING_PIPES = re.compile(r"\s*\|[\s|]*$")
 _MIN_TABLE_CELLS = 3
-_MAX_META_ROWS = 6  # a page-metadata table has at most this many rows
 
 
 @dataclass
@@ -52,87 +50,6 @@ class Source:
     size: int
     page_meta: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Grid:
-    """A structural table as a reader placed it, in columns (HTML): assemble normalises its
-    texts, renders it as text lines and builds its Table, touching each physical cell once.
-
-    `texts`, `lines`: each physical cell's text (as read) and source line, row after row.
-    `rows`: each grid row as (head, a, b): the codes of its first columns (k: physical cell k;
-    ~k: a position that cell k's span fills; None: no cell reaches it), then the cells a..b-1 at
-    the following columns, then empty padding up to `width`. `bounds`: the range of each row's
-    physical cells (a row's physical cells are in column order). `headers`: header rows.
-    A position without a line (padding, a cell without a source line) takes the row's first."""
-
-    texts: list[str]
-    lines: list[int | None]
-    rows: list[GridRow]
-    bounds: list[tuple[int, int]]
-    headers: list[bool]
-    width: int
-    kind: str
-    start_line: int | None
-    end_line: int | None
-
-    def text(self) -> str:
-        """The text of the grid as read: every position's text, row after row (span copies included)."""
-        texts = self.texts
-        return "".join([texts[x if x >= 0 else ~x] for head, a, b in self.rows for x in [*head, *range(a, b)] if x is not None])
-
-    def _row_lines(self, r: int) -> list[int | None]:
-        head, a, b = self.rows[r]
-        lines = self.lines
-        row = [None if x is None else lines[x if x >= 0 else ~x] for x in head] + lines[a:b]
-        row += [None] * (self.width - len(row))
-        if None in row:
-            fill = next((x for x in row if x is not None), None)
-            row = [fill if x is None else x for x in row]
-        return row
-
-    def text_lines(self, texts: list[str]) -> list[Line]:
-        """render_table of the table whose physical cells have `texts`: a line per physical cell."""
-        out = [t + " |" if t else "|" for t in texts]
-        width = self.width
-        for a, b in self.bounds:
-            if a < b and b - a < width:
-                out[b - 1] += " " + "|" * (width - (b - a))
-        lines = self.lines
-        if None in lines:  # a cell without a source line: the line its grid position took
-            lines = list(lines)
-            for r, (a, b) in enumerate(self.bounds):
-                if None in lines[a:b]:
-                    head, ta, tb = self.rows[r]
-                    row_lines = self._row_lines(r)
-                    lines[a:b] = [row_lines[j] for j, x in enumerate(head) if x is not None and x >= 0] + row_lines[
-                        len(head) : len(head) + tb - ta]
-        return list(map(Line, [x or 0 for x in lines], out))
-
-    def table(self, texts: list[str]) -> Table:
-        """The Table of Cells, its physical cells' texts `texts`."""
-        rows: list[list[Cell]] = []
-        lines, width, no_line = self.lines, self.width, None in self.lines
-        for r, ((head, a, b), header) in enumerate(zip(self.rows, self.headers, strict=True)):
-            n, h = b - a, len(head)
-            if h + n == width and not no_line and None not in head:  # the common row: no padding, every line known
-                codes = cast("list[int]", head)  # no None in it (checked above)
-                row = [Cell(r, j, texts[x], lines[x], header) if x >= 0 else Cell(r, j, texts[~x], lines[~x], header, False)
-                       for j, x in enumerate(codes)] if h else []  # fmt: skip
-                row += map(Cell, repeat(r, n), range(h, width), texts[a:b], lines[a:b], repeat(header, n))
-                rows.append(row)
-                continue
-            row_lines = self._row_lines(r)
-            row = [Cell(r, j, "" if x is None else texts[x if x >= 0 else ~x], row_lines[j], header, x is not None and x >= 0)
-                   for j, x in enumerate(head)]  # fmt: skip
-            row += map(Cell, repeat(r, n), range(h, h + n), texts[a:b], row_lines[h : h + n], repeat(header, n))
-            row += [Cell(r, j, "", row_lines[j], header, False) for j in range(h + n, width)]
-            rows.append(row)
-        return Table(index=0, rows=rows, kind=self.kind, start_line=self.start_line, end_line=self.end_line,
-                     width=width)
-
-
-Block = Line | Table | Grid
 
 
 def assemble(blocks: list[Block], src: Source) -> Document:
@@ -158,22 +75,14 @@ def assemble(blocks: list[Block], src: Source) -> Document:
         if i == len(blocks):
             break
         b = blocks[i]
+        assert isinstance(b, Table)
+        _normalise_table(b, traditional)
+        if _is_meta_table(b, meta):
+            continue
         start = len(lines)
-        if isinstance(b, Grid):
-            texts = _normalise_texts(b.texts, traditional)
-            if len(b.rows) <= _MAX_META_ROWS and _is_meta_table([texts[x:y] for x, y in b.bounds], meta):
-                continue
-            lines.extend(b.text_lines(texts))
-            table = b.table(texts)
-        else:
-            assert isinstance(b, Table)
-            _normalise_table(b, traditional)
-            if len(b.rows) <= _MAX_META_ROWS and _is_meta_table(_physical(b), meta):
-                continue
-            lines.extend(render_table(b))
-            table = b
+        lines.extend(render_table(b))
         table_line_idx.update(range(start, len(lines)))
-        structural.append((start, table))
+        structural.append((start, b))
     lines, pipe_tables, table_line_idx, moved = _pipe_tables(lines, free, table_line_idx)
     if moved is not None:
         structural = [(moved[i], t) for i, t in structural]
@@ -261,8 +170,7 @@ def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE) -> str:
     parts: list[str] = []
     total = 0
     for b in blocks:
-        text = b.text if isinstance(b, Line) else b.text() if isinstance(b, Grid) else "".join(
-            [c.text for row in b.rows for c in row])
+        text = b.text if isinstance(b, Line) else "".join([c.text for row in b.rows for c in row])
         parts.append(text)
         total += len(text)
         if total >= size:
@@ -278,27 +186,19 @@ def _normalise_table(t: Table, traditional: bool) -> None:
             c.text = to_simplified(text) if traditional and text else text
 
 
-def _normalise_texts(texts: list[str], traditional: bool) -> list[str]:
-    out = list(map(normalize_cell, texts))
-    return [to_simplified(t) if t else t for t in out] if traditional else out
-
-
-def _physical(t: Table) -> list[list[str]]:
-    """The texts of each row's physical cells (not a span's copies)."""
-    return [[c.text for c in row if c.origin] for row in t.rows]
-
-
-def _is_meta_table(physical: list[list[str]], meta: dict[str, str]) -> bool:
-    """A small table of page metadata (索引号 | … | 发布机构 | …), from the texts of each row's
-    physical cells: its pairs go to page_meta."""
+def _is_meta_table(t: Table, meta: dict[str, str]) -> bool:
+    """A small table of page metadata (索引号 | … | 发布机构 | …): its pairs go to page_meta."""
+    if len(t.rows) > 6:
+        return False
     found: dict[str, str] = {}
-    for cells in physical:
+    for row in t.rows:
+        cells = [c.text for c in row if c.origin]
         for key_text, value in zip(cells, [*cells[1:], ""], strict=False):
             key = chrome.META_KEYS.get(key_text.rstrip(":：").strip())
             if key and value and chrome.META_KEYS.get(value.rstrip(":：").strip()) is None:
                 found.setdefault(key, value)
-    keys = sum(1 for cells in physical for text in cells if text.rstrip(":：").strip() in chrome.META_KEYS)
-    filled = sum(1 for cells in physical for text in cells if text)
+    keys = sum(1 for row in t.rows for c in row if c.origin and c.text.rstrip(":：").strip() in chrome.META_KEYS)
+    filled = sum(1 for row in t.rows for c in row if c.origin and c.text)
     if keys >= 2 and keys * 2 >= filled * 0.8:
         for k, v in found.items():
             meta.setdefault(k, v)

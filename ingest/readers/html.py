@@ -11,18 +11,16 @@ rowspan/colspan are expanded: a span-filled position copies the text with `origi
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter
 
 from lxml import etree
-from lxml.etree import _Element
 
-from ingest.assemble import Block, Grid, GridRow, Source
+from ingest.assemble import Block, Source
 from ingest.decode import decode_bytes
 from ingest.errors import IngestError
-from ingest.model import Line, Table
+from ingest.model import Cell, Line, Table
 from ingest.pipetables import header_flags
 
 _DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "option", "object", "embed",
@@ -114,7 +112,7 @@ class _Walker:
         if tag in _DROP or el.keys() and _is_chrome(el):
             return
         if tag == "table" and el.find(".//table") is None:
-            table = _grid(el)  # None for a layout table: then it is read as blocks below
+            table = _table(el)  # None for a layout table: then it is read as blocks below
             if table is not None:
                 self.flush()
                 self.blocks.append(table)
@@ -180,102 +178,113 @@ def _span(value: str | None) -> int:
 
 _CELL_TAGS = ("td", "th")
 _SOURCELINE = attrgetter("sourceline")
-_NO_SPAN = (1, 1)
-_NO_HEAD: list[int | None] = []
 
 
 def _table(el) -> Table | None:  # noqa: ANN001
-    """The <table> as a Table of its cells' texts as read (assemble builds it from _grid)."""
-    grid = _grid(el)
-    return None if grid is None else grid.table(grid.texts)
+    """The <table> as an expanded grid; None when it has fewer than two cells or holds a paragraph.
 
-
-def _grid(el) -> Grid | None:  # noqa: ANN001
-    """The <table> as an expanded grid (see assemble.Grid); None when it has fewer than two
-    cells or holds a paragraph.
-
-    Cells are placed row by row, one by one up to the row's last cell that spans; a row that
-    rowspans from above reach into is a column -> code dict until then (a later span may
-    overwrite a position they fill). The plain cells after, at consecutive free columns, are
-    kept as a range of <td>s."""
+    A row is built as a list in column order; a row that cells of the rows above reach into (a
+    rowspan) is built as a column -> cell dict, where a later span may overwrite a position."""
     trs: list = []
-    row_tds: list[list] = []
+    row_cells: list[list] = []
     for tr in el.iter("tr"):
         cells = [td for td in tr if td.tag in _CELL_TAGS]  # list(tr) + a filter: cheaper than iterchildren(tags)
         if cells:
             trs.append(tr)
-            row_tds.append(cells)
-    flat = [td for cells in row_tds for td in cells]
+            row_cells.append(cells)
+    flat = [td for cells in row_cells for td in cells]
     tostring = etree.tostring
     texts = list(map(_clean, [tostring(td, method="text", encoding=str, with_tail=False) for td in flat]))
     if max(map(len, texts), default=0) > _MAX_LAYOUT_CELL:
         return None  # paragraphs in cells: a layout table
     lines = list(map(_SOURCELINE, flat))
-    ends = list(accumulate(map(len, row_tds)))
-    bounds = list(zip([0, *ends[:-1]], ends, strict=True))  # the range of each row's <td>s in `flat`
-    spans: dict[int, tuple[int, int]] = {}  # <td> -> (rowspan, colspan), for those with a span attribute
-    last_span: dict[int, int] = {}  # row -> its last <td> that spans
-    for i in [i for i, keys in enumerate(map(_Element.keys, flat)) if keys]:  # most cells carry no attribute
-        rs_attr, cs_attr = flat[i].get("rowspan"), flat[i].get("colspan")
-        if rs_attr is not None or cs_attr is not None:
-            spans[i] = (_span(rs_attr), _span(cs_attr))
-            last_span[bisect_right(ends, i)] = i
-    below: dict[int, dict[int, int]] = {}  # row -> column -> code, filled by rowspans from above
-    rows: list[GridRow] = []
-    holes: list[int] = []  # rows kept as dicts: positions no cell reaches before their last cell
-    width = n_rows = 0
-    for r, (a, k) in enumerate(bounds):
-        taken = below.pop(r, None)
-        tail = last_span[r] + 1 if r in last_span else a
-        if taken is None and tail == a:  # the common row: no span in it or reaching into it
-            rows.append((_NO_HEAD, a, k))
-            width = max(width, k - a)
-            continue
-        row = {} if taken is None else taken
-        c = 0
-        for i in range(a, tail):
-            while c in row:
-                c += 1
-            rs, cs = spans.get(i, _NO_SPAN)
-            row[c] = i
-            for dc in range(1, cs):
-                row[c + dc] = ~i
-            for dr in range(1, rs):
-                rest = below.setdefault(r + dr, {})
-                for dc in range(cs):
-                    rest[c + dc] = ~i
-            n_rows = max(n_rows, r + rs)
-            c += cs
-        while c in row:
-            c += 1
-        if len(row) == c:  # every position before c is filled and nothing from above lies ahead
-            rows.append((list(map(row.__getitem__, range(c))), tail, k))
-            c += k - tail
-        else:
-            for i in range(tail, k):
-                while c in row:
-                    c += 1
-                row[c] = i
-                c += 1
-            holes.append(r)
-            rows.append((row, k, k))  # type: ignore[arg-type]  # made a list once the width is known
-        width = max(width, c)
-    for i in range(len(rows), n_rows):
-        holes.append(i)
-        rows.append((below.get(i, {}), ends[-1], ends[-1]))  # type: ignore[arg-type]
-    if sum(len(head) + b - a for head, a, b in rows) < 2:
-        return None
-    for r in holes:
-        placed, a, b = rows[r]
-        rows[r] = ([placed.get(j) for j in range(width)], a, b)  # type: ignore[attr-defined]
+    no_line = None in lines  # a cell without a source line (its row's line is filled in by _grid_row)
+    has_thead = next(el.iter("thead"), None) is not None
+    has_th = next(el.iter("th"), None) is not None
+    below: dict[int, dict[int, Cell]] = {}  # row -> column -> cell, filled by rowspans from above
+    built: list[list[Cell] | dict[int, Cell]] = []
     header_rows: set[int] = set()
-    if next(el.iter("th"), None) is not None:
-        header_rows.update(r for r, cells in enumerate(row_tds) if all(td.tag == "th" for td in cells))
-    if next(el.iter("thead"), None) is not None:
-        header_rows.update(r for r, tr in enumerate(trs) if tr.getparent().tag == "thead")
+    width = n_rows = 0
+    k = 0
+    for r, cells in enumerate(row_cells):
+        taken = below.pop(r, None)
+        row: list[Cell] = []
+        c = 0
+        for td in cells:
+            text = texts[k]
+            line = lines[k]
+            k += 1
+            rs_attr = cs_attr = None
+            if td.keys():  # most cells carry no attribute at all
+                rs_attr = td.get("rowspan")
+                cs_attr = td.get("colspan")
+            if taken is not None:
+                while c in taken:
+                    c += 1
+            if rs_attr is None and cs_attr is None:
+                if taken is None:
+                    row.append(Cell(r, c, text, line))
+                else:
+                    taken[c] = Cell(r, c, text, line)
+                c += 1
+            else:
+                rs, cs = _span(rs_attr), _span(cs_attr)
+                if taken is None:
+                    row.append(Cell(r, c, text, line))
+                    row.extend([Cell(r, c + dc, text, line, False, False) for dc in range(1, cs)])
+                else:
+                    for dc in range(cs):
+                        taken[c + dc] = Cell(r, c + dc, text, line, False, dc == 0)
+                for dr in range(1, rs):
+                    rest = below.setdefault(r + dr, {})
+                    for dc in range(cs):
+                        rest[c + dc] = Cell(r + dr, c + dc, text, line, False, False)
+                if r + rs > n_rows:
+                    n_rows = r + rs
+                c += cs
+            if c > width:
+                width = c
+        built.append(row if taken is None else taken)
+        if has_th and all(td.tag == "th" for td in cells) or has_thead and trs[r].getparent().tag == "thead":
+            header_rows.add(r)
+    n_rows = max(n_rows, len(built))
+    built.extend(below.get(i, {}) for i in range(len(built), n_rows))
+    if sum(map(len, built)) < 2:
+        return None
+    rows = [_grid_row(cells, i, width, no_line) for i, cells in enumerate(built)]
     # A row's physical cells are its <td>s, in column order (rows only spans reach have none).
-    bounds += [(ends[-1], ends[-1])] * (len(rows) - len(bounds))
-    flags = header_flags([texts[a:b] for a, b in bounds], [width] * len(rows), header_rows, set(), None)
-    known = [x for x in lines if x is not None] if None in lines else lines  # every line of the grid is a <td>'s
-    return Grid(texts, lines, rows, bounds, flags, width, "html",
-                min(known, default=el.sourceline), max(known, default=el.sourceline))
+    ends = list(accumulate(map(len, row_cells)))
+    physical = [texts[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)] + [[]] * (n_rows - len(ends))
+    flags = header_flags(physical, [width] * n_rows, header_rows, set(), None)
+    for row, header in zip(rows, flags, strict=True):
+        if header:
+            for cell in row:
+                cell.is_header = True
+    if no_line:
+        lines = [x for x in lines if x is not None]  # every line of the grid is one of its <td>s'
+    return Table(index=0, rows=rows, kind="html", start_line=min(lines, default=el.sourceline),
+                 end_line=max(lines, default=el.sourceline), width=width)
+
+
+def _grid_row(cells: list[Cell] | dict[int, Cell], i: int, width: int, no_line: bool = True) -> list[Cell]:
+    """Row i of the grid (a list in column order or a column -> cell dict); a position no <td>
+    reaches is an empty padding cell on the row's line. `no_line`: some cell of the table may have
+    no source line (else only padding cells lack one)."""
+    if isinstance(cells, list):
+        if len(cells) == width and not no_line:
+            return cells
+        row = cells + [Cell(i, j, "", None, False, False) for j in range(len(cells), width)]
+    else:
+        row = [cells.get(j) or Cell(i, j, "", None, False, False) for j in range(width)]
+    if len(cells) < width or no_line and any(c.line is None for c in row):
+        _fill_lines([row])
+    return row
+
+
+def _fill_lines(rows: list[list[Cell]]) -> None:
+    """Padding positions (no <td> at all) take the line of their row."""
+    for row in rows:
+        line = next((c.line for c in row if c.line is not None), None)
+        for c in row:
+            if c.line is None:
+                c.line = line
