@@ -165,9 +165,10 @@ def _fold(raw: str) -> tuple[str, list[int], list[int] | None, str | None]:
             if ch in folded:
                 folded = folded.replace(ch, CELL_END)
         # kept runs (some empty) with one dropped character after each: str methods, no Python loop
-        key_starts = list(accumulate(map(len, folded.split(CELL_END)), initial=0))
+        kept = folded.split(CELL_END)
+        key_starts = list(accumulate(map(len, kept), initial=0))
         key_starts.pop()  # (the end of the last run)
-        return folded.replace(CELL_END, ""), key_starts, None, folded  # run j starts at raw key_starts[j] + j
+        return "".join(kept), key_starts, None, folded  # run j starts at raw key_starts[j] + j
     # NFKC changed lengths: fold char by char to keep positions
     key_chars: list[str] = []
     key_pos: list[int] = []
