@@ -214,11 +214,11 @@ def render_table(t: Table) -> list[Line]:
         physical = [c for c in row if c.origin]
         if not physical:
             continue
-        texts = [c.text + " |" if c.text else "|" for c in physical]
-        k = width - len(physical)
-        if k > 0:
-            texts[-1] += " " + "|" * k
-        out += map(Line, [c.line or 0 for c in physical], texts)
+        last = physical.pop()
+        out += [Line(c.line or 0, c.text + " |" if c.text else "|") for c in physical]
+        k = width - len(physical) - 1
+        suffix = " " + "|" * k if k > 0 else ""
+        out.append(Line(last.line or 0, f"{last.text} |{suffix}" if last.text else f"|{suffix}"))
     return out
 
 
