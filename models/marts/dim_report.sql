@@ -1,5 +1,9 @@
 -- One row per ingested report document: who, where, when, which template, and whether it is the
 -- primary report of its organ and year.
+-- A view over the materialised int_reports_deduplicated (the same rows, its columns in contract
+-- order): no second copy of every report's row is written.
+{{ config(materialized='view') }}
+
 with reports as (
     select * from {{ ref('int_reports_deduplicated') }}
 )
