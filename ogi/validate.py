@@ -258,6 +258,9 @@ class Validator:
             self.cache = data
 
     def save_cache(self, path: Path) -> None:
+        """Write the checks made this run (left as it is when they are the ones it holds)."""
+        if self.fresh_cache == self.cache and path.exists():
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.fresh_cache), encoding="utf-8")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,18 @@ def test_a_working_copy_is_opened_unsynced_with_direct_checkpoints(tmp_path: Pat
     assert plain.execute(settings).fetchall()[0][0] != "none"
     work.close()
     plain.close()
+
+
+def test_the_validation_cache_is_rewritten_only_when_a_check_changed(shop: Path) -> None:
+    from ogi import Session
+
+    cache = shop / "target" / "ogi_validation.json"
+    Session(shop).compile()
+    written = cache.stat().st_mtime_ns - 10**10  # marked as written ten seconds earlier
+    os.utime(cache, ns=(written, written))
+    Session(shop).compile()
+    assert cache.stat().st_mtime_ns == written  # the same checks: the file is left as it is
+    model = sorted((shop / "models").rglob("*.sql"))[0]
+    model.write_text(model.read_text(encoding="utf-8") + "\n-- edited\n", encoding="utf-8")
+    Session(shop).compile()
+    assert cache.stat().st_mtime_ns != written
