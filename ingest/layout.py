@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import filterfalse
 
 from ingest.model import Line, Section
 
@@ -89,7 +90,7 @@ def find_sections_at(lines: list[Line], skip: set[int] | None = None) -> list[tu
     """(index in `lines`, Section) for every numbered section heading."""
     out: list[tuple[int, Section]] = []
     last = 0
-    indices = sorted(set(range(len(lines))).difference(skip)) if skip else range(len(lines))
+    indices = filterfalse(skip.__contains__, range(len(lines))) if skip else range(len(lines))
     for i in indices:
         line = lines[i]
         if "、" not in line.text[:3]:
