@@ -43,37 +43,29 @@ def _spec_sets() -> list[tuple[TableSpec, ...]]:
     return out
 
 
-@pytest.mark.parametrize("specs", _spec_sets(), ids=lambda s: "+".join(t.name for t in s))
-def test_find_anchors_is_the_plain_greedy_search(specs: tuple[TableSpec, ...]) -> None:
-    keys = [c[1] for spec in specs for c in _label_candidates(spec)]
-    rng = random.Random(len(keys))
-    for _ in range(300):
-        parts = []
-        for _ in range(rng.randint(1, 12)):
-            k = rng.choice(keys)
-            i, j = sorted((rng.randint(0, len(k)), rng.randint(0, len(k))))
-            parts.append(rng.choice((k, k, k[i:], k[:j], k[i:j], str(rng.randint(0, 99)))))
-        text = "".join(parts)
-        a = rng.randint(0, len(text) // 3)
-        b = rng.randint(a, len(text))
-        stream = Stream(text, text, [0], [1], [0], None)
-        assert find_anchors(stream, (a, b), specs) == _greedy(text, (a, b), specs), text
+_FILLERS = (".", "1.", "12.", "3.5", "0", "7", "—", "/", "-", "+2", "无", "(", ")", "x", "..")
 
 
+def _glued_labels(keys: list[str], rng: random.Random, max_parts: int, fillers: tuple[str, ...]) -> str:
+    """Labels, pieces of labels and fillers glued together into one text."""
+    parts = []
+    for _ in range(rng.randint(1, max_parts)):
+        k = rng.choice(keys)
+        i, j = sorted((rng.randint(0, len(k)), rng.randint(0, len(k))))
+        parts.append(rng.choice((k, k, k[i:], k[:j], k[i:j], *(rng.choice(fillers) for _ in range(2)))))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("glue", ["numbers", "fillers"])
 @pytest.mark.parametrize("specs", _spec_sets(), ids=lambda s: "+".join(t.name for t in s))
-def test_find_anchors_by_label_runs_is_the_plain_greedy_search(specs: tuple[TableSpec, ...]) -> None:
+def test_find_anchors_is_the_plain_greedy_search(specs: tuple[TableSpec, ...], glue: str) -> None:
     """find_anchors searches each run of label characters on its own (a digit only before a '.'):
     labels glued to numbers, dots, markers and each other must still read as one greedy search."""
     keys = [c[1] for spec in specs for c in _label_candidates(spec)]
-    fillers = (".", "1.", "12.", "3.5", "0", "7", "—", "/", "-", "+2", "无", "(", ")", "x", "..")
-    rng = random.Random(len(keys) + 1)
-    for _ in range(400):
-        parts = []
-        for _ in range(rng.randint(1, 14)):
-            k = rng.choice(keys)
-            i, j = sorted((rng.randint(0, len(k)), rng.randint(0, len(k))))
-            parts.append(rng.choice((k, k, k[i:], k[:j], k[i:j], rng.choice(fillers), rng.choice(fillers))))
-        text = "".join(parts)
+    rng = random.Random(len(keys) + (glue == "fillers"))
+    fillers = tuple(str(n) for n in range(100)) if glue == "numbers" else _FILLERS
+    for _ in range(350):
+        text = _glued_labels(keys, rng, 14, fillers)
         a = rng.randint(0, len(text) // 3)
         b = rng.randint(a, len(text))
         stream = Stream(text, text, [0], [1], [0], None)
