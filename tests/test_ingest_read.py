@@ -111,6 +111,25 @@ def test_html_spans_gbk_meta_and_chrome() -> None:
     assert "第二十条第(一)项 | |||" in [line.text for line in doc.lines]  # rendered like §8 text
 
 
+@pytest.mark.parametrize(
+    ("table", "stray"),
+    [
+        ("<table></table>", []),
+        ("<table><tr></tr></table>", []),
+        ("<table><tr>孤立文字</tr></table>", ["孤立文字"]),
+        ("<table><tbody></tbody><tr><td></td></tr></table>", []),
+    ],
+)
+def test_html_table_without_cells_is_no_table(table: str, stray: list[str]) -> None:
+    """A <table> with no cells (empty, empty rows, rows of stray text, one empty cell) is not a table:
+    the page reads, its prose around it is kept, and stray text stays a line (it once crashed the
+    whole report when the grid code assumed a row had cells)."""
+    page = f"<html><body><p>一、总体情况</p>{table}<p>本年度收到申请5件。</p></body></html>"
+    doc = document_from_bytes(page.encode("utf-8"), Path("x.html"))
+    assert doc.tables == []
+    assert [line.text for line in doc.lines] == ["一、总体情况", *stray, "本年度收到申请5件。"]
+
+
 def test_markdown_table() -> None:
     md = "# 二、主动公开政府信息情况\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 3 |\n| 行政规范性文件 | |\n"
     doc = document_from_bytes(md.encode(), Path("r.md"))
