@@ -109,6 +109,14 @@ class _SourceReader:
             self.con.close()
 
 
+def _valid_entry(entry: Any) -> bool:
+    """A validation cache entry as check() writes it: its key and the model's columns (or None)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+        return False
+    columns = entry.get("columns")
+    return columns is None or (isinstance(columns, list) and all(isinstance(c, str) for c in columns))
+
+
 class Validator:
     """Holds the growing schema; `check(node)` validates one compiled node (upstream first)."""
 
@@ -254,8 +262,8 @@ class Validator:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        if isinstance(data, dict):
-            self.cache = data
+        if isinstance(data, dict):  # an entry of another shape (damaged, older format) is a miss
+            self.cache = {uid: entry for uid, entry in data.items() if _valid_entry(entry)}
 
     def save_cache(self, path: Path) -> None:
         """Write the checks made this run (left as it is when they are the ones it holds)."""

@@ -78,7 +78,10 @@ class YamlCache(FileCache):
         name = f"plain:{path}" if plain else str(path)
         blob = self.get(name, text)
         if blob is not None:
-            return pickle.loads(blob)  # noqa: S301 (bytes this class pickled, from target/)
+            try:
+                return pickle.loads(blob)  # noqa: S301 (bytes this class pickled, from target/)
+            except Exception:  # noqa: BLE001 (a damaged entry is a miss: the file is parsed again)
+                pass
         data = parse_yaml(text, path, plain)
         self.put(name, text, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import marshal
 import os
 import subprocess
 import sys
@@ -187,6 +189,7 @@ def test_plain_coercion_rejects_bad_values() -> None:
 
 
 def test_yaml_cache_returns_fresh_parsed_files_and_sees_edits(tmp_path: Path) -> None:
+    from ogi.filecache import FileCache
     from ogi.yamlfile import YamlCache, line_of
 
     source, store = tmp_path / "m.yml", tmp_path / "target" / "ogi_yaml.pickle"
@@ -204,6 +207,11 @@ def test_yaml_cache_returns_fresh_parsed_files_and_sees_edits(tmp_path: Path) ->
     assert YamlCache(store).load(source)["models"][0]["name"] == "b"
     store.write_bytes(b"not a pickle")
     assert YamlCache(store).load(source)["models"][0]["name"] == "b"
+    # a cache file that reads but holds a damaged entry for this very file: parsed again
+    text = source.read_text(encoding="utf-8")
+    for damaged in (b"\x80\x05garbage", 17):
+        store.write_bytes(marshal.dumps({"tag": "yaml-2", "values": {FileCache._key(str(source), text): damaged}}))
+        assert YamlCache(store).load(source)["models"][0]["name"] == "b"
 
 
 def test_an_unchanged_project_is_read_without_yaml_and_edits_are_seen(shop: Path, tmp_path: Path) -> None:
@@ -258,3 +266,19 @@ def test_the_validation_cache_is_rewritten_only_when_a_check_changed(shop: Path)
     model.write_text(model.read_text(encoding="utf-8") + "\n-- edited\n", encoding="utf-8")
     Session(shop).compile()
     assert cache.stat().st_mtime_ns != written
+
+
+def test_a_damaged_validation_cache_entry_is_checked_again(shop: Path) -> None:
+    """ogi_validation.json that parses but holds entries of another shape: those models are
+    validated again (it once failed every command with AttributeError until target/ was deleted)."""
+    from ogi import Session
+
+    cache = shop / "target" / "ogi_validation.json"
+    Session(shop).compile()
+    entries = json.loads(cache.read_text(encoding="utf-8"))
+    damaged = dict.fromkeys(entries, [])
+    first = next(iter(entries))
+    damaged[first] = {"key": entries[first]["key"], "columns": 3}
+    cache.write_text(json.dumps(damaged), encoding="utf-8")
+    Session(shop).compile()
+    assert json.loads(cache.read_text(encoding="utf-8")) == entries
