@@ -117,7 +117,11 @@ def _execute(command: str, project_dir: Path | None, target: str | None, vars: s
 
     global _RAN_RUNNER_COMMAND
     _RAN_RUNNER_COMMAND = True  # main() may leave without the interpreter's clean-up
-    session = _session(project_dir, target, vars, warehouse, raw)
+    try:
+        session = _session(project_dir, target, vars, warehouse, raw)
+    except KeyboardInterrupt:  # while the project is read: nothing was opened or built yet
+        typer.secho("interrupted before the build started; nothing changed", fg=typer.colors.RED, err=True)
+        raise typer.Exit(130) from None
     if threads is not None:
         if threads < 1:
             _fail("--threads must be 1 or more")

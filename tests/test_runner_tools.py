@@ -282,3 +282,18 @@ def test_a_damaged_validation_cache_entry_is_checked_again(shop: Path) -> None:
     cache.write_text(json.dumps(damaged), encoding="utf-8")
     Session(shop).compile()
     assert json.loads(cache.read_text(encoding="utf-8")) == entries
+
+
+def test_ctrl_c_while_the_project_is_read_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C before the build starts (reading and compiling the project) exits 130 with a line
+    saying nothing changed, not silently through typer's own handler."""
+    from typer.testing import CliRunner
+
+    import ogi.cli as cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_session", interrupted)
+    result = CliRunner().invoke(cli.app, ["build"])
+    assert result.exit_code == 130 and "interrupted before the build started; nothing changed" in result.output
