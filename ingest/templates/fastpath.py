@@ -79,8 +79,8 @@ def _clean_row(segment: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
         clean = body.endswith(CELL_END) and not _has_marks(body, "\n", ROW_END, TABLE_END)
     if not clean:
         return None
-    # each piece one explicit value cell: tokens.one_cell gives its stripped text, or None for
-    # several bare numbers, which (like any other words) is no value: both read as words
+    # each piece one explicit value cell: its stripped text must not read as words (several bare
+    # numbers in one piece are no value either)
     texts = tuple(p.strip() for p in pieces)
     if any(map(is_words, texts)):
         return None

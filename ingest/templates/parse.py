@@ -472,22 +472,17 @@ def table_records(spec: TableSpec, reads: list[RowRead], rule: RowRule, column_r
 _SUBTOTAL = re.compile(r"法人或其他组织小计|小计|合计")
 
 
-@lru_cache(maxsize=256)  # template labels: fold them once, not per report
-def _folded(label: str) -> str:
-    return fold_key(label)
-
-
 def applications_layout(stream: Stream, region: tuple[int, int], spec: TableSpec) -> tuple[Layout, RowRule]:
     """The value columns of table 三: the template's seven, plus a non-standard subtotal column
     (法人或其他组织小计, FM-17) when the header prints one — placed where the header puts it
     relative to the organisation columns, with its own identity (subtotal = the five)."""
     a, b = region
-    first_row = stream.key.find(_folded(spec.rows[0].label), a, b)
+    first_row = stream.key.find(fold_key(spec.rows[0].label), a, b)
     header = stream.key[a:first_row if first_row >= 0 else b]
     m = _SUBTOTAL.search(header)
     if m is None:
         return spec.columns, ROW_TOTAL_7
-    first_org = header.find(_folded(spec.columns[1].label))
+    first_org = header.find(fold_key(spec.columns[1].label))
     cols: list[ColumnSpec | str] = list(spec.columns)
     at = 1 if 0 <= m.start() < first_org else 6
     cols.insert(at, m.group(0))

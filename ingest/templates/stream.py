@@ -51,6 +51,7 @@ _PIPE_LINE = re.compile(r"^(?P<body>.*?)\s?\|(?: \|+)?\s*$")
 _GRID_KINDS = ("html", "markdown", "docx", "pdf")
 
 
+@lru_cache(maxsize=1024)  # called on template labels and markers only: each folded once
 def fold_key(text: str) -> str:
     """The loose form labels and text are compared in."""
     t = unicodedata.normalize("NFKC", text).translate(_FOLD)

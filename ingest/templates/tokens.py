@@ -148,6 +148,5 @@ def _one_cell(piece: str) -> str | None:
     return None if _is_words(text) and _SEVERAL_NUMBERS.fullmatch(text) else text
 
 
-one_cell = _one_cell  # for ingest.templates.fastpath
 free_piece = _free_piece  # for ingest.templates.fastpath
 is_words = _is_words  # for ingest.templates.fastpath
