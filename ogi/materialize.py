@@ -131,10 +131,10 @@ class Materializer:
     def __init__(self, con: Any, full_refresh: bool = False, read_only: bool = False,
                  relations: dict[str, str] | None = None, fingerprints: Any = None,
                  states: dict[str, str] | None = None,
-                 seed_fingerprints: dict[str, str] | Callable[[], dict[str, str]] | None = None) -> None:
+                 seed_fingerprints: Callable[[], dict[str, str]] = dict) -> None:
         """`relations`: existing_relations(con) when the caller has just read it (`states`: likewise
-        loaded_seed_states(con), e.g. {} for a new file; `seed_fingerprints`: seed_fingerprint of seeds,
-        taken before they are loaded, by unique_id, or a function returning them, called when a seed
+        loaded_seed_states(con), e.g. {} for a new file; `seed_fingerprints`: a function returning the
+        seed_fingerprint of seeds by unique_id (taken before they are loaded), called when a seed
         first needs one: a seed loaded into a new file is loaded before its fingerprint is asked for,
         so it does not wait for the hashing). `fingerprints`: an
         ogi.reuse.Fingerprints; models and tests whose fingerprint matches the one recorded with
@@ -150,8 +150,7 @@ class Materializer:
         self.full_refresh = full_refresh
         self.relations = dict(relations) if relations is not None else existing_relations(con)
         self.seed_states = dict(states) if states is not None else loaded_seed_states(con)
-        self._seed_fingerprints: Callable[[], dict[str, str]] = (
-            seed_fingerprints if callable(seed_fingerprints) else lambda: dict(seed_fingerprints or {}))
+        self._seed_fingerprints = seed_fingerprints
         self._recorded_states = dict(self.seed_states)
         self.schemas: set[str] = set()
         self._local = threading.local()
@@ -354,11 +353,15 @@ class Materializer:
             try:
                 row = self.con.execute(self._batch_sql([node for _, node, _ in run])).fetchone()
                 counts = [int(value) for value in row] if row is not None else None
+            except duckdb.InterruptException:
+                raise  # Ctrl-C: not a reason to run each test on its own
             except duckdb.Error:
                 counts = None
         for k, (i, node, fingerprint) in enumerate(run):
             try:
                 outcome = self._judge(node, counts[k]) if counts is not None else self._test(node)
+            except duckdb.InterruptException:
+                raise
             except (duckdb.Error, CompilationError) as exc:
                 out[i] = exc
                 self._remember(node, None)

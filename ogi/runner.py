@@ -410,7 +410,7 @@ class Session:
 
         # what reads a node waits for it, and in a build a model also waits for the tests on what it reads
         deps = waits_for
-        rank = self._priorities(order, by_id, waits_for) if threads > 1 else {}
+        rank = self._priorities(order, waits_for) if threads > 1 else {}
         tests = [uid for uid in order if by_id[uid].resource_type == "test"] if not fail_fast else []
         try:
             run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8,
@@ -418,7 +418,7 @@ class Session:
         finally:
             materializer.close_cursors()
 
-    def _priorities(self, order: list[str], by_id: dict[str, Node], waits_for: dict[str, set[str]]) -> dict[str, int]:
+    def _priorities(self, order: list[str], waits_for: dict[str, set[str]]) -> dict[str, int]:
         """Which ready node to start first when nodes run at once: the one with the longest chain of
         work still waiting on it (its own time plus its slowest waiter's chain, in the times of the
         last run in target/run_results.json, 1 ms where unknown), so a data test that models wait for
