@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.runner_support import ogi, query, shop_project, write_raw
-
-
-@pytest.fixture
-def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    paths = shop_project(tmp_path)
-    monkeypatch.setenv("OGI_RAW", str(paths["raw"]))
-    return paths
+from tests.runner_support import ogi, query, shop_env, write_raw  # noqa: F401 - shop_env: the `shop` fixture
 
 
 def build(shop: dict[str, Path], *extra: str) -> object:
