@@ -161,25 +161,14 @@ def bench_build(n: int, runs: int, dbt_runs: int, scratch: Path, seed: int, one_
     env = {"OGI_RAW": str(raw), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     out: dict[str, Run] = {}
     wh = scratch / f"ogi_{n}.duckdb"
-    rs = []
-    for _ in range(runs):
-        wh.unlink(missing_ok=True)
-        rs.append(measure([*OGI, "build", "--raw", str(raw), "--warehouse", str(wh)], env))
-    out["ogi build"] = median(rs)
+    out["ogi build"] = _into_new_file([*OGI, "build", "--raw", str(raw), "--warehouse", str(wh)], wh, runs, env)
     if one_thread:  # the same build one node at a time (the profile says threads: 2)
-        rs = []
-        for _ in range(runs):
-            wh.unlink(missing_ok=True)
-            rs.append(measure([*OGI, "build", "--threads", "1", "--raw", str(raw), "--warehouse", str(wh)], env))
-        out["ogi build --threads 1"] = median(rs)
+        out["ogi build --threads 1"] = _into_new_file(
+            [*OGI, "build", "--threads", "1", "--raw", str(raw), "--warehouse", str(wh)], wh, runs, env)
     plan, runner = _plan(raw, scratch), scratch / "bare.py"
     runner.write_text(BARE, encoding="utf-8")
     bare_wh = scratch / f"bare_{n}.duckdb"
-    rs = []
-    for _ in range(runs):
-        bare_wh.unlink(missing_ok=True)
-        rs.append(measure([PY, str(runner), str(plan), str(bare_wh)], env))
-    out["same SQL directly in DuckDB"] = median(rs)
+    out["same SQL directly in DuckDB"] = _into_new_file([PY, str(runner), str(plan), str(bare_wh)], bare_wh, runs, env)
     if DBT.exists() and dbt_runs:
         dbt_wh = scratch / f"dbt_{n}.duckdb"
         dbt_args = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
@@ -187,11 +176,8 @@ def bench_build(n: int, runs: int, dbt_runs: int, scratch: Path, seed: int, one_
         dbt_env = {**env, "OGI_WAREHOUSE": str(dbt_wh)}
         # untimed: dbt's partial parse is warmed first, as PERF_ANCHORS.md times dbt (a cold parse adds ~1.6 s)
         measure([str(DBT), "parse", *dbt_args], dbt_env)
-        rs = []
-        for _ in range(dbt_runs):
-            dbt_wh.unlink(missing_ok=True)
-            rs.append(measure([str(DBT), "build", *dbt_args], dbt_env))
-        out["dbt build (dbt-core 1.11, dbt-duckdb)"] = median(rs)
+        out["dbt build (dbt-core 1.11, dbt-duckdb)"] = _into_new_file([str(DBT), "build", *dbt_args], dbt_wh,
+                                                                       dbt_runs, dbt_env)
     base = out["ogi build"]
     for label, r in out.items():
         row(label, r, f"{r.wall / base.wall:5.2f}x ogi wall" if label != "ogi build" else
@@ -200,6 +186,15 @@ def bench_build(n: int, runs: int, dbt_runs: int, scratch: Path, seed: int, one_
         p.unlink(missing_ok=True)
     shutil.rmtree(raw, ignore_errors=True)
     return out
+
+
+def _into_new_file(cmd: list[str], warehouse: Path, runs: int, env: dict[str, str]) -> Run:
+    """The median of `runs` runs of `cmd`, each building `warehouse` anew."""
+    rs = []
+    for _ in range(runs):
+        warehouse.unlink(missing_ok=True)
+        rs.append(measure(cmd, env))
+    return median(rs)
 
 
 def growth(results: dict[int, dict[str, Run]], what: str) -> None:
