@@ -255,8 +255,7 @@ def _run_chunk(task: tuple[Path, str, list[Item]]) -> list[Outcome]:
     held = part = 0
     for i in range(0, len(items), _BATCH_FILES):
         batch = run_batch(items[i : i + _BATCH_FILES])
-        if not gc.isenabled():
-            gc.collect(0)  # the batch's garbage only: python-docx and pypdf leave reference cycles
+        gc.collect(0)  # the batch's garbage only: python-docx and pypdf leave reference cycles
         outcomes += batch.outcomes
         pending.append(batch)
         held += batch.nbytes

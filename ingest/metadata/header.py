@@ -58,8 +58,6 @@ def page_meta(doc: Document, head: list[Line] | None = None) -> dict[str, str]:
 
 def head_lines(lines: list[Line]) -> list[Line]:
     """The lines before the report starts: page chrome, the crawl header, the title."""
-    if "正文" not in "\n".join([line.text for line in lines[:40]]):
-        return lines[:HEAD_LINES]  # no crawl-header line can be among them
     for i, line in enumerate(lines[:40]):
         if "正文" in line.text and CRAWL_BODY.match(line.text.strip()):
             return lines[: i + 2]  # the crawl header plus the first body line (page chrome)

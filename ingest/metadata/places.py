@@ -49,18 +49,22 @@ class Gazetteer:
     # (ingest.metadata.cache) in a few ms; Place objects are made only for the names a report asks about.
     by_alias: dict[str, tuple[int, ...]]
     table: tuple[str, ...]
-    # The last characters of every alias of two characters or more (镇 乡 道 县 区 市 …), as one
-    # character class: a name can only end where one of them stands, and they are rare in text.
-    ends: re.Pattern[str]
     # last two characters of every such alias -> the lengths of the aliases ending with them
     tails: dict[str, tuple[int, ...]]
     _made: dict[int, Place] = field(default_factory=dict, repr=False)
-    end_chars: str = field(init=False, repr=False)  # the characters of `ends`, one by one
+    # the last characters of every alias of two characters or more (镇 乡 道 县 区 市 …): a name can
+    # only end where one of them stands, and they are rare in text
+    end_chars: str = field(init=False, repr=False)
     _level: dict[str, str | None] = field(default_factory=dict, repr=False)  # memo of level()
     _ancestor: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)  # memo of is_ancestor()
 
     def __post_init__(self) -> None:
         self.end_chars = "".join(sorted({tail[-1] for tail in self.tails}))
+
+    @property
+    def ends(self) -> re.Pattern[str]:
+        """end_chars as one character class."""
+        return re.compile(f"[{''.join(map(re.escape, self.end_chars))}]" if self.end_chars else r"(?!)")
 
     def places(self, name: str) -> list[Place]:
         return [self._place(i) for i in self.by_alias.get(name, ())]
@@ -121,18 +125,18 @@ def gazetteer() -> Gazetteer:
     (and this module), else built from the CSVs and cached for the next process."""
     key = cache_key([*(SEEDS / n for n in SEED_FILES), Path(__file__)])
     tables = load(key)
-    if not (isinstance(tables, tuple) and len(tables) == 4):
+    if not (isinstance(tables, tuple) and len(tables) == 3):
         tables = _build()
         store(key, tables)
-    by_alias, table, ends, tails = tables
-    return Gazetteer(by_alias, table, re.compile(ends), tails)
+    by_alias, table, tails = tables
+    return Gazetteer(by_alias, table, tails)
 
 
-Tables = tuple[dict[str, tuple[int, ...]], tuple[str, ...], str, dict[str, tuple[int, ...]]]
+Tables = tuple[dict[str, tuple[int, ...]], tuple[str, ...], dict[str, tuple[int, ...]]]
 
 
 def _build() -> Tables:
-    """(by_alias, table, ends pattern, tails) from the seed CSVs: only tuples, dicts and strings."""
+    """(by_alias, table, tails) from the seed CSVs: only tuples, dicts and strings."""
     chains = {code: "\t".join(parents) for code, *parents in _read(
         "areas.csv", "code12", "province_code12", "prefecture_code12", "county_code12"
     )}  # fmt: skip
@@ -155,26 +159,22 @@ def _build() -> Tables:
         table.append(f"\t{level}\t{chains.get(host, nothing)}")
     for g in GENERIC_NAMES:
         by_alias.pop(g, None)
-    ends, tails = _endings(by_alias)
-    return {a: tuple(ids) for a, ids in by_alias.items()}, tuple(table), ends, tails
+    return {a: tuple(ids) for a, ids in by_alias.items()}, tuple(table), _tails(by_alias)
 
 
-def _endings(by_alias: Mapping[str, object]) -> tuple[str, dict[str, tuple[int, ...]]]:
-    """The class of last characters (a pattern) and the lengths by last two characters of every
-    findable alias (two to MAX_ALIAS characters)."""
+def _tails(by_alias: Mapping[str, object]) -> dict[str, tuple[int, ...]]:
+    """The lengths by last two characters of every findable alias (two to MAX_ALIAS characters)."""
     lengths: dict[str, set[int]] = {}
     for a in by_alias:
         if 1 < len(a) <= MAX_ALIAS:
             lengths.setdefault(a[-2:], set()).add(len(a))
-    last = sorted({t[-1] for t in lengths})
-    ends = f"[{''.join(re.escape(c) for c in last)}]" if last else r"(?!)"
-    return ends, {t: tuple(sorted(ls)) for t, ls in lengths.items()}
+    return {t: tuple(sorted(ls)) for t, ls in lengths.items()}
 
 
 def longest_names(text: str, gaz: Gazetteer) -> dict[int, int]:
     """start -> length of the longest area name starting there (names of 2..MAX_ALIAS characters).
 
-    Found from the rare characters a name can end with (gaz.end_chars, the class `ends`): at each of
+    Found from the rare characters a name can end with (gaz.end_chars): at each of
     them, every length is looked up in the alias dictionary. Each character is looked for with
     str.find, which scans faster than the regex engine does for the class; the order the names are
     found in does not matter (the longest per start is kept, and find_in sorts the starts)."""

@@ -6,7 +6,7 @@ import re
 
 from ingest.numbers import quantity_from_match
 from ingest.prose.sentences import Sentence
-from ingest.prose.state import APPEAL_WORDS_RE, CASE_UNITS, State, q
+from ingest.prose.state import APPEAL_WORDS_RE, CASE_UNITS, State, holds_any, q
 
 # (regex, item, words): every match of the regex holds one of the words
 _APPEAL_RES = (
@@ -68,10 +68,7 @@ def appeals(s: Sentence, st: State) -> None:
             APPEAL_WORDS_RE.search(s.text) or "申诉" in s.top or "信息公开" in s.text
         ):
             continue
-        for word in words:
-            if word in text:
-                break
-        else:
+        if not holds_any(text, words):
             continue  # no match possible
         for m in regex.finditer(text):
             qty = quantity_from_match(m, "q")

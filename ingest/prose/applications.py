@@ -6,7 +6,7 @@ import re
 
 from ingest.numbers import quantity_from_match
 from ingest.prose.sentences import Sentence
-from ingest.prose.state import COUNT_UNITS, CUMULATIVE_RE, State, q
+from ingest.prose.state import COUNT_UNITS, CUMULATIVE_RE, State, holds_any, q
 
 # ---------------------------------------------------------------- applications
 
@@ -129,10 +129,7 @@ def responses(s: Sentence, st: State) -> None:
         return
     text = s.text
     for regex, measure, words in RESPONSES:
-        for word in words:
-            if word in text:
-                break
-        else:
+        if not holds_any(text, words):
             continue  # no match possible
         m = regex.search(text)
         if m is None or (measure in _PLAIN_MEASURES and not _starts_item(s.text[: m.start()])):

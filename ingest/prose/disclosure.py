@@ -9,7 +9,7 @@ from ingest.numbers import Quantity, quantity_from_match
 from ingest.prose.labels import category_label, key_area_label, unit_label
 from ingest.prose.sentences import SUB_HEADING_RE as SUB_ENUM_RE
 from ingest.prose.sentences import Sentence
-from ingest.prose.state import CUMULATIVE_RE, ITEM_UNITS, State, clauses, last_match, q
+from ingest.prose.state import CUMULATIVE_RE, ITEM_UNITS, State, clauses, holds_any, last_match, q
 
 _TOTAL_RE = re.compile(
     r"(?P<verb>主动公开|公开|发布)(?:了)?(?P<kind>各类|各种)?(?P<gov>政府|政务)?(?:信息|文件)(?:资料)?(?:数|件数|数量|总数|总量)?"
@@ -42,7 +42,7 @@ def proactive(s: Sentence, st: State) -> bool:
             st.remember("disclosure", "proactive_items_website")
             return True
     matched = False
-    if TOTAL_WORDS[0] not in s.text and TOTAL_WORDS[1] not in s.text:
+    if not holds_any(s.text, TOTAL_WORDS):
         return matched  # no _TOTAL_RE match
     for m in _TOTAL_RE.finditer(s.text):
         before = s.text[: m.start()]

@@ -90,6 +90,11 @@ def clauses(text: str) -> list[str]:
 
 
 APPEAL_WORDS_RE = re.compile(r"复议|诉讼")
+
+
+def holds_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of `words` (the cheap gate before a pattern every match of which holds one)."""
+    return any(map(text.__contains__, words))
 # "历年累计608件", "累计公开…N条": a count since records began
 CUMULATIVE_RE = re.compile(
     r"(?:历年累计|累计)(?:受理|收到|公开|主动公开|发布)?[^，,。；;\d]{0,12}?" + q("q", COUNT_UNITS + ("次",))
