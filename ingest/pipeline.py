@@ -23,7 +23,6 @@
 from __future__ import annotations
 
 import csv
-import errno
 import hashlib
 import json
 import os
@@ -207,20 +206,8 @@ def _unchanged(files: list[str], raw_dir: Path) -> Summary | None:
         k = known[f] = state.file_stat(s, sha, t)
         settled = settled or k[4] != 0
     if settled:  # remember the ctimes that are no longer racy, so the next run needs only the stat
-        summary.state_not_saved = _save_state(raw_dir, st)
+        summary.state_not_saved = state.save_if_writable(raw_dir, st)
     return summary
-
-
-def _save_state(raw_dir: Path, st: state.State) -> str:
-    """Write the state; the reason when the raw folder does not let this process ("" when saved).
-    A run that cannot save it has still answered: the next run hashes the same files again."""
-    try:
-        state.save(raw_dir, st)
-    except OSError as e:
-        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
-        return f"{raw_dir / state.FOLDER} is not writable: {e.strerror}"
-    return ""
 
 
 class _Ingest:
@@ -269,7 +256,7 @@ class _Ingest:
             raw.write_chunk(raw_dir, f"{self.run_id}-e", _tables({"errors": extra}))
         raw.ensure_every_table(raw_dir)
         raw.prune_empty_chunks(raw_dir)
-        self.summary.state_not_saved = _save_state(
+        self.summary.state_not_saved = state.save_if_writable(
             raw_dir, state.State(files_state, _done_now(raw_dir), PARSER_VERSION, state.signature(raw_dir)))
         return self.summary
 

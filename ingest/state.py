@@ -123,6 +123,21 @@ def save(raw: Path, state: State) -> None:
 # next run finishes the removal before it reads anything.
 
 
+
+NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)  # the raw folder does not let this process write
+
+
+def save_if_writable(raw_dir: Path, st: State) -> str:
+    """Write the state; the reason when the raw folder does not let this process ("" when saved).
+    A run that cannot save it has still answered: the next run hashes the same files again."""
+    try:
+        save(raw_dir, st)
+    except OSError as e:
+        if e.errno not in NOT_WRITABLE:
+            raise
+        return f"{raw_dir / FOLDER} is not writable: {e.strerror}"
+    return ""
+
 def write_journal(raw: Path, report_ids: set[str]) -> None:
     _dump(raw / FOLDER / JOURNAL, sorted(report_ids))
 
@@ -173,7 +188,7 @@ def _open_lock(folder: Path) -> tuple[int | None, bool]:
         folder.mkdir(parents=True, exist_ok=True)
         return os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644), True
     except OSError as e:
-        if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if e.errno not in NOT_WRITABLE:
             raise
     try:
         return os.open(folder / LOCK, os.O_RDONLY | os.O_CLOEXEC), False
