@@ -101,11 +101,16 @@ def load(raw: Path) -> State:
 
 
 def _dump(path: Path, obj: object) -> None:
+    write_atomic(path, marshal.dumps(obj))  # type: ignore[arg-type]  # callers pass marshallable dicts/lists
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            marshal.dump(obj, fh)  # type: ignore[arg-type]  # callers pass marshallable dicts/lists
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -23,13 +23,12 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ingest.state import file_stat, same_file
+from ingest.state import file_stat, same_file, write_atomic
 
 NAME = "gazetteer.marshal"
 _MAGIC = b"ogi-gazetteer-1\n"
@@ -137,16 +136,8 @@ def store(key: bytes, tables: Any, name: str = NAME) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write a file atomically (temporary file renamed into place); skipped when it cannot be."""
+    """Write a file atomically; skipped when it cannot be (a cache is optional)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomic(path, data)
     except OSError:
         return
