@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -269,30 +270,43 @@ def _build_args(wh: dict[str, Path], warehouse: Path, raw: str = "big") -> list[
     return ["build", "--project-dir", str(wh["project"]), "--raw", str(wh[raw]), "--warehouse", str(warehouse)]
 
 
-PAUSE_MID_BUILD = """
+def _at_fourth_model(action: str) -> str:
+    """Patch code that runs `action` (Python, `self` the materializer) inside the build's fourth model,
+    after touching $OGI_TEST_MARKER."""
+    return f"""
 import time
 import ogi.materialize as _m
 _model, _seen = _m.Materializer.model, []
-def _paused(self, node, incremental):
+def _fourth(self, node, incremental):
     _seen.append(node)
     if len(_seen) == 4:  # three models are already written into the working copy
         open(os.environ["OGI_TEST_MARKER"], "w").close()
-        time.sleep(60)
+        {action}
     return _model(self, node, incremental)
-_m.Materializer.model = _paused
+_m.Materializer.model = _fourth
 """
+
+
+PAUSE_MID_BUILD = _at_fourth_model("time.sleep(60)")
+# a query that would run for minutes
+SLOW_FOURTH_MODEL = _at_fourth_model('self.con.execute("select count(*) from range(100000000000) t(i) where i % 7 = 3").fetchall()')
+
+
+def _start_at_fourth_model(args: list[str], patch: str, marker: Path) -> subprocess.Popen[str]:
+    """Start `ogi args` with `patch` and wait until the build is inside its fourth model."""
+    proc = start_ogi(args, patch, env={"OGI_TEST_MARKER": str(marker)})
+    deadline = time.time() + 60
+    while not marker.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None and marker.exists(), "the build never reached its fourth model"
+    return proc
 
 
 def test_killed_build_leaves_the_previous_warehouse(wh: dict[str, Path], tmp_path: Path) -> None:
     w = _fresh(wh, tmp_path)
     before, n_before = digest(w), _count(w)
-    marker = tmp_path / "mid-build"
     # nothing reused (--full-refresh); the build pauses inside its fourth model, so the kill lands mid-build
-    proc = start_ogi([*_build_args(wh, w), "--full-refresh"], PAUSE_MID_BUILD, env={"OGI_TEST_MARKER": str(marker)})
-    deadline = time.time() + 60
-    while not marker.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.02)
-    assert proc.poll() is None and marker.exists(), "the build never reached its fourth model"
+    proc = _start_at_fourth_model([*_build_args(wh, w), "--full-refresh"], PAUSE_MID_BUILD, tmp_path / "mid-build")
     assert list(tmp_path.glob("warehouse.duckdb.tmp-*")), "no working copy while the build runs"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -300,31 +314,13 @@ def test_killed_build_leaves_the_previous_warehouse(wh: dict[str, Path], tmp_pat
     # (that the next build completes and sweeps the dead build's temp file is tests/test_runner_errors.py's)
 
 
-SLOW_FOURTH_MODEL = """
-import ogi.materialize as _m
-_model, _seen = _m.Materializer.model, []
-def _slow(self, node, incremental):
-    _seen.append(node)
-    if len(_seen) == 4:  # a query that would run for minutes, inside the build's fourth model
-        open(os.environ["OGI_TEST_MARKER"], "w").close()
-        self.con.execute("select count(*) from range(100000000000) t(i) where i % 7 = 3").fetchall()
-    return _model(self, node, incremental)
-_m.Materializer.model = _slow
-"""
-
-
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_ctrl_c_stops_the_build_at_once_and_keeps_the_warehouse(wh: dict[str, Path], tmp_path: Path,
                                                                   threads: str) -> None:
     w = _fresh(wh, tmp_path)
     before = digest(w)
-    marker = tmp_path / "in-slow-query"
-    proc = start_ogi([*_build_args(wh, w), "--full-refresh", "--threads", threads], SLOW_FOURTH_MODEL,
-                     env={"OGI_TEST_MARKER": str(marker)})
-    deadline = time.time() + 60
-    while not marker.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.02)
-    assert proc.poll() is None and marker.exists(), "the build never reached its fourth model"
+    proc = _start_at_fourth_model([*_build_args(wh, w), "--full-refresh", "--threads", threads], SLOW_FOURTH_MODEL,
+                                  tmp_path / "in-slow-query")
     time.sleep(0.2)  # into the query
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=20)  # the query is stopped, not waited out
