@@ -22,6 +22,7 @@ from ingest.templates.cleantables import clean_template_tables
 from ingest.templates.labels import TEMPLATE_NAMES, template_spec
 from ingest.templates.parse import read_appeals, read_template_tables
 from ingest.templates.regions import applications_template, detect_template, find_regions
+from ingest.templates.split import NO_RULE, ROW_TOTAL_7
 from ingest.templates.stream import build_stream
 
 __all__ = ["extract_tables", "warm"]
@@ -48,8 +49,9 @@ def warm() -> None:
         for specs in (tuple(d_specs), (spec.tables["applications"],), (spec.tables["appeals"],)):
             parse._label_runs(specs)
             parse._marked_runs(specs)
-        for table in spec.tables.values():
-            cleantables._table_fields(table)
+        for table in d_specs:
+            cleantables._table_columns(table, NO_RULE)
+        cleantables._table_columns(spec.tables["applications"], ROW_TOTAL_7)
         parse._appeals_fields(spec.tables["appeals"])
 
 

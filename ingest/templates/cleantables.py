@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from functools import cache, lru_cache
+from functools import cache
 from itertools import count
 
 from ingest.model import CellRecord
@@ -160,16 +160,49 @@ def _row_cells(stream: Stream, at: int, end: int, keep_extra: bool,
 
 
 _Field = tuple[str | None, str | None, str | None]  # col_label, measure, the cell's warning
+# one settled cell of a row, but for its row and line: (col, raw_text, status, value, unit,
+# col_label, measure, warning), in CellRecord's order
+_Cell = tuple[int, str, str, float | None, str | None, str | None, str | None, str | None]
+_MEMO_SIZE = 65536  # rows of cell texts a table's memo keeps before it starts afresh
 
 
-def _layout_fields(spec: TableSpec, layout: Layout) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]:
-    """Per value column: (col_label, measure, warning of a settled cell), and the default units."""
-    return _table_fields(spec) if layout is spec.columns else _fields(layout)
+class _Columns:
+    """A table's value columns (its layout) under its row rule, with a memo: row cell texts ->
+    the row's settled cells (_Cell each), or None when the explicit reading does not settle it
+    (fastpath.explicit_solution: one cell per column, within the digit cap, the rule holding).
+    Rows of the same cells (zeros, blanks) repeat within and across reports."""
+
+    __slots__ = ("fields", "units", "sums", "memo")
+
+    def __init__(self, layout: Layout, rule: RowRule) -> None:
+        self.fields, self.units = _fields(layout)
+        self.sums = rule.sums
+        self.memo: dict[tuple[str, ...], tuple[_Cell, ...] | None] = {}
+
+    def cells(self, texts: tuple[str, ...]) -> tuple[_Cell, ...] | None:
+        got = self.memo.get(texts, _MISSING)
+        if got is _MISSING:
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            got = self.memo[texts] = self._settle(texts)
+        return got  # type: ignore[return-value]
+
+    def _settle(self, texts: tuple[str, ...]) -> tuple[_Cell, ...] | None:
+        width = len(self.fields)
+        if len(texts) != width or width == 0 or sum(map(len, texts)) > width * MAX_CELL_DIGITS:
+            return None
+        if self.sums and not _identities_hold(texts, self.sums):
+            return None
+        return tuple((c, text, *_cell_reading(text, unit), label, measure, warning)
+                     for c, text, unit, (label, measure, warning) in zip(count(), texts, self.units, self.fields))
 
 
-@cache  # TableSpec hashes by identity: one entry per table of a template
-def _table_fields(spec: TableSpec) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]:
-    return _fields(spec.columns)
+_MISSING = object()
+
+
+@cache  # TableSpec hashes by identity, RowRule by value: one entry per table of a template and rule
+def _table_columns(spec: TableSpec, rule: RowRule) -> _Columns:
+    return _Columns(spec.columns, rule)
 
 
 def _fields(layout: Layout) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]:
@@ -185,12 +218,6 @@ def _fields(layout: Layout) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]
     return tuple(fields), tuple(units)
 
 
-@lru_cache(maxsize=65536)  # rows of the same cells (zeros, blanks) repeat within and across reports
-def _row_readings(texts: tuple[str, ...], units: tuple[str | None, ...]) -> tuple[tuple[str, float | None, str | None], ...]:
-    return tuple(map(_cell_reading, texts, units))
-
-
-@lru_cache(maxsize=65536)
 def _identities_hold(texts: tuple[str, ...], sums: tuple[tuple[tuple[int, ...], int], ...]) -> bool:
     """A RowRule's identities on a row of explicit cells (as fastpath.explicit_solution checks them)."""
     values = [cell_number(t) for t in texts]
@@ -202,29 +229,24 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
              tables_at: Mapping[int | None, int]) -> list[CellRecord] | None:
     """parse.table_records for clean rows whose explicit reading settles (fastpath.explicit_solution:
     one cell per column, within the digit cap, the row identity holding); None when one does not."""
-    width = len(layout)
-    cap = width * MAX_CELL_DIGITS
-    for r in rows:
-        texts = r[4]
-        if len(texts) != width or width == 0 or sum(map(len, texts)) > cap:
-            return None
-        if rule.sums and not _identities_hold(texts, rule.sums):
-            return None
-    fields, units = _layout_fields(spec, layout)
+    columns = _table_columns(spec, rule) if layout is spec.columns else _Columns(layout, rule)
+    settle = columns.cells
+    settled = [settle(r[4]) for r in rows]
+    if None in settled:
+        return None
     raw, line_starts, line_nos = stream.raw, stream.line_starts, stream.line_nos
     name, section = spec.name, spec.section
     table_at = tables_at.get
     out: list[CellRecord] = []
     append = out.append
-    for row, label_start, start, at, texts, offsets in rows:
+    for (row, label_start, start, at, _, offsets), cells in zip(rows, settled, strict=True):
         position, item = row.position, row.item
         row_label = _printed_label(raw[label_start:start])
         lines = _cell_lines(line_starts, line_nos, at, offsets)
-        line = lines[0]
-        for c, text, (label, measure, warning), (status, value, unit), cell_line in zip(
-                count(), texts, fields, _row_readings(texts, units), lines):
-            # positional: the fields of CellRecord in order (tests/test_templates_fastpath.py pins the order)
-            cell_line = cell_line or line
+        if not all(lines):  # a cell without a line takes the row's first cell's
+            lines = [cell_line or lines[0] for cell_line in lines]
+        # positional: the fields of CellRecord in order (tests/test_templates_fastpath.py pins the order)
+        for (c, text, status, value, unit, label, measure, warning), cell_line in zip(cells, lines, strict=True):  # type: ignore[arg-type]
             append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
                               cell_line, table_at(cell_line), warning))
     return out
