@@ -127,7 +127,7 @@ def manifest_dict(manifest: Manifest) -> dict[str, Any]:
     macros = {
         f"macro.{manifest.project.name}.{name}": {"name": name, "original_file_path": path,
                                                   "package_name": manifest.project.name}
-        for name, path in manifest.templates.macro_files.items()
+        for name, path in manifest.macro_files.items()
     }
     return {
         "metadata": _metadata("manifest", "v12", manifest),
@@ -135,7 +135,7 @@ def manifest_dict(manifest: Manifest) -> dict[str, Any]:
         "sources": sources,
         "macros": macros,
         "docs": {f"doc.{manifest.project.name}.{k}": {"name": k, "block_contents": v}
-                 for k, v in manifest.templates.docs.items()},
+                 for k, v in manifest.docs.items()},
         "exposures": {}, "metrics": {}, "groups": {}, "selectors": {}, "disabled": {},
         "parent_map": parent_map,
         "child_map": child_map,

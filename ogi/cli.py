@@ -41,6 +41,8 @@ Exclude = Annotated[list[str] | None, typer.Option("--exclude", help="Nodes to l
 FullRefresh = Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch, reload seeds, and run every model and test (none reused).")]
 FailFast = Annotated[bool, typer.Option("--fail-fast", "-x", help="Stop at the first failure.")]
 Threads = Annotated[int | None, typer.Option("--threads", help="Nodes run at once [default: the profile's threads].")]
+PartialParse = Annotated[bool, typer.Option("--partial-parse/--no-partial-parse",
+                                            help="Load the parsed project from target/ when nothing it was made from changed.")]
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -49,7 +51,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _session(project_dir: Path | None, target: str | None, vars: str | None,
-             warehouse: str | None = None, raw: str | None = None) -> Session:
+             warehouse: str | None = None, raw: str | None = None, partial_parse: bool = True) -> Session:
     from ogi.errors import OgiError
     from ogi.runner import Session
 
@@ -65,7 +67,8 @@ def _session(project_dir: Path | None, target: str | None, vars: str | None,
             _fail("--vars must be a mapping, e.g. '{year: 2023}'")
         parsed = loaded
     try:
-        return Session(project_dir, target=target, vars=parsed, warehouse=warehouse, raw=raw)
+        return Session(project_dir, target=target, vars=parsed, warehouse=warehouse, raw=raw,
+                       partial_parse=partial_parse)
     except OgiError as exc:
         _fail(str(exc))
         raise  # unreachable
@@ -112,13 +115,14 @@ def _finish(report: RunReport) -> None:
 
 def _execute(command: str, project_dir: Path | None, target: str | None, vars: str | None,
              warehouse: str | None, raw: str | None, select: list[str] | None, exclude: list[str] | None,
-             full_refresh: bool = False, fail_fast: bool = False, threads: int | None = None) -> None:
+             full_refresh: bool = False, fail_fast: bool = False, threads: int | None = None,
+             partial_parse: bool = True) -> None:
     from ogi.errors import OgiError
 
     global _RAN_RUNNER_COMMAND
     _RAN_RUNNER_COMMAND = True  # main() may leave without the interpreter's clean-up
     try:
-        session = _session(project_dir, target, vars, warehouse, raw)
+        session = _session(project_dir, target, vars, warehouse, raw, partial_parse)
     except KeyboardInterrupt:  # while the project is read: nothing was opened or built yet
         typer.secho("interrupted before the build started; nothing changed", fg=typer.colors.RED, err=True)
         raise typer.Exit(130) from None
@@ -142,43 +146,51 @@ def _execute(command: str, project_dir: Path | None, target: str | None, vars: s
 @app.command("build")
 def build(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
           full_refresh: FullRefresh = False, fail_fast: FailFast = False, threads: Threads = None,
-          project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+          project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
+          partial_parse: PartialParse = True) -> None:
     """Seeds, models and data tests in dependency order, published atomically into the warehouse."""
-    _execute("build", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads)
+    _execute("build", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads,
+             partial_parse)
 
 
 @app.command("run")
 def run(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
         full_refresh: FullRefresh = False, fail_fast: FailFast = False, threads: Threads = None,
-        project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+        project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
+        partial_parse: PartialParse = True) -> None:
     """Build models only (no seeds, no tests)."""
-    _execute("run", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads)
+    _execute("run", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads,
+             partial_parse)
 
 
 @app.command("seed")
 def seed(select: Select = None, exclude: Exclude = None, warehouse: Warehouse = None, threads: Threads = None,
-         project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+         project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
+         partial_parse: PartialParse = True) -> None:
     """Load the CSV seeds into the warehouse."""
-    _execute("seed", project_dir, target, vars, warehouse, None, select, exclude, threads=threads)
+    _execute("seed", project_dir, target, vars, warehouse, None, select, exclude, threads=threads,
+             partial_parse=partial_parse)
 
 
 @app.command("test")
 def test(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
          fail_fast: FailFast = False, threads: Threads = None, project_dir: ProjectDir = None,
-         target: Target = None, vars: Vars = None) -> None:
+         target: Target = None, vars: Vars = None, partial_parse: PartialParse = True) -> None:
     """Run data tests against the current warehouse (read-only)."""
-    _execute("test", project_dir, target, vars, warehouse, raw, select, exclude, fail_fast=fail_fast, threads=threads)
+    _execute("test", project_dir, target, vars, warehouse, raw, select, exclude, fail_fast=fail_fast, threads=threads,
+             partial_parse=partial_parse)
 
 
 @app.command("compile")
 def compile_(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
              dialect: Annotated[str | None, typer.Option("--dialect", help="Transpile with sqlglot (spark, trino, postgres, …).")] = None,
              quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only write target/compiled.")] = False,
-             project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+             project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
+             partial_parse: PartialParse = True) -> None:
     """Compile and validate models and tests into target/compiled (printing them, or their transpiled form)."""
     from ogi.errors import OgiError
 
-    session = _session(project_dir, target, vars, warehouse, raw)
+    session = _session(project_dir, target, vars, warehouse, raw, partial_parse)
     try:
         nodes = session.compile(select, exclude)
         if dialect:
@@ -202,13 +214,14 @@ def compile_(select: Select = None, exclude: Exclude = None, raw: Raw = None, wa
 def ls(select: Select = None, exclude: Exclude = None,
        resource_type: Annotated[list[str] | None, typer.Option("--resource-type", help="model, seed, test, source.")] = None,
        output: Annotated[str, typer.Option("--output", "-o", help="name | path | selector | json.")] = "selector",
-       project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
+       project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
+       partial_parse: PartialParse = True) -> None:
     """List the nodes a selection picks, in dependency order."""
     import json
 
     from ogi.errors import OgiError
 
-    session = _session(project_dir, target, vars)
+    session = _session(project_dir, target, vars, partial_parse=partial_parse)
     types = tuple(resource_type or ("model", "seed", "test", "source"))
     try:
         chosen = session.graph.select(select, exclude, types)
@@ -259,6 +272,9 @@ def clean(project_dir: ProjectDir = None) -> None:
     except OgiError as exc:
         _fail(str(exc))
         return
+    from ogi.parsecache import FILE
+
+    (project.target_dir / FILE).unlink(missing_ok=True)  # the kept parse, wherever clean-targets point
     for entry in project.clean_targets:
         path = (project.root / entry).resolve()
         if project.root.resolve() not in path.parents:

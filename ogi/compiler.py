@@ -26,7 +26,20 @@ class Compiler:
         self.full_refresh = full_refresh
         self.ephemerals: dict[str, list[str]] = {}  # uid → ephemeral uids it needs, deps first
         self.prefix_lines: dict[str, int] = {}  # uid → lines added in front by CTE injection
-        manifest.templates.ns["flags"] = {"FULL_REFRESH": full_refresh}
+        self._key: str | None = None
+
+    def _templates(self) -> Any:
+        templates = self.manifest.templates
+        templates.ns["flags"] = {"FULL_REFRESH": self.full_refresh}
+        return templates
+
+    def compile_key(self) -> str:
+        """All a node's compiled SQL depends on beyond the parse (ogi.parsecache): --full-refresh (the
+        templates' flags.FULL_REFRESH) and what is_incremental() answers for each incremental model."""
+        if self._key is None:
+            incremental = sorted(n.unique_id for n in self.manifest.nodes.values() if self.is_incremental(n))
+            self._key = repr((self.full_refresh, incremental))
+        return self._key
 
     def relation_exists(self, node: Node) -> bool:
         rel = node.relation()
@@ -72,18 +85,31 @@ class Compiler:
         }
 
     def compile(self, node: Node) -> str:
-        """Compile one node (its ephemeral parents must be compiled first) and store compiled_code."""
+        """Compile one node (its ephemeral parents must be compiled first) and store compiled_code
+        (as ogi.parsecache kept it for this compile key, when it did)."""
         if node.resource_type == "seed":
             node.compiled_code = ""
             return ""
+        kept = self.manifest.parse_cache
+        if kept is not None:
+            entry = kept.compiled_for(self.compile_key()).get(node.unique_id)
+            if entry is not None:
+                own, sql, self.ephemerals[node.unique_id], prefix = entry
+                node.meta["_own_sql"], node.compiled_code = own, sql
+                if prefix:
+                    self.prefix_lines[node.unique_id] = prefix
+                return str(sql)
         context = self._context(node)
         if node.resource_type == "test" and node.test_metadata is not None:
             sql = self._generic_test(node, context)
         else:
-            sql = self.manifest.templates.render(node.raw_code, node.original_file_path, context)
+            sql = self._templates().render(node.raw_code, node.original_file_path, context)
         node.meta["_own_sql"] = sql
-        sql = self._inject_ctes(node, sql)
+        own, sql = sql, self._inject_ctes(node, sql)
         node.compiled_code = sql
+        if kept is not None:
+            kept.keep_compiled(self.compile_key(), node.unique_id,
+                               (own, sql, list(self.ephemerals[node.unique_id]), self.prefix_lines.get(node.unique_id, 0)))
         return sql
 
     def compile_all(self, order: Iterable[str]) -> None:
@@ -106,7 +132,7 @@ class Compiler:
 
     def _generic_test(self, node: Node, context: dict[str, Any]) -> str:
         meta = node.test_metadata or {}
-        templates = self.manifest.templates
+        templates = self._templates()
         templates.ns.update(context)
         attached = self.manifest.all_nodes()[node.attached_node or ""]
         model = attached.relation().render()

@@ -9,14 +9,17 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ogi import builtin_tests
 from ogi.errors import CompilationError, GraphError
 from ogi.nodes import Column, Node, Relation
-from ogi.project import Project, Target, load_project, load_target, merge_config
-from ogi.templating import Templates
+from ogi.project import Project, Target, load_project, load_target, merge_config, profile_candidates
 from ogi.yamlfile import YamlCache, line_of
+
+if TYPE_CHECKING:
+    from ogi.parsecache import FileLog, ParseCache
+    from ogi.templating import Templates
 
 YAML_CACHE = "ogi_yaml.marshal"
 TEST_CONFIG_KEYS = {"severity", "where", "tags", "enabled", "warn_if", "error_if", "limit",
@@ -28,15 +31,33 @@ _REF_EXPR = re.compile(r"^\s*(ref|source)\s*\(.*\)\s*$", re.S)
 class Manifest:
     project: Project
     target: Target
-    templates: Templates
+    _templates: Templates | None = None  # built on first use when the manifest came from ogi.parsecache
     nodes: dict[str, Node] = field(default_factory=dict)
     sources: dict[str, Node] = field(default_factory=dict)
     vars: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    macro_files: dict[str, str] = field(default_factory=dict)  # macro name → file
+    docs: dict[str, str] = field(default_factory=dict)  # {% docs %} blocks
+    env_reads: dict[str, str | None] = field(default_factory=dict)  # what env_var() read (templating.Reads)
+    impure: list[str] = field(default_factory=list)  # why a render may not be kept (templating.Reads)
+    parse_cache: ParseCache | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What ogi.parsecache keeps: everything but the Jinja environment and the cache itself."""
+        return {**self.__dict__, "_templates": None, "parse_cache": None}
 
     @property
     def root(self) -> Path:
         return self.project.root
+
+    @property
+    def templates(self) -> Templates:
+        """The project's Jinja: macros loaded, `target`, `var` and `project_name` defined (read again
+        from the macro files when this manifest was kept by ogi.parsecache)."""
+        if self._templates is None:
+            self._templates = _new_templates(self.project, self.env_reads, self.impure)
+            _define(self, self._templates)
+        return self._templates
 
     def all_nodes(self) -> dict[str, Node]:
         return {**self.sources, **self.nodes}
@@ -71,32 +92,40 @@ class Manifest:
         return [n for n in self.nodes.values() if n.resource_type == "test" and n.attached_node == unique_id]
 
 
-def load_manifest(
-    root: Path, target_name: str | None = None, cli_vars: dict[str, Any] | None = None
-) -> Manifest:
-    """Read the whole project (dbt_project.yml, profiles.yml, macros, models, YAML, seeds, tests)."""
+def load_manifest(root: Path, target_name: str | None = None, cli_vars: dict[str, Any] | None = None,
+                  partial_parse: bool = True) -> Manifest:
+    """Read the whole project (dbt_project.yml, profiles.yml, macros, models, YAML, seeds, tests), or,
+    with `partial_parse`, load it from target/ when nothing it was made from changed (ogi.parsecache)."""
+    cache: ParseCache | None = None
+    if partial_parse:
+        from ogi.parsecache import ParseCache
+
+        cache = ParseCache(root, target_name, cli_vars or {})
+        kept = cache.load(root / "target")
+        if kept is not None:
+            return kept
+    log = cache.log if cache is not None else None
     # parsed YAML is kept in target/ (ogi.yamlfile.YamlCache); dbt_project.yml says where target/ is,
     # so it is looked up under dbt's default target-path first
-    yaml_cache = YamlCache(root / "target" / YAML_CACHE)
+    yaml_cache = YamlCache(root / "target" / YAML_CACHE, log)
     project = load_project(root, yaml_cache)
     if project.target_dir != root / "target":
-        yaml_cache = YamlCache(project.target_dir / YAML_CACHE)
-    templates = Templates(project.target_dir / "ogi_jinja_code.marshal")
+        yaml_cache = YamlCache(project.target_dir / YAML_CACHE, log)
+        if cache is not None:
+            kept = cache.load(project.target_dir)
+            if kept is not None:
+                return kept
+    if cache is not None:
+        cache.begin(project)
+    env_reads: dict[str, str | None] = {}
+    impure: list[str] = []
+    templates = _new_templates(project, env_reads, impure)
     target = load_target(project, target_name, render=lambda s, path: templates.render(s, str(path), {}),
                          cache=yaml_cache)
-    manifest = Manifest(project, target, templates)
+    manifest = Manifest(project, target, templates, env_reads=env_reads, impure=impure)
     manifest.vars = _resolve_vars(project, cli_vars or {})
-    templates.ns.update(
-        {"target": target.as_jinja(), "var": _var_function(manifest), "project_name": project.name}
-    )
-    templates.define_builtin(builtin_tests.SOURCE, "<ogi builtin tests>")
-    for path in _files(project.root, project.macro_paths, (".sql",)):
-        templates.load_macro_file(path.read_text(encoding="utf-8"), _rel(project.root, path))
-    for path in _files(project.root, project.macro_paths + project.model_paths, (".md",)):
-        from ogi.templating import docs_blocks
-
-        templates.docs.update(docs_blocks(path.read_text(encoding="utf-8")))
-    _parse_models(manifest)
+    _define(manifest, templates, log)
+    _parse_models(manifest, log)
     _parse_seeds(manifest)
     yaml_files = _files(project.root, project.model_paths + project.seed_paths, (".yml", ".yaml"))
     properties = [(p, yaml_cache.load(p) or {}) for p in yaml_files]
@@ -113,9 +142,39 @@ def load_manifest(
             del manifest.nodes[node.unique_id]
     for path, data in properties:
         _parse_yaml_tests(manifest, path, data)
-    _parse_singular_tests(manifest)
+    _parse_singular_tests(manifest, log)
     _resolve_dependencies(manifest)
+    if cache is not None:
+        cache.remember(manifest, profile_candidates(project))
     return manifest
+
+
+def _new_templates(project: Project, env_reads: dict[str, str | None], impure: list[str]) -> Templates:
+    from ogi.templating import Reads, Templates
+
+    # what the templates read is recorded into the manifest's own containers
+    return Templates(project.target_dir / "ogi_jinja_code.marshal", Reads(env_reads, impure))
+
+
+def _define(manifest: Manifest, templates: Templates, log: FileLog | None = None) -> None:
+    """`target`, `var`, `project_name`, the built-in tests, the project's macros and docs blocks."""
+    from ogi.templating import docs_blocks
+
+    project = manifest.project
+    templates.ns.update(
+        {"target": manifest.target.as_jinja(), "var": _var_function(manifest), "project_name": project.name}
+    )
+    templates.define_builtin(builtin_tests.SOURCE, "<ogi builtin tests>")
+    for path in _files(project.root, project.macro_paths, (".sql",)):
+        templates.load_macro_file(_read(path, log), _rel(project.root, path))
+    for path in _files(project.root, project.macro_paths + project.model_paths, (".md",)):
+        templates.docs.update(docs_blocks(_read(path, log)))
+    manifest.macro_files, manifest.docs = templates.macro_files, templates.docs
+
+
+def _read(path: Path, log: FileLog | None) -> str:
+    """A project file's text (recorded by ogi.parsecache's log when given)."""
+    return log.read_text(path) if log is not None else path.read_text(encoding="utf-8")
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -231,7 +290,7 @@ class _ConfigCallable:
         return self._values[key]
 
 
-def _parse_models(manifest: Manifest) -> None:
+def _parse_models(manifest: Manifest, log: FileLog | None = None) -> None:
     project = manifest.project
     for base in project.model_paths:
         for path in _files(project.root, [base], (".sql",)):
@@ -243,7 +302,7 @@ def _parse_models(manifest: Manifest) -> None:
                 other = manifest.nodes[uid].original_file_path
                 raise CompilationError(f"two models are named '{name}' (also {other})", rel)
             node = Node(uid, "model", name, project.name, path, rel, [project.name, *folders, name],
-                        raw_code=path.read_text(encoding="utf-8"))
+                        raw_code=_read(path, log))
             node.config = project.folder_config("model", node.fqn)
             capture = _Capture(node)
             manifest.templates.render(node.raw_code, rel, capture.context())
@@ -473,13 +532,13 @@ def _test_name(test_name: str, target: str, kwargs: dict[str, Any]) -> str:
     return name
 
 
-def _parse_singular_tests(manifest: Manifest) -> None:
+def _parse_singular_tests(manifest: Manifest, log: FileLog | None = None) -> None:
     project = manifest.project
     for path in _files(project.root, project.test_paths, (".sql",)):
         rel = _rel(project.root, path)
         uid = f"test.{project.name}.{path.stem}"
         node = Node(uid, "test", path.stem, project.name, path, rel, [project.name, path.stem],
-                    raw_code=path.read_text(encoding="utf-8"))
+                    raw_code=_read(path, log))
         node.config = merge_config(project.folder_config("test", node.fqn), {"severity": "error", "tags": []})
         capture = _Capture(node)
         manifest.templates.render(node.raw_code, rel, capture.context())

@@ -163,6 +163,15 @@ def load_project(root: Path, cache: YamlCache | None = None) -> Project:
     )
 
 
+def profile_candidates(project: Project) -> list[Path]:
+    """Where profiles.yml is looked for, in order: $DBT_PROFILES_DIR, the project, ~/.dbt."""
+    candidates = [project.root / "profiles.yml"]
+    if os.environ.get("DBT_PROFILES_DIR"):
+        candidates.insert(0, Path(os.environ["DBT_PROFILES_DIR"]) / "profiles.yml")
+    candidates.append(Path.home() / ".dbt" / "profiles.yml")
+    return candidates
+
+
 def load_target(project: Project, target_name: str | None = None, render: Any = None,
                 cache: YamlCache | None = None) -> Target:
     """Pick the target from profiles.yml (project dir, then $DBT_PROFILES_DIR, then ~/.dbt).
@@ -170,11 +179,7 @@ def load_target(project: Project, target_name: str | None = None, render: Any = 
     `render` renders Jinja in string values (env_var); without a profiles.yml, a DuckDB target
     at $OGI_WAREHOUSE / warehouse.duckdb is used.
     """
-    candidates = [project.root / "profiles.yml"]
-    if os.environ.get("DBT_PROFILES_DIR"):
-        candidates.insert(0, Path(os.environ["DBT_PROFILES_DIR"]) / "profiles.yml")
-    candidates.append(Path.home() / ".dbt" / "profiles.yml")
-    for path in candidates:
+    for path in profile_candidates(project):
         if path.is_file():
             profiles = read_yaml(path, cache) or {}
             break

@@ -103,7 +103,10 @@ class Session:
         vars: dict[str, Any] | None = None,
         warehouse: str | Path | None = None,
         raw: str | Path | None = None,
+        partial_parse: bool = True,
     ) -> None:
+        """`partial_parse`: load the parsed project from target/ when nothing it was made from changed
+        (ogi.parsecache; dbt's --no-partial-parse turns it off)."""
         from ogi.project import find_project_root
 
         if raw is not None:
@@ -111,7 +114,7 @@ class Session:
         if warehouse is not None:
             os.environ["OGI_WAREHOUSE"] = str(warehouse)
         self.root = find_project_root(Path(project_dir) if project_dir else None)
-        self.manifest: Manifest = load_manifest(self.root, target, vars)
+        self.manifest: Manifest = load_manifest(self.root, target, vars, partial_parse)
         self.graph = Graph(self.manifest)
         self.warehouse = Path(warehouse) if warehouse is not None else Path(self.manifest.target.path)
         self.validator: Any = None  # ogi.validate.Validator after a validated compile
@@ -179,7 +182,10 @@ class Session:
         return nodes
 
     def _write_artifacts(self, nodes: list[Node], quiet: bool) -> None:
-        self.manifest.templates.code_cache.save()
+        if self.manifest._templates is not None:
+            self.manifest._templates.code_cache.save()
+        if self.manifest.parse_cache is not None:
+            self.manifest.parse_cache.save(self.manifest)
         if not quiet:
             artifacts.write_compiled(self.manifest, nodes)
             artifacts.write_manifest(self.manifest)

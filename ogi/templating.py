@@ -9,6 +9,7 @@ Unsupported dbt objects (adapter, run_query, graph, statement, …) raise a Comp
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import sys
@@ -75,10 +76,12 @@ def _raise_compiler_error(message: str) -> None:
 class _Exceptions:
     raise_compiler_error = staticmethod(_raise_compiler_error)
 
+    def __init__(self, warn: Callable[[str], str] | None = None) -> None:
+        if warn is not None:
+            self.warn = warn  # type: ignore[method-assign,assignment]
+
     @staticmethod
     def warn(message: str) -> str:
-        import sys
-
         print(f"warning: {message}", file=sys.stderr)
         return ""
 
@@ -89,8 +92,6 @@ def _do_return(value: Any = None) -> None:
 
 def _log(message: Any, info: bool = False) -> str:
     if info:
-        import sys
-
         print(message, file=sys.stderr)
     return ""
 
@@ -101,6 +102,62 @@ def env_var(name: str, default: Any = None) -> str:
     if default is not None:
         return str(default)
     raise CompilationError(f"env_var('{name}') is not set and has no default")
+
+
+class Reads:
+    """What the templates of one project saw beyond their files, for ogi.parsecache: the environment
+    variables env_var() read (name → value, None when unset) and why a render cannot be kept
+    (`impure`: it read the clock or a random number, or printed something)."""
+
+    def __init__(self, env: dict[str, str | None] | None = None, impure: list[str] | None = None) -> None:
+        self.env = env if env is not None else {}
+        self.impure = impure if impure is not None else []
+
+    def env_var(self, name: str, default: Any = None) -> str:
+        self.env[str(name)] = os.environ.get(str(name))
+        return env_var(name, default)
+
+    def mark(self, reason: str) -> None:
+        if reason not in self.impure:
+            self.impure.append(reason)
+
+    def log(self, message: Any, info: bool = False) -> str:
+        """dbt's log(): a message printed (info=True) would not be printed again from a kept parse."""
+        if info:
+            self.mark("log(info=True)")
+        return _log(message, info)
+
+    def impure_call(self, reason: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)  # keeps Jinja's pass_context mark (the random filter has one)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.mark(reason)
+            return function(*args, **kwargs)
+
+        return call
+
+
+class _Modules(dict):  # type: ignore[type-arg]
+    """dbt's `modules`: reading `modules.datetime` marks the render impure (it may read the clock)."""
+
+    def __init__(self, reads: Reads) -> None:
+        super().__init__(datetime=datetime, re=re)
+        self._reads = reads
+
+    def __getitem__(self, key: Any) -> Any:
+        if key == "datetime":
+            self._reads.mark("modules.datetime")
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def values(self) -> Any:
+        self._reads.mark("modules.datetime")
+        return super().values()
+
+    def items(self) -> Any:
+        self._reads.mark("modules.datetime")
+        return super().items()
 
 
 class CodeCache(FileCache):
@@ -118,22 +175,27 @@ class CodeCache(FileCache):
 class Templates:
     """One Jinja environment per project: macros live in a shared namespace that nodes update."""
 
-    def __init__(self, code_cache: Path | None = None) -> None:
+    def __init__(self, code_cache: Path | None = None, reads: Reads | None = None) -> None:
         self.env = jinja2.Environment(undefined=OgiUndefined, extensions=[jinja2.ext.do], autoescape=False)
+        self.reads = reads if reads is not None else Reads()
+        # Jinja's own impure helpers: a template using them is never kept by ogi.parsecache
+        self.env.globals["lipsum"] = self.reads.impure_call("lipsum", self.env.globals["lipsum"])  # type: ignore[arg-type]
+        self.env.filters["random"] = self.reads.impure_call("random", self.env.filters["random"])
         self.filenames: set[str] = set()
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
         self.code_cache = CodeCache(code_cache)
         self.macro_files: dict[str, str] = {}  # macro name → file
         self.docs: dict[str, str] = {}
+        impure = self.reads.impure_call
         self.ns: dict[str, Any] = {
-            "env_var": env_var,
+            "env_var": self.reads.env_var,
             "return": _do_return,
-            "log": _log,
-            "print": _log,
-            "exceptions": _Exceptions(),
+            "log": self.reads.log,
+            "print": self.reads.log,
+            "exceptions": _Exceptions(impure("exceptions.warn", _Exceptions.warn)),
             "execute": True,
             "flags": {"FULL_REFRESH": False},
-            "modules": {"datetime": datetime, "re": re},
+            "modules": _Modules(self.reads),
             "doc": self._doc,
             "zip": zip,
             "tojson": lambda v, **kw: __import__("json").dumps(v, **kw),

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pickle
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ogi.errors import CompilationError
 from ogi.filecache import FileCache
+
+if TYPE_CHECKING:
+    from ogi.parsecache import FileLog
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -65,14 +68,15 @@ class YamlCache(FileCache):
     """Parsed YAML property files (~35 ms of every command on the bundled project; reading them back
     takes ~5), kept pickled so each load returns a fresh object."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, log: FileLog | None = None) -> None:
         super().__init__(path, "yaml-2")
+        self.log = log  # ogi.parsecache's record of the files a parse read
 
     def load(self, path: Path, plain: bool = False) -> Any:
         """The parsed content of `path` (a fresh object each run: callers may change it); `plain`:
         parse_yaml's plain dicts."""
         try:
-            text = path.read_text(encoding="utf-8")
+            text = self.log.read_text(path) if self.log is not None else path.read_text(encoding="utf-8")
         except OSError as exc:
             raise CompilationError(f"cannot read: {exc}", path) from exc
         name = f"plain:{path}" if plain else str(path)
