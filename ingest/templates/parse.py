@@ -158,21 +158,40 @@ def label_spans(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
     ends: list[int] = []
     if b <= a:
         return rows, labels, starts, ends
+    memo = _spans_memo(key_specs)
+    get = memo.get
     for m in _marked_runs(key_specs).finditer(marked, stream.raw_index(a), stream.raw_index(b - 1) + 1):
-        got_rows, got_labels, got_starts, got_ends = _run_spans(key_specs, m.group())
-        if got_rows:
+        text = m.group()
+        got = get(text)
+        if got is None:
+            if len(memo) >= _SPANS_MEMO_SIZE:
+                memo.clear()
+            got = memo[text] = _run_spans(key_specs, text)
+        if got[0]:
             at = m.start()
-            rows += got_rows
-            labels += got_labels
-            starts += map(at.__add__, got_starts)
-            ends += map(at.__add__, got_ends)
+            rows += got[0]
+            labels += got[1]
+            if len(got[0]) == 1:  # (most runs hold one label)
+                starts.append(at + got[2][0])
+                ends.append(at + got[3][0])
+            else:
+                starts += map(at.__add__, got[2])
+                ends += map(at.__add__, got[3])
     return rows, labels, starts, ends
+
+
+_SPANS_MEMO_SIZE = 16384  # distinct run texts a table set's memo keeps before it starts afresh
+
+
+@cache  # one memo per set of tables (TableSpec hashes by identity)
+def _spans_memo(specs: tuple[TableSpec, ...]) -> dict[str, _RunSpans]:
+    """_run_spans(specs, text) by the run's folded text: label runs repeat across reports."""
+    return {}
 
 
 _RunSpans = tuple[tuple["RowSpec | None", ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 
 
-@lru_cache(maxsize=16384)  # a pure function of the run's folded text; label runs repeat across reports
 def _run_spans(specs: tuple[TableSpec, ...], text: str) -> _RunSpans:
     """label_spans of one run, `text` being its folded raw (dropped characters as CELL_END): the
     anchors of its key, with offsets into `text`."""
