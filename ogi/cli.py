@@ -1,4 +1,8 @@
-"""The `ogi` command line: a thin typer layer over the library functions (ogi.runner.Session).
+"""The `ogi` command line. `main()` is the console script: a runner command (build, run, seed, test) whose
+options are all plain is read here and run at once, without importing typer (~60 ms of every start:
+its import and the building of every command's parameters); anything else (--help, other commands,
+an option spelled another way, a bad value) goes to the typer app of ogi/cli_app.py, which also has
+the complete option definitions and help. `from ogi.cli import app` is that app.
 
 Heavy modules (duckdb, sqlglot, jinja2) are imported inside the commands so `ogi --help` is fast.
 Exit status: 0 success, 1 a model or error-severity test failed, 2 the project could not run
@@ -7,47 +11,35 @@ Exit status: 0 success, 1 a model or error-severity test failed, 2 the project c
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
-
-from ogi.cli_coercion import install as _install_plain_coercion
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ogi.runner import NodeResult, RunReport, Session
 
-_install_plain_coercion()  # str/Path/int options without typer's pydantic import (~90 ms a command)
+RED, GREEN, YELLOW = 31, 32, 33  # ANSI colours, on a terminal only (as click.secho)
 
-app = typer.Typer(
-    name="ogi",
-    help="ogi — an analytics warehouse of China's government-information-disclosure annual reports.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain click help: rich costs ~0.1 s at every start
-)
 
-ProjectDir = Annotated[Path | None, typer.Option("--project-dir", help="The dbt project [default: nearest dbt_project.yml].")]
-Target = Annotated[str | None, typer.Option("--target", "-t", help="profiles.yml target.")]
-Vars = Annotated[str | None, typer.Option("--vars", help="YAML mapping of vars, e.g. '{year: 2023}'.")]
-Warehouse = Annotated[str | None, typer.Option("--warehouse", "-w", help="Warehouse file [default: $OGI_WAREHOUSE or warehouse.duckdb].")]
-Raw = Annotated[str | None, typer.Option("--raw", help="Raw Parquet directory [default: $OGI_RAW or data/raw].")]
-Select = Annotated[list[str] | None, typer.Option("--select", "-s", help="Nodes to include (dbt syntax: name, +name, name+, tag:x, path:dir).")]
-Exclude = Annotated[list[str] | None, typer.Option("--exclude", help="Nodes to leave out (same syntax).")]
-FullRefresh = Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch, reload seeds, and run every model and test (none reused).")]
-FailFast = Annotated[bool, typer.Option("--fail-fast", "-x", help="Stop at the first failure.")]
-Threads = Annotated[int | None, typer.Option("--threads", help="Nodes run at once [default: the profile's threads].")]
-PartialParse = Annotated[bool, typer.Option("--partial-parse/--no-partial-parse",
-                                            help="Load the parsed project from target/ when nothing it was made from changed.")]
+def style(text: str, color: int | None, stream: TextIO) -> str:
+    isatty = getattr(stream, "isatty", None)
+    return f"\x1b[{color}m{text}\x1b[0m" if color and isatty is not None and isatty() else text
+
+
+def echo(text: str, err: bool = False) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def secho(text: str, color: int | None, err: bool = False) -> None:
+    echo(style(text, color, sys.stderr if err else sys.stdout), err)
 
 
 def _fail(message: str, code: int = 2) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
+    secho(f"error: {message}", RED, err=True)
+    raise SystemExit(code)
 
 
 def _session(project_dir: Path | None, target: str | None, vars: str | None,
@@ -76,41 +68,39 @@ def _session(project_dir: Path | None, target: str | None, vars: str | None,
 
 def _print_result(result: NodeResult, index: int, total: int) -> None:
     labels = {
-        "success": ("OK", typer.colors.GREEN), "pass": ("PASS", typer.colors.GREEN),
-        "warn": ("WARN", typer.colors.YELLOW), "fail": ("FAIL", typer.colors.RED),
-        "error": ("ERROR", typer.colors.RED), "skipped": ("SKIP", typer.colors.YELLOW),
+        "success": ("OK", GREEN), "pass": ("PASS", GREEN), "warn": ("WARN", YELLOW), "fail": ("FAIL", RED),
+        "error": ("ERROR", RED), "skipped": ("SKIP", YELLOW),
     }
     label, color = labels.get(result.status, (result.status.upper(), None))
     what = {"seed": "seed", "model": "model", "test": "test"}.get(result.resource_type, result.resource_type)
     name = result.relation or result.name
     text = f"{index:>4} of {total} {what} {name} "
-    line = f"{text:.<72} [{typer.style(label, fg=color)} in {result.execution_time:.2f}s]"
-    typer.echo(line)
+    echo(f"{text:.<72} [{style(label, color, sys.stdout)} in {result.execution_time:.2f}s]")
     if result.message and result.status in ("error", "fail", "warn", "skipped"):
-        typer.echo(f"       {result.message}")
+        echo(f"       {result.message}")
 
 
 def _finish(report: RunReport) -> None:
     counts = report.counts()
     ok = counts.get("success", 0) + counts.get("pass", 0)
-    typer.echo(
+    echo(
         f"\nDone in {report.elapsed:.2f}s. PASS={ok} WARN={counts.get('warn', 0)} "
         f"ERROR={counts.get('error', 0) + counts.get('fail', 0)} SKIP={counts.get('skipped', 0)} "
         f"TOTAL={len(report.results)}"
     )
     reused = sum(1 for r in report.results if r.message.startswith("reused"))
     if reused:
-        typer.echo(f"{reused} reused as they were: nothing they are made from changed (--full-refresh runs them all)")
+        echo(f"{reused} reused as they were: nothing they are made from changed (--full-refresh runs them all)")
     if report.error:
         _fail(report.error)
     if report.failures():
         for failed in report.failures():
-            typer.secho(f"failed: {failed.name} ({failed.location}): {failed.message}", fg=typer.colors.RED, err=True)
+            secho(f"failed: {failed.name} ({failed.location}): {failed.message}", RED, err=True)
         if report.command != "test":
-            typer.secho(f"{report.warehouse} left unchanged (the last good build stays in place)", err=True)
-        raise typer.Exit(1)
+            secho(f"{report.warehouse} left unchanged (the last good build stays in place)", None, err=True)
+        raise SystemExit(1)
     if report.published:
-        typer.echo(f"Published {report.warehouse}")
+        echo(f"Published {report.warehouse}")
 
 
 def _execute(command: str, project_dir: Path | None, target: str | None, vars: str | None,
@@ -124,8 +114,8 @@ def _execute(command: str, project_dir: Path | None, target: str | None, vars: s
     try:
         session = _session(project_dir, target, vars, warehouse, raw, partial_parse)
     except KeyboardInterrupt:  # while the project is read: nothing was opened or built yet
-        typer.secho("interrupted before the build started; nothing changed", fg=typer.colors.RED, err=True)
-        raise typer.Exit(130) from None
+        secho("interrupted before the build started; nothing changed", RED, err=True)
+        raise SystemExit(130) from None
     if threads is not None:
         if threads < 1:
             _fail("--threads must be 1 or more")
@@ -138,178 +128,61 @@ def _execute(command: str, project_dir: Path | None, target: str | None, vars: s
         return
     except KeyboardInterrupt:
         unchanged = "" if command == "test" else f"; {session.warehouse} left unchanged"
-        typer.secho(f"interrupted{unchanged}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(130) from None
+        secho(f"interrupted{unchanged}", RED, err=True)
+        raise SystemExit(130) from None
     _finish(report)
 
 
-@app.command("build")
-def build(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
-          full_refresh: FullRefresh = False, fail_fast: FailFast = False, threads: Threads = None,
-          project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
-          partial_parse: PartialParse = True) -> None:
-    """Seeds, models and data tests in dependency order, published atomically into the warehouse."""
-    _execute("build", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads,
-             partial_parse)
+# -- the runner commands without typer --------------------------------------------------------------
+
+_COMMON_VALUES = {"--select": "select", "-s": "select", "--exclude": "exclude", "--warehouse": "warehouse",
+                  "-w": "warehouse", "--threads": "threads", "--project-dir": "project_dir", "--target": "target",
+                  "-t": "target", "--vars": "vars"}
+_COMMON_FLAGS = {"--partial-parse": ("partial_parse", True), "--no-partial-parse": ("partial_parse", False)}
+_FAIL_FAST = {"--fail-fast": ("fail_fast", True), "-x": ("fail_fast", True)}
+# command → (options taking a value, flags): what ogi/cli_app.py declares for it (a test compares them)
+FAST_OPTIONS: dict[str, tuple[dict[str, str], dict[str, tuple[str, bool]]]] = {
+    "build": ({**_COMMON_VALUES, "--raw": "raw"}, {**_COMMON_FLAGS, **_FAIL_FAST, "--full-refresh": ("full_refresh", True)}),
+    "run": ({**_COMMON_VALUES, "--raw": "raw"}, {**_COMMON_FLAGS, **_FAIL_FAST, "--full-refresh": ("full_refresh", True)}),
+    "test": ({**_COMMON_VALUES, "--raw": "raw"}, {**_COMMON_FLAGS, **_FAIL_FAST}),
+    "seed": (dict(_COMMON_VALUES), dict(_COMMON_FLAGS)),
+}
 
 
-@app.command("run")
-def run(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
-        full_refresh: FullRefresh = False, fail_fast: FailFast = False, threads: Threads = None,
-        project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
-        partial_parse: PartialParse = True) -> None:
-    """Build models only (no seeds, no tests)."""
-    _execute("run", project_dir, target, vars, warehouse, raw, select, exclude, full_refresh, fail_fast, threads,
-             partial_parse)
-
-
-@app.command("seed")
-def seed(select: Select = None, exclude: Exclude = None, warehouse: Warehouse = None, threads: Threads = None,
-         project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
-         partial_parse: PartialParse = True) -> None:
-    """Load the CSV seeds into the warehouse."""
-    _execute("seed", project_dir, target, vars, warehouse, None, select, exclude, threads=threads,
-             partial_parse=partial_parse)
-
-
-@app.command("test")
-def test(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
-         fail_fast: FailFast = False, threads: Threads = None, project_dir: ProjectDir = None,
-         target: Target = None, vars: Vars = None, partial_parse: PartialParse = True) -> None:
-    """Run data tests against the current warehouse (read-only)."""
-    _execute("test", project_dir, target, vars, warehouse, raw, select, exclude, fail_fast=fail_fast, threads=threads,
-             partial_parse=partial_parse)
-
-
-@app.command("compile")
-def compile_(select: Select = None, exclude: Exclude = None, raw: Raw = None, warehouse: Warehouse = None,
-             dialect: Annotated[str | None, typer.Option("--dialect", help="Transpile with sqlglot (spark, trino, postgres, …).")] = None,
-             quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only write target/compiled.")] = False,
-             project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
-             partial_parse: PartialParse = True) -> None:
-    """Compile and validate models and tests into target/compiled (printing them, or their transpiled form)."""
-    from ogi.errors import OgiError
-
-    session = _session(project_dir, target, vars, warehouse, raw, partial_parse)
-    try:
-        nodes = session.compile(select, exclude)
-        if dialect:
-            from ogi.transpile import transpile_nodes
-
-            texts = transpile_nodes(session.manifest, nodes, dialect)
+def plain_options(argv: list[str]) -> tuple[str, dict[str, Any]] | None:
+    """(command, its keyword arguments for _execute) when `argv` is a runner command with plain options
+    only (`--name value`, `--name=value`, `-s value`, flags), else None (typer reads it)."""
+    if not argv or argv[0] not in FAST_OPTIONS:
+        return None
+    command, (values, flags) = argv[0], FAST_OPTIONS[argv[0]]
+    got: dict[str, Any] = {"select": [], "exclude": [], "project_dir": None, "target": None, "vars": None,
+                           "warehouse": None, "raw": None, "threads": None}
+    rest = argv[1:]
+    while rest:
+        token, rest = rest[0], rest[1:]
+        name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in flags and not eq:
+            key, value = flags[name]
+            got[key] = value
+            continue
+        if name not in values:
+            return None  # --help, an argument, a combined short option, a typo: typer's message
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None
+            inline, rest = rest[0], rest[1:]
+        key = values[name]
+        if key in ("select", "exclude"):
+            got[key].append(inline)
+        elif key == "threads":
+            if not (inline.isascii() and inline.isdigit()):
+                return None
+            got[key] = int(inline)
         else:
-            texts = {n.unique_id: n.compiled_code or "" for n in nodes}
-    except OgiError as exc:
-        _fail(str(exc))
-        return
-    if quiet:
-        typer.echo(f"Compiled {len(nodes)} nodes into {session.manifest.project.target_dir / 'compiled'}")
-        return
-    for node in nodes:
-        if node.resource_type == "model" and node.materialized != "ephemeral":
-            typer.echo(f"-- {node.name} ({node.original_file_path})\n{texts[node.unique_id].strip()}\n")
-
-
-@app.command("ls")
-def ls(select: Select = None, exclude: Exclude = None,
-       resource_type: Annotated[list[str] | None, typer.Option("--resource-type", help="model, seed, test, source.")] = None,
-       output: Annotated[str, typer.Option("--output", "-o", help="name | path | selector | json.")] = "selector",
-       project_dir: ProjectDir = None, target: Target = None, vars: Vars = None,
-       partial_parse: PartialParse = True) -> None:
-    """List the nodes a selection picks, in dependency order."""
-    import json
-
-    from ogi.errors import OgiError
-
-    session = _session(project_dir, target, vars, partial_parse=partial_parse)
-    types = tuple(resource_type or ("model", "seed", "test", "source"))
-    try:
-        chosen = session.graph.select(select, exclude, types)
-    except OgiError as exc:
-        _fail(str(exc))
-        return
-    nodes = session.manifest.all_nodes()
-    ordered = [u for u in chosen if nodes[u].resource_type == "source"] + session.graph.order(chosen, ephemeral=True)
-    for uid in ordered:
-        node = nodes[uid]
-        if output == "name":
-            typer.echo(node.name)
-        elif output == "path":
-            typer.echo(node.original_file_path)
-        elif output == "json":
-            typer.echo(json.dumps({"name": node.name, "resource_type": node.resource_type, "unique_id": uid,
-                                   "original_file_path": node.original_file_path, "depends_on": node.depends_on,
-                                   "config": {k: v for k, v in node.config.items() if not k.startswith("_")}},
-                                  ensure_ascii=False, default=str))
-        else:
-            typer.echo(".".join(node.fqn) if node.resource_type != "source" else f"source:{'.'.join(node.fqn)}")
-
-
-@app.command("lineage")
-def lineage(target_: Annotated[str, typer.Argument(metavar="MODEL[.COLUMN]", help="A model, or model.column for column lineage.")],
-            raw: Raw = None, project_dir: ProjectDir = None, target: Target = None, vars: Vars = None) -> None:
-    """Where a model's columns come from (column-level, through sqlglot), or a model's up/downstream."""
-    from ogi.errors import OgiError
-    from ogi.lineage import describe_lineage
-
-    session = _session(project_dir, target, vars, None, raw)
-    try:
-        typer.echo(describe_lineage(session, target_))
-    except OgiError as exc:
-        _fail(str(exc))
-
-
-@app.command("clean")
-def clean(project_dir: ProjectDir = None) -> None:
-    """Delete the project's clean-targets (target/ by default)."""
-    import shutil
-
-    from ogi.errors import OgiError
-    from ogi.project import find_project_root, load_project
-
-    try:
-        project = load_project(find_project_root(project_dir))
-    except OgiError as exc:
-        _fail(str(exc))
-        return
-    from ogi.parsecache import FILE
-
-    (project.target_dir / FILE).unlink(missing_ok=True)  # the kept parse, wherever clean-targets point
-    for entry in project.clean_targets:
-        path = (project.root / entry).resolve()
-        if project.root.resolve() not in path.parents:
-            _fail(f"clean-target {entry!r} is outside the project; refusing to delete it")
-        if path.exists():
-            shutil.rmtree(path)
-            typer.echo(f"removed {path.relative_to(project.root.resolve())}/")
-
-
-@app.command("version")
-def version() -> None:
-    """Print ogi's version."""
-    from ogi import __version__
-
-    typer.echo(__version__)
-
-
-# The analyst's commands (issue 8): query, export, docs — defined in ogi/cli_analyst.py.
-from ogi.cli_analyst import docs_command, export_command, query_command  # noqa: E402
-
-app.command("query")(query_command)
-app.command("export")(export_command)
-app.command("docs")(docs_command)
-
-# `ogi ingest` lives in ingest/cli.py (another engineer's file); registered when it exists.
-if importlib.util.find_spec("ingest.cli") is not None:
-    from ingest.cli import ingest_command  # noqa: E402
-
-    app.command("ingest")(ingest_command)
-else:
-
-    @app.command("ingest")
-    def ingest_missing() -> None:
-        """(not available yet: ingest/cli.py has not landed)"""
-        _fail("`ogi ingest` is not available yet: ingest/cli.py does not exist")
+            got[key] = Path(inline) if key == "project_dir" else inline
+    got["select"] = got["select"] or None
+    got["exclude"] = got["exclude"] or None
+    return command, got
 
 
 def main() -> None:
@@ -317,12 +190,27 @@ def main() -> None:
     the interpreter's clean-up (~20 ms of freeing every module and object, and DuckDB's static
     destructors): by then the command has closed its connections and files, published or discarded
     its working copy and joined its threads, and the output is flushed here."""
+    plain = plain_options(sys.argv[1:])
     try:
+        if plain is not None:
+            command, options = plain
+            _execute(command, **options)
+            raise SystemExit(0)
+        from ogi.cli_app import app
+
         app()
     except SystemExit as exc:
         if _RAN_RUNNER_COMMAND:
             _exit_now(exc.code)
         raise
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the typer app (ogi/cli_app.py), imported when asked for
+        from ogi.cli_app import app
+
+        return app
+    raise AttributeError(name)
 
 
 _RAN_RUNNER_COMMAND = False

@@ -161,7 +161,7 @@ def test_plain_coercion_converts_like_typer(annotation: object, raw: object, exp
     from typer.core import build_runtime_param
     from typer.models import OptionInfo
 
-    import ogi.cli  # noqa: F401  (installs the plain coercion)
+    import ogi.cli_app  # noqa: F401  (installs the plain coercion)
 
     runtime = build_runtime_param(resolve_type_descriptor(annotation, OptionInfo()))
     assert type(runtime).__name__ == "PlainRuntimeParam"
@@ -179,7 +179,7 @@ def test_plain_coercion_rejects_bad_values() -> None:
 
     from typer.testing import CliRunner
 
-    import ogi.cli  # noqa: F401
+    import ogi.cli_app  # noqa: F401  (installs the plain coercion)
 
     runner = CliRunner()
     assert runner.invoke(app, ["--n", "4"]).output == "n=4\n"
