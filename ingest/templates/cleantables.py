@@ -242,7 +242,14 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
     for (row, label_start, start, at, _, offsets), cells in zip(rows, settled, strict=True):
         position, item = row.position, row.item
         row_label = _printed_label(raw[label_start:start])
-        lines = _cell_lines(line_starts, line_nos, at, offsets)
+        # the source line of each cell (Stream.line_at of its start): a stream line's when each cell
+        # starts one (grid cells, `cell |` lines)
+        starts = [at + o for o in offsets]
+        j = bisect_right(line_starts, starts[0]) - 1
+        if line_starts[j:j + len(starts)] == starts:
+            lines = line_nos[j:j + len(starts)]
+        else:
+            lines = [line_nos[bisect_right(line_starts, p) - 1] for p in starts]
         if not all(lines):  # a cell without a line takes the row's first cell's
             lines = [cell_line or lines[0] for cell_line in lines]
         # positional: the fields of CellRecord in order (tests/test_templates_fastpath.py pins the order)
@@ -250,12 +257,3 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
             append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
                               cell_line, table_at(cell_line), warning))
     return out
-
-
-def _cell_lines(line_starts: list[int], line_nos: list[int | None], base: int, offsets: tuple[int, ...]) -> list[int | None]:
-    """The source line of each cell starting at raw[base + offset] (Stream.line_at of each start)."""
-    starts = list(map(base.__add__, offsets))
-    j = bisect_right(line_starts, starts[0]) - 1
-    if line_starts[j:j + len(starts)] == starts:  # each cell starts a stream line (grid cells, `cell |` lines)
-        return line_nos[j:j + len(starts)]
-    return [line_nos[bisect_right(line_starts, p) - 1] for p in starts]
