@@ -627,14 +627,29 @@ def _from_grids(doc: Document) -> tuple[list[CellRecord], set[int]]:
     return out, covered
 
 
+_SPACE_RE = re.compile(r"\s")
+_HEADER_CHAR = "指"  # in both header words (指标名称, 统计指标): a row without it holds no header
+
+
+def _grid_header_row(rows: list[list[Cell]]) -> int | None:
+    """The first row with a cell naming the indicator column (指标名称 / 统计指标, spaces ignored).
+    Only rows holding the character both words share are stripped and searched."""
+    for i, row in enumerate(rows):
+        if any(_HEADER_CHAR in c.text for c in row) and any(_GRID_HEADER_RE.search(_SPACE_RE.sub("", c.text))
+                                                                for c in row):
+            return i
+    return None
+
+
 def _grid_table_cells(table: Table) -> list[CellRecord] | None:
-    texts = [[re.sub(r"\s", "", c.text) for c in row] for row in table.rows]
-    head = next((i for i, row in enumerate(texts) if any(_GRID_HEADER_RE.search(t) for t in row)), None)
+    head = _grid_header_row(table.rows)
     if head is None:
         return None
+    sub = _SPACE_RE.sub
+    texts = [[sub("", c.text) for c in row] for row in table.rows[head:]]  # row head + i is texts[i]
     col_kind: dict[int, str] = {}
     unit_col = None
-    for j, t in enumerate(texts[head]):
+    for j, t in enumerate(texts[0]):
         kinds = _columns(t)
         if len(kinds) == 1:
             col_kind[j] = kinds[0]
@@ -646,21 +661,28 @@ def _grid_table_cells(table: Table) -> list[CellRecord] | None:
     context: tuple[str, str] | None = None
     for r in range(head + 1, len(table.rows)):
         row = table.rows[r]
-        label = texts[r][0] if texts[r] else ""
-        if not label or re.fullmatch(r"[\d.,]*", label):
+        row_texts = texts[r - head]
+        label = row_texts[0] if row_texts else ""
+        if not label or _DIGITS_ONLY_RE.fullmatch(label):
             continue
-        enumerated = bool(re.match(r"^(?:其中|\d{1,2}[.、．])", label))
-        label = re.sub(r"^其中[:：]?", "", label)
-        label = re.sub(r"^\d{1,2}[.、．]", "", label)
+        enumerated = bool(_ENUMERATED_RE.match(label))
+        label = _ENUM_NUMBER_RE.sub("", _QIZHONG_RE.sub("", label))
         key = map_label(label, context if enumerated else None)
         if not enumerated:
             context = (key[0], key[1]) if key else None
-        unit = texts[r][unit_col] if unit_col is not None and unit_col < len(texts[r]) else None
+        unit = row_texts[unit_col] if unit_col is not None and unit_col < len(row_texts) else None
         for j, kind in col_kind.items():
             if j >= len(row) or kind == "period":
                 continue
             out.append(_grid_cell(table, row[j], r, j, label, unit, kind, key))
     return out
+
+
+_DIGITS_ONLY_RE = re.compile(r"[\d.,]*")
+_ENUMERATED_RE = re.compile(r"^(?:其中|\d{1,2}[.、．])")
+_QIZHONG_RE = re.compile(r"^其中[:：]?")
+_ENUM_NUMBER_RE = re.compile(r"^\d{1,2}[.、．]")
+_GRID_NUMBER_RE = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 def _grid_cell(
@@ -674,7 +696,7 @@ def _grid_cell(
     key: tuple[str, str, str] | None,
 ) -> CellRecord:
     raw = cell.text.strip()
-    number = re.fullmatch(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?", raw.replace(" ", ""))
+    number = _GRID_NUMBER_RE.fullmatch(raw.replace(" ", ""))
     value: float | None = None
     if not raw:
         status = "blank"

@@ -385,12 +385,14 @@ def _hash_files(files: list[str], known: dict[str, state.FileStat]) -> tuple[dic
 
 def _sha256(path: str, size: int) -> str:
     """The file's sha256, read with os.read (hashlib.file_digest allocates a 256 KB buffer per file,
-    twice the cost on report-sized files)."""
+    twice the cost on report-sized files); a second read only when the file grew since its stat."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        h = hashlib.sha256(os.read(fd, size + 1))
-        while chunk := os.read(fd, 1 << 20):  # the file grew since its stat
-            h.update(chunk)
+        data = os.read(fd, size + 1)
+        h = hashlib.sha256(data)
+        if len(data) > size:  # the file grew since its stat: read on to the end
+            while chunk := os.read(fd, 1 << 20):
+                h.update(chunk)
     finally:
         os.close(fd)
     return h.hexdigest()
