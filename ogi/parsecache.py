@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ogi.project import Project
 
 FILE = "ogi_parse.pickle"
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # a ctime this close to its stat may hide a rewrite in the same clock tick
 MAX_COMPILE_KEYS = 4  # --full-refresh or not, and which incremental models exist
 DIRECT_ENV = ("OGI_TARGET", "OGI_WAREHOUSE", "DBT_PROFILES_DIR", "HOME")
@@ -54,6 +54,10 @@ Entry = tuple[Any, ...]
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def hash_text(text: str) -> str:
+    return _digest(text.encode())
 
 
 def _stat_entry(kind: str, st: os.stat_result, now_ns: int) -> tuple[Any, ...]:
@@ -168,6 +172,7 @@ class ParseCache:
         self.entries: dict[str, Entry] = {}
         self.manifest_blob: bytes | None = None
         self.compiled: dict[str, dict[str, Any]] = {}
+        self.manifest_text: tuple[str, str] | None = None  # (key, manifest.json without its metadata)
         self.dirty = False
         self.hit = False  # the manifest came from the file
 
@@ -182,7 +187,7 @@ class ParseCache:
                     return None
                 if not self._still_valid(header):
                     return None
-                blob, compiled = pickle.load(handle)  # noqa: S301
+                blob, compiled, manifest_text = pickle.load(handle)  # noqa: S301
                 manifest = pickle.loads(blob)  # noqa: S301
         except Exception:  # noqa: BLE001 (damaged, unreadable, older: parse the project instead)
             return None
@@ -190,6 +195,8 @@ class ParseCache:
 
         if not isinstance(manifest, Manifest) or not isinstance(compiled, dict):
             return None
+        if isinstance(manifest_text, tuple) and len(manifest_text) == 2 and all(isinstance(t, str) for t in manifest_text):
+            self.manifest_text = manifest_text
         self.path = path
         self.dirs, self.files = header["dirs"], header["files"]
         self.entries = header["entries"]
@@ -231,6 +238,7 @@ class ParseCache:
         self.path = manifest.project.target_dir / FILE
         self.manifest_blob = pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
         self.compiled = {}
+        self.manifest_text = None
         self.dirty = True
         manifest.parse_cache = self
 
@@ -245,6 +253,15 @@ class ParseCache:
         self.compiled[key][uid] = entry
         self.dirty = True
 
+    def manifest_json(self, key: str) -> str | None:
+        """target/manifest.json's text but its metadata, as kept for `key` (ogi.artifacts.write_manifest)."""
+        kept = self.manifest_text
+        return kept[1] if kept is not None and kept[0] == key else None
+
+    def keep_manifest_json(self, key: str, text: str) -> None:
+        self.manifest_text = (key, text)  # one at a time: the last selection's
+        self.dirty = True
+
     def save(self, manifest: Manifest) -> None:
         """Write the file when something new was kept (never after an impure render)."""
         if not self.dirty or self.path is None or self.manifest_blob is None or manifest.impure:
@@ -256,7 +273,8 @@ class ParseCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(temp, "wb") as out:
                 pickle.dump(header, out, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump((self.manifest_blob, self.compiled), out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.manifest_blob, self.compiled, self.manifest_text), out,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self.path)
             self.dirty = False
         except OSError:  # a cache is optional (read-only or full target/)

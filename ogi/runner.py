@@ -24,6 +24,7 @@ from ogi.errors import OgiError, ValidationError
 from ogi.graph import Graph
 from ogi.manifest import Manifest, load_manifest
 from ogi.nodes import Node
+from ogi.parsecache import hash_text
 
 COMMAND_TYPES: dict[str, tuple[str, ...]] = {
     "build": ("seed", "model", "test"),
@@ -120,6 +121,7 @@ class Session:
         self.validator: Any = None  # ogi.validate.Validator after a validated compile
         self.threads = self.manifest.target.threads  # nodes run at once (profiles.yml `threads`, --threads)
         self._artifacts: _Background | None = None  # target/ files being written while a build runs
+        self._compiles = 0
 
     def output_columns(self, node: Node) -> list[str]:
         """A model's or seed's columns as sqlglot sees them (after compile); [] when unknown."""
@@ -175,20 +177,26 @@ class Session:
             compiler.compile_all([u for u in every if self.manifest.nodes[u].resource_type == "model"])
             self._validate(every, set(order), compiler.prefix_lines)
         nodes = [self.manifest.nodes[u] for u in order]
+        # what manifest.json holds beyond the parse: the compile key and which nodes were compiled (by
+        # this one compile: after another, some nodes may hold SQL of another key)
+        self._compiles += 1
+        compiled = sorted(uid for uid, node in self.manifest.nodes.items() if node.compiled_code is not None)
+        kept_as = (f"{compiler.compile_key()}|{len(compiled)}|{hash_text(chr(10).join(compiled))}"
+                   if self._compiles == 1 else None)
         if background:
-            self._artifacts = _Background(self._write_artifacts, nodes, quiet)
+            self._artifacts = _Background(self._write_artifacts, nodes, quiet, kept_as)
         else:
-            self._write_artifacts(nodes, quiet)
+            self._write_artifacts(nodes, quiet, kept_as)
         return nodes
 
-    def _write_artifacts(self, nodes: list[Node], quiet: bool) -> None:
+    def _write_artifacts(self, nodes: list[Node], quiet: bool, kept_as: str | None = None) -> None:
         if self.manifest._templates is not None:
             self.manifest._templates.code_cache.save()
-        if self.manifest.parse_cache is not None:
-            self.manifest.parse_cache.save(self.manifest)
         if not quiet:
             artifacts.write_compiled(self.manifest, nodes)
-            artifacts.write_manifest(self.manifest)
+            artifacts.write_manifest(self.manifest, kept_as)
+        if self.manifest.parse_cache is not None:
+            self.manifest.parse_cache.save(self.manifest)
 
     def _check_source_files(self, nodes: list[Node]) -> None:
         """Every external source a selected model reads must have files (a clear error, before any SQL)."""

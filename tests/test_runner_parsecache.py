@@ -36,10 +36,13 @@ def compiled(project: Path, **kwargs: Any) -> tuple[bool, dict[str, str]]:
     return hit, {n.unique_id: n.compiled_code or "" for n in nodes}
 
 
-def manifest_json(project: Path) -> dict[str, Any]:
-    data = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
-    data.pop("metadata")
-    return data
+def manifest_json(project: Path) -> str:
+    """target/manifest.json's text without its metadata (a time and the process's invocation id)."""
+    text = (project / "target" / "manifest.json").read_text(encoding="utf-8")
+    metadata = json.loads(text)["metadata"]
+    head = '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ", "
+    assert text.startswith(head)
+    return text[len(head):]
 
 
 def kept(project: Path) -> bool:
@@ -67,6 +70,18 @@ def test_an_unchanged_project_loads_the_same_manifest_and_sql(shop: dict[str, Pa
     again_hit, again = compiled(project)
     assert again_hit and again == first == fresh
     assert manifest_json(project) == fresh_manifest  # target/manifest.json is still written, and right
+
+
+def test_manifest_json_of_another_selection_is_not_the_kept_one(shop: dict[str, Path]) -> None:
+    project = shop["project"]
+    compiled(project)
+    assert compiled(project)[0]  # manifest.json's text kept for every node compiled
+    selected = session(project)
+    assert selected.manifest.parse_cache is not None and selected.manifest.parse_cache.hit
+    selected.compile(["fct_orders"])
+    kept_text = manifest_json(project)
+    Session(project, partial_parse=False).compile(["fct_orders"])
+    assert manifest_json(project) == kept_text
 
 
 def test_a_kept_parse_does_not_import_jinja(shop: dict[str, Path]) -> None:
@@ -241,7 +256,7 @@ def test_is_incremental_and_full_refresh_get_their_own_compiled_sql(shop: dict[s
     assert "max(ordered_on)" not in day.read_text(encoding="utf-8")
     with open(shop["project"] / "target" / FILE, "rb") as handle:
         pickle.load(handle)
-        _, kept_sql = pickle.load(handle)
+        _, kept_sql, _ = pickle.load(handle)
     assert len(kept_sql) >= 2
 
 
@@ -261,7 +276,7 @@ def test_a_damaged_cache_is_a_miss_and_is_written_again(shop: dict[str, Path], d
             header = pickle.load(handle)
         with open(path, "wb") as handle:  # a right header, then something else than a manifest
             pickle.dump(header, handle)
-            pickle.dump((pickle.dumps({"not": "a manifest"}), {}), handle)
+            pickle.dump((pickle.dumps({"not": "a manifest"}), {}, None), handle)
     else:
         path.write_bytes(damage)
     hit, sql = compiled(project)
