@@ -49,18 +49,22 @@ def _both(doc: Document, monkeypatch: pytest.MonkeyPatch, hits: Counter[str]) ->
     counted_table = _counting(explicit_solution, hits, "table")
     counted_tail = _counting(table_tail_tokens, hits, "tail")
     counted_tables = _counting(clean_template_tables, hits, "tables")
+    counted_appeals = _counting(parse._appeals_settled, hits, "appeals")
 
     with monkeypatch.context() as m:
         m.setattr(templates, "clean_template_tables", counted_tables)
         m.setattr(parse, "table_tail_tokens", counted_tail)
+        m.setattr(parse, "_appeals_settled", counted_appeals)
         fast = extract_tables(doc)
     with monkeypatch.context() as m:
         m.setattr(templates, "clean_template_tables", lambda *a: None)
+        m.setattr(parse, "_appeals_settled", lambda *a: None)
         m.setattr(parse, "clean_row_values", counted_row)
         m.setattr(parse, "explicit_solution", counted_table)
         rows_only = extract_tables(doc)
     with monkeypatch.context() as m:
         m.setattr(templates, "clean_template_tables", lambda *a: None)
+        m.setattr(parse, "_appeals_settled", lambda *a: None)
         for name in _ROW_PATHS:
             m.setattr(parse, name, lambda *a: None)
         general = extract_tables(doc)
@@ -81,7 +85,7 @@ def test_fast_path_agrees_with_the_general_path_on_synthetic_reports(fmt: str, m
     if fmt in ("text", "html", "docx"):  # (a Markdown grid prints span fillers: its rows need the search)
         assert hits["tables"] > 0
     if fmt in ("text", "html", "docx"):
-        assert hits["tail"] > 0
+        assert hits["tail"] > 0 and hits["appeals"] > 0
 
 
 def test_fast_path_agrees_with_the_general_path_on_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,6 +25,7 @@ from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
 from ingest.templates.restated import agrees, stated_appeals
 from ingest.templates.split import (
     APPEALS_15,
+    MAX_CELL_DIGITS,
     NO_RULE,
     ROW_TOTAL_7,
     ColumnRule,
@@ -32,6 +33,7 @@ from ingest.templates.split import (
     RowRule,
     capacity_short,
     cell_number,
+    holds,
     row_options,
     solve_table,
 )
@@ -581,6 +583,11 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
         warnings.append("appeals: header present but no values; its 15 cells read as blank")
         return [_appeals_cell(spec, i, "", parse_cell(""), None, labels[-1], None)
                 for i in range(15)]
+    settled = _appeals_settled(spec, values)
+    if settled is not None:  # 15 explicit cells whose identities hold: explicit_solution's reading
+        return [CellRecord("appeals", 0, i, text, status, value, unit, block, col, "appeals", item, measure, t.line,
+                           None, None)
+                for (i, text, status, value, unit, block, col, item, measure), t in zip(settled, values, strict=True)]
     sol = explicit_solution({0: values}, 15, APPEALS_15, {0: "appeals"})
     if sol is None:
         sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
@@ -609,6 +616,48 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
             for i, text, (block, col, item, measure, col_unit), cell_line in zip(count(), res.cells,
                                                                                   _appeals_fields(spec), lines)
             for status, value, unit in (_cell_reading(text, col_unit),)]
+
+
+# one settled cell of table 四: (col, raw_text, status, value, unit, row_label, col_label, item, measure)
+_AppealsCell = tuple[int, str, str, "float | None", "str | None", str, "str | None", str, "str | None"]
+_APPEALS_MEMO_SIZE = 65536
+
+
+def _appeals_settled(spec: TableSpec, values: list[Token]) -> tuple[_AppealsCell, ...] | None:
+    """Table 四's cells when its values are 15 explicit cells that explicit_solution settles as
+    printed (within the digit cap, APPEALS_15 holding), with each cell's reading; None otherwise.
+    Memoised per template by the cell texts."""
+    if len(values) != 15 or any(t.kind != "cell" for t in values):
+        return None
+    texts = tuple(t.text for t in values)
+    memo = _appeals_memo(spec)
+    got = memo.get(texts, _UNSET)
+    if got is _UNSET:
+        if len(memo) >= _APPEALS_MEMO_SIZE:
+            memo.clear()
+        got = memo[texts] = _settle_appeals(spec, texts)
+    return got  # type: ignore[return-value]
+
+
+_UNSET = object()
+
+
+@cache  # TableSpec hashes by identity: one memo per template's table 四
+def _appeals_memo(spec: TableSpec) -> dict[tuple[str, ...], tuple[_AppealsCell, ...] | None]:
+    return {}
+
+
+def _settle_appeals(spec: TableSpec, texts: tuple[str, ...]) -> tuple[_AppealsCell, ...] | None:
+    if sum(map(len, texts)) > 15 * MAX_CELL_DIGITS:
+        return None
+    numbers = [cell_number(t) for t in texts]
+    if not all(holds(numbers, p, t) for p, t in APPEALS_15.sums if max(*p, t) < 15):
+        return None
+    fields = _appeals_fields(spec)
+    if len(fields) != 15:
+        return None
+    return tuple((i, text, *_cell_reading(text, col_unit), block, col, item, measure)
+                 for i, text, (block, col, item, measure, col_unit) in zip(count(), texts, fields))
 
 
 @cache
