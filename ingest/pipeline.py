@@ -139,8 +139,9 @@ def process_file(path: str, manifest_row: Mapping[str, str] | None = None) -> Fi
     r: FileRows = file_rows(path, dict(manifest_row) if manifest_row else None)
     if r.report is None:
         return FileResult(r.sha256 or "", error=to_dict("errors", r.errors[0]))
-    return FileResult(r.sha256 or "", to_dict("reports", r.report), to_dicts("cells", r.cells),
-                      to_dicts("figures", r.figures), fmt=r.fmt)  # fmt: skip
+    report = to_dict("reports", r.report)
+    report["area_mentions"] = [dict(zip(("name", "level", "line"), a, strict=True)) for a in report["area_mentions"]]
+    return FileResult(r.sha256 or "", report, to_dicts("cells", r.cells), to_dicts("figures", r.figures), fmt=r.fmt)
 
 
 # --------------------------------------------------------------------------- the batch

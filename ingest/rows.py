@@ -34,6 +34,9 @@ _CELL_ROW = attrgetter("table", "table_index", "row", "col", "row_label", "col_l
                        "raw_text", "value", "status", "unit", "line", "warning")
 CHUNK_BYTES = 128 << 20  # a chunk's Arrow data held before its parts are written
 _BATCH_FILES = 32  # files converted to Arrow at once
+# an area mention as the (name, level, line) struct of reports.area_mentions (a tuple: Arrow reads it
+# in field order, cheaper to build and convert than a dict)
+_AREA_MENTION = attrgetter("name", "level", "line")
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
@@ -159,7 +162,7 @@ def _rows(doc: Any, ex: Any, paths: list[str]) -> FileRows:  # Document, Extract
     report = (
         rid, paths[0], paths, doc.sha256, doc.source_format, doc.encoding, doc.size_bytes,
         meta.title or page.get("title"), meta.organ_name, meta.organ_source, meta.organ_kind, meta.level,
-        meta.scope, [{"name": a.name, "level": a.level, "line": a.line} for a in meta.area_mentions],
+        meta.scope, list(map(_AREA_MENTION, meta.area_mentions)),
         meta.report_year, meta.report_year_source, _date(meta.published_date) or _date(page.get("published")),
         page.get("url"), ex.template, PARSER_VERSION, status, list(dict.fromkeys(ex.warnings)),
         len(ex.cells), len(ex.figures),
@@ -170,6 +173,12 @@ def _rows(doc: Any, ex: Any, paths: list[str]) -> FileRows:  # Document, Extract
 def _date(value: str | None) -> dt.date | None:
     if not value:
         return None
+    if len(value) == 10 and value[4] == value[7] == "-" and value.isascii() and (value[:4] + value[5:7] + value[8:]).isdigit():
+        # yyyy-mm-dd (ISO, as ingest.metadata writes it): what _DATE would find, without the search
+        try:
+            return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError:
+            return None
     m = _DATE.search(value)
     if not m:
         return None

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ingest.model import CellRecord, FigureRecord
-from ingest.rows import FileRows, Rows, to_table
+from ingest.rows import _DATE, FileRows, Rows, _date, to_table
 from ingest.schema import TABLES
 
 
@@ -64,3 +69,20 @@ def test_a_chunk_does_not_keep_the_readers_garbage_between_batches(tmp_path, mon
     # objects alive at the start of each batch: about flat (~+4k here), where keeping the first batch's
     # garbage alone adds ~45k
     assert max(tracked) - tracked[0] < 15_000, tracked
+
+
+_DATE_CHARS = "0123456789-- 年月/.a٣２"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(_DATE_CHARS, max_size=12),
+                 st.tuples(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99)).map(
+                     lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}")))
+def test_iso_date_shortcut_reads_what_the_date_pattern_reads(value: str) -> None:
+    """rows._date takes yyyy-mm-dd without its regex search: the same date (or None) as the search gives."""
+    m = _DATE.search(value)
+    try:
+        want = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    except ValueError:
+        want = None
+    assert _date(value) == want
