@@ -87,13 +87,20 @@ def project_dirs(project: Project) -> list[str]:
 
 
 def _library_files() -> list[str]:
-    """ogi's modules, and the Jinja and PyYAML files whose versions shape a parse (when imported)."""
+    """ogi's modules, and the Jinja and PyYAML files whose versions shape a parse (their __init__.py
+    holds the version: a reinstall rewrites it)."""
+    import importlib.util
+
     here = Path(__file__).parent
     files = [str(p) for p in sorted(here.glob("*.py"))]
     for name in ("jinja2", "yaml"):
         module = sys.modules.get(name)
-        if module is not None and getattr(module, "__file__", None):
-            files.append(str(module.__file__))
+        origin = getattr(module, "__file__", None) if module is not None else None
+        if origin is None:
+            spec = importlib.util.find_spec(name)  # not imported this run (its results came from a cache)
+            origin = spec.origin if spec is not None else None
+        if origin:
+            files.append(str(origin))
     return files
 
 
