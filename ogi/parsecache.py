@@ -118,7 +118,8 @@ class FileLog:
         entry = _stat_entry("read", st, time.time_ns()) + (_digest(data),)
         with self._lock:
             self.entries[str(path)] = entry
-        return data.decode("utf-8")
+        # as Path.read_text(encoding="utf-8") reads it: universal newlines
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
     def look(self, path: str, now_ns: int) -> None:
         """Record a file by stat (with a digest of its bytes when the stat is racy), or as absent,

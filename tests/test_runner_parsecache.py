@@ -294,6 +294,15 @@ def test_concurrent_compiles_each_see_a_whole_file(shop: dict[str, Path]) -> Non
     assert not [p for p in (project / "target").iterdir() if p.name.startswith(FILE + ".")]  # no temporaries
 
 
+def test_files_are_read_as_path_read_text_reads_them(tmp_path: Path) -> None:
+    from ogi.parsecache import FileLog
+
+    path = tmp_path / "m.sql"
+    for data in (b"select 1\r\nfrom x\r\n", b"a\rb\n", "\ufeff-- \u8868\n".encode()):
+        path.write_bytes(data)
+        assert FileLog().read_text(path) == path.read_text(encoding="utf-8")
+
+
 def test_a_racy_or_changed_stat_is_decided_by_the_bytes(tmp_path: Path) -> None:
     """A file whose ctime was within RACY_NS of its stat is compared by digest (a rewrite in the same
     clock tick would leave every stat field alike); a stat-only entry that changed or was racy is a miss."""
