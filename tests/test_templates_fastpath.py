@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import ingest.templates as templates
 import ingest.templates.parse as parse
@@ -19,9 +21,9 @@ from bench.synth import EXTENSIONS, FORMATS, generate
 from ingest.model import Document
 from ingest.read import document_from_bytes, load_document
 from ingest.templates import extract_tables
-from ingest.templates.cleantables import clean_template_tables
+from ingest.templates.cleantables import _without_fillers, clean_template_tables
 from ingest.templates.fastpath import clean_row_values, explicit_solution, table_tail_tokens
-from ingest.templates.split import NO_RULE, ROW_TOTAL_7
+from ingest.templates.split import NO_RULE, ROW_TOTAL_7, without_span_fillers
 from ingest.templates.stream import CELL_END, ROW_END, Stream
 from ingest.templates.tokens import Token
 from tests.fixture_reports import load_fixtures
@@ -82,7 +84,7 @@ def test_fast_path_agrees_with_the_general_path_on_synthetic_reports(fmt: str, m
         assert fast == general, f"{r.id} ({fmt}, damage {r.damage})"
     if fmt in ("text", "html", "markdown", "docx"):  # grids and one-cell-a-line text take the fast paths
         assert hits["row"] > 0 and hits["table"] > 0
-    if fmt in ("text", "html", "docx"):  # (a Markdown grid prints span fillers: its rows need the search)
+    if fmt in ("text", "html", "docx", "markdown"):  # (a Markdown grid's empty span fillers drop one way)
         assert hits["tables"] > 0
     if fmt in ("text", "html", "docx"):
         assert hits["tail"] > 0 and hits["appeals"] > 0
@@ -148,3 +150,22 @@ def test_cell_record_field_order_is_the_one_parse_builds_positionally() -> None:
     assert [f.name for f in fields(CellRecord)] == [
         "table", "row", "col", "raw_text", "status", "value", "unit", "row_label", "col_label", "section", "item",
         "measure", "line", "table_index", "warning"]
+
+
+@given(st.lists(st.sampled_from(["", "0", "5", "12"]), min_size=1, max_size=10), st.integers(1, 7), st.booleans())
+@example(["", "", "5"], 2, True)  # more leading empty cells than must go
+@example(["", "5", "", "3"], 2, True)  # a leading one, then one more
+@example(["5", "", "", "3"], 3, False)  # two empty cells, one must go: either way (the general reading decides)
+@example(["", "", "", "", "11", "5"], 3, True)
+@settings(max_examples=300)
+def test_span_fillers_dropped_as_the_general_reading_drops_them(texts: list[str], width: int, label_spans: bool) -> None:
+    """cleantables._without_fillers gives a reading only when split.without_span_fillers gives
+    exactly that one (and never for a row of no more cells than columns)."""
+    if len(texts) <= width:
+        return
+    kept = _without_fillers(tuple(texts), width, label_spans)
+    if kept is None:
+        return
+    readings = without_span_fillers([Token("cell", t, 1) for t in texts], width, label_spans)
+    assert [[t.text for t in r] for r in readings] == [list(kept)]
+    assert len(kept) == width

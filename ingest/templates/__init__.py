@@ -50,8 +50,8 @@ def warm() -> None:
             parse._label_runs(specs)
             parse._marked_runs(specs)
         for table in d_specs:
-            cleantables._table_columns(table, NO_RULE)
-        cleantables._table_columns(spec.tables["applications"], ROW_TOTAL_7)
+            cleantables._table_columns(table, NO_RULE, False)
+        cleantables._table_columns(spec.tables["applications"], ROW_TOTAL_7, True)
         parse._appeals_fields(spec.tables["appeals"])
 
 

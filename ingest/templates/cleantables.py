@@ -67,7 +67,7 @@ def clean_template_tables(stream: Stream, template: TemplateSpec, apps_template:
     warnings: list[str] = []
     for spec in d_specs:
         name = spec.name
-        recs = _records(stream, spec, [r for r in d_rows if r[0].table == name], NO_RULE, spec.columns, tables_at)
+        recs = _records(stream, spec, [r for r in d_rows if r[0].table == name], NO_RULE, spec.columns, tables_at, False)
         if recs is None:
             return None
         out += recs
@@ -76,7 +76,7 @@ def clean_template_tables(stream: Stream, template: TemplateSpec, apps_template:
         if len(layout) != len(apps.columns):
             warnings.append("applications: non-standard column "
                             f"'{next(c for c in layout if isinstance(c, str))}' kept with its raw label, no key")
-        recs = _records(stream, apps, a_rows, rule, layout, tables_at)
+        recs = _records(stream, apps, a_rows, rule, layout, tables_at, True)
         if recs is None:
             return None
         out += recs
@@ -96,8 +96,10 @@ def _clean_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
     done: set[tuple[str, int]] = set()
     for row, label_start, start, end in zip(label_rows, label_starts, label_ends, stops, strict=True):
         if row is None:
-            if keep_extra and raw[start:end] not in _NOTHING_AFTER:
+            if keep_extra and raw[start:end] not in _NOTHING_AFTER and raw[start:end].strip(_MARKS):
                 return None  # values after a header: non-standard rows, read the general way
+            # (only cell/row marks after it: at most empty cells, e.g. a Markdown grid's span
+            # fillers, which read as values without words: no non-standard row either)
             continue
         key = (row.table, row.position)
         if key in done:
@@ -111,6 +113,9 @@ def _clean_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
             return None
         rows.append((row, label_start, start, at, cells[0], cells[1]))
     return rows
+
+
+_MARKS = CELL_END + ROW_END + "\n"  # what an empty cell, a row end or a line end leaves in raw
 
 
 # What may stand between a label's last key character and its cell end and read as nothing in
@@ -132,7 +137,8 @@ def _row_cells(stream: Stream, at: int, end: int, keep_extra: bool,
     row from raw[at:end] is exactly them, in one of three shapes; None otherwise:
     - raw[at:end] is a clean row (fastpath._clean_row);
     - a grid row, then (ignored by read_rows: it reads a grid row up to its ROW_END) the rest of
-      the region; with `keep_extra` only a TABLE_END may follow (read_rows reads on up to it);
+      the region; with `keep_extra` only a TABLE_END (read_rows reads on up to it) or cell and
+      row marks (empty cells: no words, so no non-standard row) may follow;
     - one cell a line, then free text from the start of a line that adds no value to the row
       (its first token is a word, or it has none) and, with `keep_extra`, holds no value at all."""
     raw = stream.raw
@@ -140,8 +146,9 @@ def _row_cells(stream: Stream, at: int, end: int, keep_extra: bool,
         return None
     row_end = raw.find(ROW_END, at, end)
     if row_end >= 0 and row_end + 2 < end:  # a grid row, and more after it
-        if raw[row_end + 1] != "\n" or (keep_extra and raw[row_end + 2] != TABLE_END):
-            return None
+        if raw[row_end + 1] != "\n" or (keep_extra and raw[row_end + 2] != TABLE_END
+                                        and raw[row_end + 2:end].strip(_MARKS)):
+            return None  # (what follows only cell/row marks: empty cells, no non-standard row)
         return _clean_row(raw[at:row_end + 2])
     cells = _clean_row(raw[at:end])
     if cells is not None or row_end >= 0 or not raw.startswith(_LINE_CELL_END, at):
@@ -169,14 +176,17 @@ _MEMO_SIZE = 65536  # rows of cell texts a table's memo keeps before it starts a
 class _Columns:
     """A table's value columns (its layout) under its row rule, with a memo: row cell texts ->
     the row's settled cells (_Cell each), or None when the explicit reading does not settle it
-    (fastpath.explicit_solution: one cell per column, within the digit cap, the rule holding).
+    (fastpath.explicit_solution: one cell per column, within the digit cap, the rule holding;
+    with more cells than columns, split.solve_table's one reading once empty span fillers are
+    dropped, when they can be dropped one way only: _without_fillers).
     Rows of the same cells (zeros, blanks) repeat within and across reports."""
 
-    __slots__ = ("fields", "units", "sums", "memo")
+    __slots__ = ("fields", "units", "sums", "label_spans", "memo")
 
-    def __init__(self, layout: Layout, rule: RowRule) -> None:
+    def __init__(self, layout: Layout, rule: RowRule, label_spans: bool) -> None:
         self.fields, self.units = _fields(layout)
         self.sums = rule.sums
+        self.label_spans = label_spans  # as split.without_span_fillers reads a table's rows
         self.memo: dict[tuple[str, ...], tuple[_Cell, ...] | None] = {}
 
     def cells(self, texts: tuple[str, ...]) -> tuple[_Cell, ...] | None:
@@ -189,6 +199,11 @@ class _Columns:
 
     def _settle(self, texts: tuple[str, ...]) -> tuple[_Cell, ...] | None:
         width = len(self.fields)
+        if len(texts) > width > 0:  # empty span fillers (a Markdown grid) when they drop one way only
+            kept = _without_fillers(texts, width, self.label_spans)
+            if kept is None:
+                return None
+            texts = kept
         if len(texts) != width or width == 0 or sum(map(len, texts)) > width * MAX_CELL_DIGITS:
             return None
         if self.sums and not _identities_hold(texts, self.sums):
@@ -200,9 +215,28 @@ class _Columns:
 _MISSING = object()
 
 
+def _without_fillers(texts: tuple[str, ...], width: int, label_spans: bool) -> tuple[str, ...] | None:
+    """The one reading split.without_span_fillers gives a row of more explicit cells than `width`
+    when only one set of empty cells can go: with `label_spans`, the empty cells right after the
+    label first, then every other empty cell when exactly as many remain as must go; without it,
+    every empty cell when there are exactly as many as must go. None when the empty cells can go
+    in several ways (the general reading decides then) or are too few."""
+    surplus = len(texts) - width
+    lead = 0
+    if label_spans:
+        while lead < len(texts) and texts[lead] == "":
+            lead += 1
+        if lead >= surplus:
+            return texts[surplus:]
+    rest = texts[lead:]
+    if rest.count("") != surplus - lead:
+        return None
+    return tuple(t for t in rest if t != "")
+
+
 @cache  # TableSpec hashes by identity, RowRule by value: one entry per table of a template and rule
-def _table_columns(spec: TableSpec, rule: RowRule) -> _Columns:
-    return _Columns(spec.columns, rule)
+def _table_columns(spec: TableSpec, rule: RowRule, label_spans: bool) -> _Columns:
+    return _Columns(spec.columns, rule, label_spans)
 
 
 def _fields(layout: Layout) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]:
@@ -226,10 +260,11 @@ def _identities_hold(texts: tuple[str, ...], sums: tuple[tuple[tuple[int, ...], 
 
 
 def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, layout: Layout,
-             tables_at: Mapping[int | None, int]) -> list[CellRecord] | None:
-    """parse.table_records for clean rows whose explicit reading settles (fastpath.explicit_solution:
-    one cell per column, within the digit cap, the row identity holding); None when one does not."""
-    columns = _table_columns(spec, rule) if layout is spec.columns else _Columns(layout, rule)
+             tables_at: Mapping[int | None, int], label_spans: bool) -> list[CellRecord] | None:
+    """parse.table_records for clean rows whose reading settles as printed, empty span fillers
+    aside (_Columns); None when one does not. `label_spans`: as parse.read_template_tables
+    passes it (table 三: empty cells right after a label are the label's span)."""
+    columns = _table_columns(spec, rule, label_spans) if layout is spec.columns else _Columns(layout, rule, label_spans)
     settle = columns.cells
     settled = [settle(r[4]) for r in rows]
     if None in settled:
@@ -250,7 +285,9 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
             lines = line_nos[j:j + len(starts)]
         else:
             lines = [line_nos[bisect_right(line_starts, p) - 1] for p in starts]
-        if not all(lines):  # a cell without a line takes the row's first cell's
+        if len(lines) != len(cells):  # span fillers dropped: every cell takes the first token's line
+            lines = [lines[0]] * len(cells)  # (as parse._records_for_row gives it then)
+        elif not all(lines):  # a cell without a line takes the row's first cell's
             lines = [cell_line or lines[0] for cell_line in lines]
         # positional: the fields of CellRecord in order (tests/test_templates_fastpath.py pins the order)
         for (c, text, status, value, unit, label, measure, warning), cell_line in zip(cells, lines, strict=True):  # type: ignore[arg-type]
