@@ -19,7 +19,7 @@ from ingest.templates import cleantables, labels, parse
 
 templates.warm()
 lazy = (labels.template_spec, parse._label_runs, parse._marked_runs, parse._search_order,
-        parse._label_chars, parse._label_candidates, cleantables._table_fields, parse._appeals_fields)
+        parse._label_chars, parse._label_candidates, cleantables._table_columns, parse._appeals_fields)
 before = [f.cache_info().misses for f in lazy]
 seen = set()
 for path in sys.argv[1:]:
