@@ -34,7 +34,6 @@ from ingest.normalize import (
     to_simplified,
 )
 
-Block = Line | Table
 _TRAILING_PIPES = re.compile(r"\s*\|[\s|]*$")
 _MIN_TABLE_CELLS = 3
 
@@ -52,30 +51,38 @@ class Source:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class TextRun:
+    """Consecutive text lines of a reader as two lists (their 1-based line numbers and raw texts):
+    assemble makes their Line objects once the texts are normalised."""
+
+    nos: list[int]
+    texts: list[str]
+
+
+Block = Line | Table | TextRun
+
+
 def assemble(blocks: list[Block], src: Source) -> Document:
-    traditional = is_traditional(_head_text(blocks))
+    nos, raw, at = _text_and_tables(blocks)
+    traditional = is_traditional(_head_text(raw, at))
     meta = dict(src.page_meta)
     warnings = list(src.warnings)
     if traditional:
         warnings.append("converted_traditional_to_simplified")
-    text = _TextLines([b for b in blocks if isinstance(b, Line)], traditional)
+    text = _TextLines(nos, raw, traditional)
     lines: list[Line] = []
     free: list[int] = []  # indices in `lines` of text lines (the others are structural tables')
     structural: list[tuple[int, Table]] = []  # (index of the table's first line, table)
     table_line_idx: set[int] = set()
     # Text lines are normalised all at once; the runs between the structural tables are then
     # cleaned in document order (page metadata found first is kept).
-    at = [i for i, b in enumerate(blocks) if not isinstance(b, Line)]
-    prev = 0
-    for i in [*at, len(blocks)]:
+    for end, b in [*at, (len(raw), None)]:
         start = len(lines)
-        lines.extend(text.run(blocks[prev:i], meta))  # type: ignore[arg-type]
+        lines.extend(text.run(end, meta))
         free.extend(range(start, len(lines)))
-        prev = i + 1
-        if i == len(blocks):
+        if b is None:
             break
-        b = blocks[i]
-        assert isinstance(b, Table)
         _normalise_table(b, traditional)
         if _is_meta_table(b, meta):
             continue
@@ -107,17 +114,36 @@ def assemble(blocks: list[Block], src: Source) -> Document:
     )
 
 
+def _text_and_tables(blocks: list[Block]) -> tuple[list[int], list[str], list[tuple[int, Table]]]:
+    """The line numbers and raw texts of every text line, in order, and each structural table with
+    the number of text lines before it."""
+    if len(blocks) == 1 and isinstance(blocks[0], TextRun):
+        return blocks[0].nos, blocks[0].texts, []  # the text reader's one run
+    nos: list[int] = []
+    texts: list[str] = []
+    at: list[tuple[int, Table]] = []
+    for b in blocks:
+        if isinstance(b, Line):
+            nos.append(b.no)
+            texts.append(b.text)
+        elif isinstance(b, TextRun):
+            nos += b.nos
+            texts += b.texts
+        else:
+            at.append((len(texts), b))
+    return nos, texts, at
+
+
 class _TextLines:
     """The raw text lines of a document (every run between its structural tables), normalised
     at once (chrome.suspect_lines too); `run` then gives each run cleaned, in order."""
 
-    def __init__(self, lines: list[Line], traditional: bool) -> None:
-        texts = normalize_lines([b.text for b in lines])
+    def __init__(self, nos: list[int], raw: list[str], traditional: bool) -> None:
+        texts = normalize_lines(raw)
         if traditional:
             texts = [to_simplified(t) if t else t for t in texts]
-        for line, text in zip(lines, texts, strict=True):
-            line.text = text
         long = layout.LONG_LINE
+        self.nos = nos
         self.texts = texts
         # Lines that may hold chrome or page metadata (chrome.suspect_lines), and the empty and
         # the long ones: the only ones not kept as they are.
@@ -128,19 +154,20 @@ class _TextLines:
         self.special = sorted(special)
         self.done = 0  # lines given out so far
 
-    def run(self, run: list[Line], meta: dict[str, str]) -> list[Line]:
-        """The next len(run) lines (`run`, a reader's blocks: the Line objects are reused) with
-        chrome and page-metadata lines removed (their pairs go to `meta`), run-on lines split."""
+    def run(self, b: int, meta: dict[str, str]) -> list[Line]:
+        """The lines from the last one given out up to text line b (excluded) with chrome and
+        page-metadata lines removed (their pairs go to `meta`), run-on lines split."""
         a = self.done
-        self.done = b = a + len(run)
+        self.done = b
+        nos, texts = self.nos, self.texts
         special = self.special[bisect_left(self.special, a) : bisect_left(self.special, b)]
         if not special:
-            return list(run)  # the common case: every line kept as it is
-        texts, suspect, long = self.texts, self.suspect, layout.LONG_LINE
+            return list(map(Line, nos[a:b], texts[a:b]))  # the common case: every line kept as it is
+        suspect, long = self.suspect, layout.LONG_LINE
         out: list[Line] = []
         prev = a
         for i in special:  # the lines between two special ones are kept as they are
-            out += run[prev - a : i - a]
+            out += map(Line, nos[prev:i], texts[prev:i])
             prev = i + 1
             text = texts[i]
             if not text:
@@ -154,31 +181,36 @@ class _TextLines:
                     for k, v in found.items():
                         meta.setdefault(k, v)
                     continue
-            line = run[i - a]
-            line.text = text
+            line = Line(nos[i], text)
             if len(text) > long:
                 out.extend(layout.split_run_on(line))
             else:
                 out.append(line)
-        out += run[prev - a :]
+        out += map(Line, nos[prev:b], texts[prev:b])
         return out
 
 
-def _head_text(blocks: list[Block], size: int = TRADITIONAL_SAMPLE) -> str:
-    """The first `size` characters of the blocks' text (what is_traditional looks at); a table's
-    text is its cells' (span copies and padding included), row by row."""
+def _head_text(texts: list[str], tables: list[tuple[int, Table]], size: int = TRADITIONAL_SAMPLE) -> str:
+    """The first `size` characters of the document's raw text (what is_traditional looks at): its
+    text lines and tables in order; a table's text is its cells' (span copies and padding
+    included), row by row."""
     parts: list[str] = []
     total = 0
-    start, step = 0, _HEAD_CHUNK  # blocks taken a chunk at a time (doubling), not one by one
-    while start < len(blocks):
-        text = "".join([b.text if isinstance(b, Line) else "".join([c.text for row in b.rows for c in row])
-                        for b in blocks[start : start + step]])
+    prev = 0
+    for end, table in [*tables, (len(texts), None)]:
+        start, step = prev, _HEAD_CHUNK  # lines taken a chunk at a time (doubling), not one by one
+        while start < end and total < size:
+            text = "".join(texts[start : min(start + step, end)])
+            parts.append(text)
+            total += len(text)
+            start += step
+            step *= 2
+        if table is None or total >= size:
+            break
+        text = "".join([c.text for row in table.rows for c in row])
         parts.append(text)
         total += len(text)
-        if total >= size:
-            break
-        start += step
-        step *= 2
+        prev = end
     return "".join(parts)[:size]
 
 

@@ -2,20 +2,23 @@
 
 pipetables._periodic_width (column shares summed over 0/1 slices, hopeless widths abandoned early)
 against the straightforward search it replaces; the text reader's Line building against the
-per-line comprehension it replaces; decoding of a page that declares a legacy charset.
+per-line comprehension it replaces; the text reader's one run of texts and line numbers against
+the same lines handed to assemble as Line blocks; decoding of a page that declares a legacy charset.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.assemble import Source
+from ingest.assemble import Source, assemble
 from ingest.decode import decode_bytes
 from ingest.model import Line
 from ingest.normalize import normalize_line, normalize_lines
 from ingest.pipetables import _periodic_width, is_value
-from ingest.readers.text import split_lines, text_blocks
+from ingest.readers.text import split_lines, text_blocks, text_run
 
 
 def _periodic_width_reference(texts: list[str], max_width: int = 16, min_rows: int = 3) -> int | None:
@@ -91,3 +94,23 @@ _SPACED_LINE = st.text(alphabet=st.sampled_from(_WHITESPACE + "ab中，１"), ma
 def test_normalize_lines_strips_every_kind_of_whitespace(texts: list[str]) -> None:
     """normalize_lines skips its per-line strip when no line needs it: never wrongly."""
     assert normalize_lines(texts) == [normalize_line(t) for t in texts]
+
+
+_REPORT_LINE = st.one_of(
+    _RAW_LINE,
+    st.sampled_from(["一、总体情况", "发布机构：某局 发布日期：2020-01-01", "打印本页 正文", "规章 |", "0 | |||",
+                     "a | b | c |", "（一）主动公开", "　", "浏览次数：12次"]),
+    st.text(alphabet=st.sampled_from("一二、。中文字|0 "), min_size=150, max_size=400),  # run-on lines
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_REPORT_LINE, max_size=30), st.integers(1, 5))
+def test_a_text_run_assembles_as_its_lines_do(lines: list[str], first: int) -> None:
+    """The text reader hands assemble one TextRun; the same lines as Line blocks give the same Document."""
+    text = "\n".join(lines)
+    src = Source("x.txt", "text", "utf-8", "", 0)
+    run = assemble([text_run(text, src, first)], src)
+    lines = [Line(first + i, t) for i, t in enumerate(split_lines(text)) if t and not t.isspace()]
+    as_lines = assemble(lines, src)
+    assert dataclasses.asdict(run) == dataclasses.asdict(as_lines)

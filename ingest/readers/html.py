@@ -74,10 +74,17 @@ def _parser() -> etree.HTMLParser:  # plain elements: much faster than lxml.html
 
 
 def _page_meta(root, src: Source) -> None:  # noqa: ANN001 - lxml element
-    title = root.findtext(".//title")
+    """<title> (the first one) and then the <meta> name/content pairs, in one pass over the tree."""
+    title = None
+    metas = []
+    for el in root.iterdescendants("title", "meta"):
+        if el.tag == "meta":
+            metas.append(el)
+        elif title is None:
+            title = el.text
     if title and title.strip():
         src.page_meta.setdefault("title", " ".join(title.split()))
-    for m in root.iter("meta"):
+    for m in metas:
         name = (m.get("name") or m.get("property") or "").lower().split(":")[-1]
         key = _META_NAMES.get(name)
         content = (m.get("content") or "").strip()
@@ -111,7 +118,7 @@ class _Walker:
             tag = ""
         if tag in _DROP or el.keys() and _is_chrome(el):
             return
-        if tag == "table" and el.find(".//table") is None:
+        if tag == "table" and next(el.iterdescendants("table"), None) is None:
             table = _table(el)  # None for a layout table: then it is read as blocks below
             if table is not None:
                 self.flush()
