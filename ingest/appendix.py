@@ -105,6 +105,9 @@ class Row:
 
 
 _PIPE_END_RE = re.compile(r"\s*\|+\s*$")
+_SPACE_RE = re.compile(r"\s")
+_ENUM_DOT_LEAD_RE = re.compile(r"^[.、．]\s*")
+_QIZHONG_LEAD_RE = re.compile(r"^其中\s*[:：]?\s*")
 
 
 _last_flat: tuple[Document, list, int, frozenset[int], tuple[str, list[tuple[int, int]]]] | None = None
@@ -185,8 +188,7 @@ def _rows(
         raw_label = m.label.strip()
         enumerated = bool(_ENUM_START_RE.match(raw_label)) or raw_label.startswith("其中")
         enum = (enum + 1 if enum else 1) if enumerated else 0
-        label = re.sub(r"^[.、．]\s*", "", raw_label)
-        label = re.sub(r"^其中\s*[:：]?\s*", "", label)
+        label = _QIZHONG_LEAD_RE.sub("", _ENUM_DOT_LEAD_RE.sub("", raw_label))
         nums = m.nums.strip()
         nxt = matches[i + 1] if i + 1 < len(matches) else None
         # "…41815092.政府公报公开": the next row's enumerator is glued to this row's digits.
@@ -196,7 +198,7 @@ def _rows(
         trusted = True
         if has_code:
             tokens, next_code, trusted = _drop_row_code(tokens, ncols, next_code)
-        label = re.sub(r"\s", "", label)
+        label = _SPACE_RE.sub("", label)
         key = map_label(label, context if enumerated else None)
         if not enumerated:
             context = (key[0], key[1]) if key else None
@@ -261,12 +263,15 @@ def _drop_enumerator(nums: str, expected: int) -> str:
     return nums[:-1] if len(nums) > 1 else nums
 
 
+_DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _candidates(tokens: list[str], ncols: int, same_year: bool = False) -> list[tuple[int, ...]]:
     """Every way the printed digits can fill the columns (cumulative >= annual for 2 columns; the
     two equal halves when both columns count the same year, if the run has them)."""
     vals = [t.replace(",", "") for t in tokens]
     if len(vals) == ncols:
-        if not all(re.fullmatch(r"\d+(?:\.\d+)?", v) for v in vals):
+        if not all(map(_DECIMAL_RE.fullmatch, vals)):
             return []
         return [tuple(int(v) if "." not in v else float(v) for v in vals)]  # type: ignore[misc]
     if len(vals) != 1 or ncols != 2 or not vals[0].isdigit():
@@ -312,11 +317,44 @@ _NOTE_RE = re.compile(r"[（(](?=[^)）]*\d|[^)）]{7,})[^)）]*[)）]")
 _SECTION_ROW_RE = re.compile(r"^[一二三四五六七八九十]{1,2}、.{0,24}?情况")
 
 
+# the patterns labels are read with (compiled once: re's module functions look each up per call)
+_LABEL_NOISE_RE = re.compile(r"[\s()（）:：]")
+_CHANNELS_PREFIX_RE = re.compile(r"^通过不同渠道和方式公开")
+_COMPLAINT_RE = re.compile(r"申诉|举报|投诉")
+_FEE_RE = re.compile(r"收费|费用")
+_FEES_COLLECTED_RE = re.compile(r"收费|收取.*费|费用")
+_PROACTIVE_TOTAL_RE = re.compile(r"主动公开.*(?:信息|文件)(?:总)?数$")
+_APPLICATION_MEASURES = tuple((re.compile(p), m) for p, m in (
+    (r"当面", "in_person"),
+    (r"信函.*传真|传真.*信函", "letter_fax"),
+    (r"传真", "fax"),
+    (r"信函|信件", "letter"),
+    (r"电子邮件", "email"),
+    (r"网上|网络|在线", "online"),
+    (r"其[它他]", "other"),
+    (r"总数|申请数|受理", "total"),
+))
+_RESPONSE_MEASURES = tuple((re.compile(p), m) for p, m in (
+    (r"部分公开", "partially_granted"),
+    (r"不予公开|否决|不同意公开", "denied"),
+    (r"同意公开", "granted"),
+    (r"其[它他]", "other"),
+    (r"答复(?:总)?数", "total"),
+))
+_DISCLOSURE_ITEMS = tuple((re.compile(p), i) for p, i in (
+    (r"网站", "proactive_items_website"),
+    (r"^其[他它]方式$", "proactive_items_other_channels"),
+    (r"公报", "proactive_items_gazette"),
+    (r"微博", "proactive_items_weibo"),
+    (r"微信", "proactive_items_wechat"),
+))
+
+
 def _map_label(label: str, context: tuple[str, str] | None) -> tuple[str, str, str] | None:
-    s = _SECTION_ROW_RE.sub("", re.sub(r"[\s()（）:：]", "", label))
+    s = _SECTION_ROW_RE.sub("", _LABEL_NOISE_RE.sub("", label))
     if not s:
         return None
-    s = re.sub(r"^通过不同渠道和方式公开", "", s)
+    s = _CHANNELS_PREFIX_RE.sub("", s)
     fee = _fee_key(s)
     if fee is not None:
         return fee
@@ -330,7 +368,7 @@ def _map_label(label: str, context: tuple[str, str] | None) -> tuple[str, str, s
         return _application_key(s)
     if "答复" in s:
         return _response_key(s)
-    if re.search(r"申诉|举报|投诉", s):
+    if _COMPLAINT_RE.search(s):
         return ("appeals", "complaints", "total")
     if "复议" in s:
         return ("appeals", "administrative_reconsideration", "total")
@@ -349,40 +387,25 @@ _RESPONSE_CATEGORY_RE = re.compile(r"同意(?:部分)?公开|不予公开|不同
 def _fee_key(s: str) -> tuple[str, str, str] | None:
     if "经费" in s or "支出" in s:
         return None
-    if "减免" in s and re.search(r"收费|费用", s):
+    if "减免" in s and _FEE_RE.search(s):
         return ("fees", "fees_and_waivers_combined", "amount_yuan")
     if "减免" in s:
         return ("fees", "fee_waivers", "amount_yuan")
-    if re.search(r"收费|收取.*费|费用", s):
+    if _FEES_COLLECTED_RE.search(s):
         return ("fees", "fees_collected", "amount_yuan")
     return None
 
 
 def _application_key(s: str) -> tuple[str, str, str] | None:
-    for pattern, measure in (
-        (r"当面", "in_person"),
-        (r"信函.*传真|传真.*信函", "letter_fax"),
-        (r"传真", "fax"),
-        (r"信函|信件", "letter"),
-        (r"电子邮件", "email"),
-        (r"网上|网络|在线", "online"),
-        (r"其[它他]", "other"),
-        (r"总数|申请数|受理", "total"),
-    ):
-        if re.search(pattern, s):
+    for pattern, measure in _APPLICATION_MEASURES:
+        if pattern.search(s):
             return ("applications", "applications_received", measure)
     return None
 
 
 def _response_key(s: str) -> tuple[str, str, str] | None:
-    for pattern, measure in (
-        (r"部分公开", "partially_granted"),
-        (r"不予公开|否决|不同意公开", "denied"),
-        (r"同意公开", "granted"),
-        (r"其[它他]", "other"),
-        (r"答复(?:总)?数", "total"),
-    ):
-        if re.search(pattern, s):
+    for pattern, measure in _RESPONSE_MEASURES:
+        if pattern.search(s):
             return ("applications", "responses", measure)
     return None
 
@@ -390,16 +413,10 @@ def _response_key(s: str) -> tuple[str, str, str] | None:
 def _disclosure_key(s: str) -> tuple[str, str, str] | None:
     if "规范性文件" in s:
         return None
-    for pattern, item in (
-        (r"网站", "proactive_items_website"),
-        (r"^其[他它]方式$", "proactive_items_other_channels"),
-        (r"公报", "proactive_items_gazette"),
-        (r"微博", "proactive_items_weibo"),
-        (r"微信", "proactive_items_wechat"),
-    ):
-        if re.search(pattern, s):
+    for pattern, item in _DISCLOSURE_ITEMS:
+        if pattern.search(s):
             return ("disclosure", item, "total")
-    if re.search(r"主动公开.*(?:信息|文件)(?:总)?数$", s):
+    if _PROACTIVE_TOTAL_RE.search(s):
         return ("disclosure", "proactive_items", "total")
     return None
 
@@ -627,7 +644,6 @@ def _from_grids(doc: Document) -> tuple[list[CellRecord], set[int]]:
     return out, covered
 
 
-_SPACE_RE = re.compile(r"\s")
 _HEADER_CHAR = "指"  # in both header words (指标名称, 统计指标): a row without it holds no header
 
 
