@@ -74,23 +74,32 @@ def _repaired_utf8(data: bytes, err: UnicodeDecodeError) -> str | None:
     """UTF-8 with a cut-off last character or a handful of stray bytes is still UTF-8."""
     if err.start >= len(data) - 3 and "end of data" in err.reason:
         return data[: err.start].decode("utf-8", errors="replace")
+    # A first look at the head: bytes of another encoding (GBK …) give more replacements there
+    # than the whole text may hold (the head's decode can only add one, for a character it cuts).
+    allowed = max(2, len(data) // 1000)  # >= the limit below: the text is no longer than the bytes
+    if data[:_REPAIR_PROBE].decode("utf-8", errors="replace").count("\ufffd") > allowed + 2:
+        return None
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(2, len(text) // 1000):
         return text
     return None
 
 
-_WIDE = re.compile("[\u3040-\ufeff]")  # above U+2FFF, outside CJK punctuation and the full-width forms
-_UNIFIED = re.compile("[\u4e00-\u9fff]")
+_REPAIR_PROBE = 2048
+# Runs of characters outside U+3040-U+FEFF (above U+2FFF, outside CJK punctuation and the
+# full-width forms) and outside the unified ideographs: deleting them leaves the characters
+# counted (one C pass over a few runs, where findall made a string per character).
+_NOT_WIDE = re.compile("[^\u3040-\ufeff]+")
+_NOT_UNIFIED = re.compile("[^\u4e00-\u9fff]+")
 
 
 def _mostly_gb2312(text: str) -> bool:
     """Big5 bytes read as GB18030 give kana, box drawing and rare characters; GBK text rarely does."""
     sample = text[:3000]
-    wide = len(_WIDE.findall(sample))
+    wide = len(_NOT_WIDE.sub("", sample))
     if wide < 10:
         return True
-    unified = "".join(_UNIFIED.findall(sample))
+    unified = _NOT_UNIFIED.sub("", sample)
     # GB2312 writes a character as two bytes >= 0xA1, so each "?" is one character it lacks
     common = len(unified) - unified.encode("gb2312", errors="replace").count(b"?")
     return common >= 0.85 * wide

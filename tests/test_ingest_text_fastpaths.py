@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.assemble import Source, assemble
-from ingest.decode import decode_bytes
+from ingest.decode import _mostly_gb2312, _repaired_utf8, decode_bytes
 from ingest.model import Line
 from ingest.normalize import normalize_line, normalize_lines
 from ingest.pipetables import _periodic_width, is_value
@@ -114,3 +114,53 @@ def test_a_text_run_assembles_as_its_lines_do(lines: list[str], first: int) -> N
     lines = [Line(first + i, t) for i, t in enumerate(split_lines(text)) if t and not t.isspace()]
     as_lines = assemble(lines, src)
     assert dataclasses.asdict(run) == dataclasses.asdict(as_lines)
+
+
+def _mostly_gb2312_reference(text: str) -> bool:
+    """The definition: a string per character found."""
+    import re
+
+    sample = text[:3000]
+    wide = len(re.findall("[\u3040-\ufeff]", sample))
+    if wide < 10:
+        return True
+    unified = "".join(re.findall("[\u4e00-\u9fff]", sample))
+    return len(unified) - unified.encode("gb2312", errors="replace").count(b"?") >= 0.85 * wide
+
+
+_MIXED = st.text(alphabet=st.sampled_from("a1 ，。、「」中文國際ぁァ─\ufeff\uff01\U00020000\u2fff\u3040"), max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED, st.integers(0, 3100))
+def test_mostly_gb2312_counts_as_the_definition(text: str, pad: int) -> None:
+    padded = "中" * pad + text  # also past the 3000-character sample
+    assert _mostly_gb2312(text) == _mostly_gb2312_reference(text)
+    assert _mostly_gb2312(padded) == _mostly_gb2312_reference(padded)
+
+
+def _repaired_reference(data: bytes) -> str | None:
+    text = data.decode("utf-8", errors="replace")
+    return text if text.count("\ufffd") <= max(2, len(text) // 1000) else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["中文", "a", "\n", "\ufffd", "GBK"]), max_size=2000),
+       st.lists(st.integers(0, 255), max_size=12), st.integers(0, 1 << 30))
+def test_repaired_utf8_is_the_whole_text_rule(parts: list[str], stray: list[int], seed: int) -> None:
+    """The head probe never turns away UTF-8 the whole-text rule keeps (strays anywhere, also at the probe's edge)."""
+    data = bytearray("".join(parts).encode("utf-8"))
+    for i, b in enumerate(stray):
+        data.insert((seed >> i) % (len(data) + 1) if i % 3 else min(len(data), 2047), b)
+    data = bytes(data)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if not (e.start >= len(data) - 3 and "end of data" in e.reason):
+            assert _repaired_utf8(data, e) == _repaired_reference(data)
+    gbk = ("".join(parts) + "政府信息公开").encode("gb18030")
+    try:
+        gbk.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if not (e.start >= len(gbk) - 3 and "end of data" in e.reason):
+            assert _repaired_utf8(gbk, e) == _repaired_reference(gbk)
