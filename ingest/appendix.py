@@ -179,16 +179,11 @@ def _rows(
 ) -> list[Row]:
     """`same_year`: the columns are 本期实际 | 本年累计, which in an annual report count the same year."""
     rows: list[Row] = []
-    body = _NOTE_RE.sub(lambda n: " " * len(n.group()), body)  # keep offsets for line numbers
-    matches = _row_matches(body)
+    matches = _table_matches(body)
     enum = 0  # the enumerator ("1." "2、") of the current row, 0 when it has none
-    context: tuple[str, str] | None = None  # (section, item) of the latest parent row
     next_code: int | None = 1  # the 代码 the next row should carry (Layout C forms number rows 01, 02, …)
-    for i, m in enumerate(matches):
-        raw_label = m.label.strip()
-        enumerated = bool(_ENUM_START_RE.match(raw_label)) or raw_label.startswith("其中")
+    for i, (m, label, enumerated, key) in enumerate(_keyed(matches)):
         enum = (enum + 1 if enum else 1) if enumerated else 0
-        label = _QIZHONG_LEAD_RE.sub("", _ENUM_DOT_LEAD_RE.sub("", raw_label))
         nums = m.nums.strip()
         nxt = matches[i + 1] if i + 1 < len(matches) else None
         # "…41815092.政府公报公开": the next row's enumerator is glued to this row's digits.
@@ -198,16 +193,31 @@ def _rows(
         trusted = True
         if has_code:
             tokens, next_code, trusted = _drop_row_code(tokens, ncols, next_code)
-        label = _SPACE_RE.sub("", label)
-        key = map_label(label, context if enumerated else None)
-        if not enumerated:
-            context = (key[0], key[1]) if key else None
         row = Row(len(rows), label, m.unit, tokens, _line_at(marks, base + m.start), enumerated, key)
         row.candidates = _candidates(tokens, ncols, same_year) if trusted else []
         rows.append(row)
     _distrust_glued_runs_when_cells_are_missing(rows, ncols)
     _distrust_lone_runs_in_spaced_tables(rows, ncols)
     return rows
+
+
+def _table_matches(body: str) -> list[RowMatch]:
+    """The rows of a flattened table body, its bracketed notes blanked (offsets kept for line numbers)."""
+    return _row_matches(_NOTE_RE.sub(lambda n: " " * len(n.group()), body))
+
+
+def _keyed(matches: list[RowMatch]) -> Iterator[tuple[RowMatch, str, bool, tuple[str, str, str] | None]]:
+    """(row, its label, enumerated, its key) of each row: an enumerated ('1.' '其中') row's label is
+    read under the (section, item) of the latest row that is not."""
+    context: tuple[str, str] | None = None  # (section, item) of the latest parent row
+    for m in matches:
+        raw_label = m.label.strip()
+        enumerated = bool(_ENUM_START_RE.match(raw_label)) or raw_label.startswith("其中")
+        label = _SPACE_RE.sub("", _QIZHONG_LEAD_RE.sub("", _ENUM_DOT_LEAD_RE.sub("", raw_label)))
+        key = map_label(label, context if enumerated else None)
+        if not enumerated:
+            context = (key[0], key[1]) if key else None
+        yield m, label, enumerated, key
 
 
 def _distrust_lone_runs_in_spaced_tables(rows: list[Row], ncols: int) -> None:
@@ -568,24 +578,25 @@ def has_combined_fees_row(doc: Document) -> bool:
         # a header in the flattened document is one here too: it holds no pipe, and between its lines
         # (a space in the flattening) there is only space, where the pattern has only \s*
         return False
-    flat, marks = _flatten(doc)
+    flat = _flatten(doc)[0]
     first = _first_header(flat)
     if first is None or "减" not in flat[first.end() :] or "免" not in flat[first.end() :]:
         return False
-    return ("fees", "fees_and_waivers_combined") in _items(flat, marks)
+    return ("fees", "fees_and_waivers_combined") in _items(flat)
 
 
 def appendix_items(doc: Document) -> set[tuple[str, str]]:
     """(section, item) of every keyed row of the document's statistics appendices (no values)."""
-    return _items(*_flatten(doc))
+    return _items(_flatten(doc)[0])
 
 
-def _items(flat: str, marks: list[tuple[int, int]]) -> set[tuple[str, str]]:
+def _items(flat: str) -> set[tuple[str, str]]:
+    """(section, item) of every keyed row (the keys _rows gives, without reading the rows' digits)."""
     out: set[tuple[str, str]] = set()
     for h in _headers(flat):
-        for row in _rows(flat[h.end() :], h.end(), marks, max(1, len(_columns(h.group("cols"))))):
-            if row.key is not None:
-                out.add((row.key[0], row.key[1]))
+        for _, _, _, key in _keyed(_table_matches(flat[h.end() :])):
+            if key is not None:
+                out.add((key[0], key[1]))
     return out
 
 
