@@ -71,10 +71,17 @@ def _same_stat(entry: Entry, st: os.stat_result) -> bool:
 
 
 def walk(root: Path, dirs: list[str]) -> list[str]:
-    """Every file under the given project folders (sorted paths)."""
+    """Every file under the given project folders (sorted paths; a folder linked into itself is
+    listed once)."""
     found: list[str] = []
+    seen: set[str] = set()
     for d in dirs:
-        for top, _, names in os.walk(root / d, followlinks=True):
+        for top, subdirs, names in os.walk(root / d, followlinks=True):
+            real = os.path.realpath(top)
+            if real in seen:
+                subdirs.clear()
+                continue
+            seen.add(real)
             found.extend(os.path.join(top, name) for name in names)
     return sorted(found)
 

@@ -294,6 +294,15 @@ def test_concurrent_compiles_each_see_a_whole_file(shop: dict[str, Path]) -> Non
     assert not [p for p in (project / "target").iterdir() if p.name.startswith(FILE + ".")]  # no temporaries
 
 
+def test_a_folder_linked_into_itself_is_walked_once(tmp_path: Path) -> None:
+    from ogi.parsecache import walk
+
+    (tmp_path / "models" / "sub").mkdir(parents=True)
+    (tmp_path / "models" / "sub" / "a.sql").write_text("select 1\n")
+    (tmp_path / "models" / "sub" / "loop").symlink_to(tmp_path / "models")
+    assert walk(tmp_path, ["models", "missing"]) == [str(tmp_path / "models" / "sub" / "a.sql")]
+
+
 def test_files_are_read_as_path_read_text_reads_them(tmp_path: Path) -> None:
     from ogi.parsecache import FileLog
 
