@@ -11,7 +11,16 @@ from operator import itemgetter
 import pytest
 
 from ingest.templates.labels import TableSpec, template_spec
-from ingest.templates.parse import Anchor, _can_overlap, _label_candidates, find_anchors, label_spans
+from ingest.templates.parse import (
+    Anchor,
+    _can_overlap,
+    _label_candidates,
+    _label_chars,
+    _marked_runs,
+    find_anchors,
+    label_spans,
+    marked_runs_pattern,
+)
 from ingest.templates.stream import CELL_END, ROW_END, Stream, _fold
 
 
@@ -104,3 +113,19 @@ def test_labels_overlap_when_they_can_share_a_character() -> None:
     assert _can_overlap("结果维持", "其他结果")
     assert _can_overlap("总计", "(七)总计")  # one holds the other
     assert not _can_overlap("规章", "行政许可")
+
+
+@pytest.mark.parametrize("specs", _spec_sets(), ids=lambda s: "+".join(t.name for t in s))
+def test_marked_runs_pattern_finds_the_plain_runs(specs: tuple[TableSpec, ...]) -> None:
+    """parse._marked_runs (written for the regex engine's fast scan) finds the same runs as the
+    plain pattern, on labels glued to digits, dots, CELL_ENDs and other text."""
+    anywhere, before_dot = _label_chars(specs)
+    plain = marked_runs_pattern(anywhere, before_dot)
+    fast = _marked_runs(specs)
+    keys = [c[1] for spec in specs for c in _label_candidates(spec)]
+    fillers = (*_FILLERS, CELL_END, CELL_END * 2, CELL_END + ".", "1" + CELL_END + ".", "8" + CELL_END, "用", "9.")
+    rng = random.Random(7)
+    for _ in range(400):
+        text = _glued_labels(keys, rng, 8, fillers)
+        start = rng.randint(0, 3)
+        assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in plain.finditer(text, start)], text

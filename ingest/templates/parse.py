@@ -232,8 +232,24 @@ def _label_runs(specs: tuple[TableSpec, ...]) -> re.Pattern[str]:
 @cache
 def _marked_runs(specs: tuple[TableSpec, ...]) -> re.Pattern[str]:
     """_label_runs in Stream.marked, where each dropped character is a CELL_END: the same runs,
-    from their first key character to their last, with the CELL_ENDs between."""
+    from their first key character to their last, with the CELL_ENDs between.
+
+    Written to start with one plain character class (a label character, or a before-dot digit
+    checked by a lookbehind once taken), so that the regex engine skips the characters no run
+    can start with in its fast scan: the language of marked_runs_pattern, ~30% less to search."""
     anywhere, before_dot = _label_chars(specs)
+    if not anywhere:
+        return marked_runs_pattern(anywhere, before_dot)
+    if not before_dot:
+        return re.compile(f"{anywhere}{anywhere}*(?:{CELL_END}*{anywhere}+)*")
+    first = anywhere[:-1] + before_dot[1:]  # one class of both
+    unit = f"(?:{anywhere}+|{before_dot}(?={CELL_END}*\\.))"
+    return re.compile(f"{first}(?<!{before_dot}(?!{CELL_END}*\\.)){anywhere}*(?:{CELL_END}*{unit})*")
+
+
+def marked_runs_pattern(anywhere: str, before_dot: str) -> re.Pattern[str]:
+    """The runs of _marked_runs written plainly: a run is one or more units (a run of label
+    characters, or a before-dot digit followed by a '.' past any CELL_ENDs), CELL_ENDs between."""
     alternatives = [anywhere + "+"] if anywhere else []
     if before_dot:
         alternatives.append(before_dot + f"(?={CELL_END}*\\.)")
