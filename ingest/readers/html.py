@@ -17,10 +17,10 @@ from operator import attrgetter
 
 from lxml import etree
 
-from ingest.assemble import Block, Source
+from ingest.assemble import Block, Source, TextRun
 from ingest.decode import decode_bytes
 from ingest.errors import IngestError
-from ingest.model import Cell, Line, Table
+from ingest.model import Cell, Table
 from ingest.pipetables import header_flags
 
 _DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "option", "object", "embed",
@@ -66,6 +66,7 @@ def read(data: bytes, src: Source) -> list[Block]:
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
+    walker.end_run()
     return walker.blocks
 
 
@@ -93,12 +94,19 @@ def _page_meta(root, src: Source) -> None:  # noqa: ANN001 - lxml element
 
 
 class _Walker:
-    """Depth-first walk that gathers inline text into lines and data tables into Tables."""
+    """Depth-first walk that gathers inline text into lines (a TextRun between two tables) and
+    data tables into Tables."""
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._line: int | None = None
+        self._run = TextRun([], [])
+
+    def end_run(self) -> None:
+        if self._run.texts:
+            self.blocks.append(self._run)
+            self._run = TextRun([], [])
 
     def flush(self) -> None:
         if not self._parts:  # nothing gathered (block elements flush before and after themselves)
@@ -108,7 +116,8 @@ class _Walker:
         if "\n" in text:
             text = _CJK_BREAK.sub("", text)
         if text:
-            self.blocks.append(Line(self._line or 1, text))
+            self._run.nos.append(self._line or 1)
+            self._run.texts.append(text)
         self._parts = []
         self._line = None
 
@@ -122,6 +131,7 @@ class _Walker:
             table = _table(el)  # None for a layout table: then it is read as blocks below
             if table is not None:
                 self.flush()
+                self.end_run()
                 self.blocks.append(table)
                 return
         block = tag in _BLOCK
