@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from functools import cache
 from itertools import count
+from typing import cast
 
 from ingest.model import CellRecord
 from ingest.templates.fastpath import _CELL_LINES, _LINE_CELL_END, _PIECE_END, _clean_row
@@ -269,12 +270,13 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
     settled = [settle(r[4]) for r in rows]
     if None in settled:
         return None
+    row_cells = cast("list[tuple[_Cell, ...]]", settled)
     raw, line_starts, line_nos = stream.raw, stream.line_starts, stream.line_nos
     name, section = spec.name, spec.section
     table_at = tables_at.get
     out: list[CellRecord] = []
     append = out.append
-    for (row, label_start, start, at, _, offsets), cells in zip(rows, settled, strict=True):
+    for (row, label_start, start, at, _, offsets), cells in zip(rows, row_cells, strict=True):
         position, item = row.position, row.item
         row_label = _printed_label(raw[label_start:start])
         # the source line of each cell (Stream.line_at of its start): a stream line's when each cell

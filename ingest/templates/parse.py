@@ -599,11 +599,11 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
         warnings.append("appeals: header present but no values; its 15 cells read as blank")
         return [_appeals_cell(spec, i, "", parse_cell(""), None, labels[-1], None)
                 for i in range(15)]
-    settled = _appeals_settled(spec, values)
-    if settled is not None:  # 15 explicit cells whose identities hold: explicit_solution's reading
+    explicit = _appeals_settled(spec, values)
+    if explicit is not None:  # 15 explicit cells whose identities hold: explicit_solution's reading
         return [CellRecord("appeals", 0, i, text, status, value, unit, block, col, "appeals", item, measure, t.line,
                            None, None)
-                for (i, text, status, value, unit, block, col, item, measure), t in zip(settled, values, strict=True)]
+                for (i, text, status, value, unit, block, col, item, measure), t in zip(explicit, values, strict=True)]
     sol = explicit_solution({0: values}, 15, APPEALS_15, {0: "appeals"})
     if sol is None:
         sol = solve_table({0: values}, 15, APPEALS_15, (), {0: "appeals"}, label_spans=True)
