@@ -20,7 +20,7 @@ from ingest.templates.split import MAX_CELL_DIGITS, RowResult, RowRule, TableSol
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
 from ingest.templates.tokens import Token, free_piece, is_value, is_words, tokens_between
 
-_ROW_TAILS = (ROW_END + "\n", "\n")  # a grid row's end, a `cell |` line's end
+_GRID_ROW_TAIL = ROW_END + "\n"  # a grid row's end (a `cell |` line's: "\n")
 _LINE_CELL_END = CELL_END + "\n"
 _GRID_HEAD = CELL_END + ROW_END + "\n"
 _CELL_LINES = re.compile(f"(?:[^{CELL_END}{ROW_END}{TABLE_END}\n]*{CELL_END}\n)+")
@@ -68,20 +68,24 @@ def _clean_row(segment: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
         if not body.endswith(sep):
             return None
         pieces = body[:-2].split(sep)
-        clean = body.count("\n") == body.count(CELL_END) == len(pieces) and not _has_marks(body, ROW_END, TABLE_END)
+        clean = (body.count("\n") == body.count(CELL_END) == len(pieces)
+                 and ROW_END not in body and TABLE_END not in body)
     else:
-        tail = next((t for t in _ROW_TAILS if segment.endswith(t)), None)
-        if tail is None:
+        if segment.endswith(_GRID_ROW_TAIL):  # a grid row (tried first), else a `cell |` line
+            tail = 2
+        elif segment.endswith("\n"):
+            tail = 1
+        else:
             return None
         first, sep = 1, CELL_END
-        body = segment[first:len(segment) - len(tail)]
+        body = segment[first:len(segment) - tail]
         pieces = body[:-1].split(sep)
-        clean = body.endswith(CELL_END) and not _has_marks(body, "\n", ROW_END, TABLE_END)
+        clean = body.endswith(CELL_END) and "\n" not in body and ROW_END not in body and TABLE_END not in body
     if not clean:
         return None
     # each piece one explicit value cell: its stripped text must not read as words (several bare
     # numbers in one piece are no value either)
-    texts = tuple(p.strip() for p in pieces)
+    texts = tuple(map(str.strip, pieces))
     if any(map(is_words, texts)):
         return None
     offsets = accumulate(map(len(sep).__add__, map(len, pieces[:-1])), initial=first)
@@ -126,10 +130,6 @@ def table_tail_tokens(stream: Stream, start: int, end: int) -> list[Token] | Non
             if not is_value(t):  # a word ends the row: what follows cannot join its values
                 return cells + head[:i + 1]
     return cells + tokens_between(stream, rest, end, signed=False)
-
-
-def _has_marks(text: str, *marks: str) -> bool:
-    return any(m in text for m in marks)
 
 
 def explicit_solution(rows: Mapping[int, Sequence[Token]], width: int, rule: RowRule,
