@@ -1,8 +1,9 @@
 """Blocks from a reader -> a normalised Document (the text path every format shares).
 
-A reader turns its container into an ordered list of blocks: `Line`s of raw text (with their
-source line numbers) and `Table`s it could read structurally (HTML, Markdown, .docx). This
-module then, for every format alike:
+A reader turns its container into an ordered list of blocks: raw text lines with their source
+line numbers (`TextRun`s, runs of texts and numbers, or single `Line`s) and `Table`s it could read
+structurally (HTML, Markdown, .docx). The Line objects of Document.lines are made here, once
+their text is normalised. This module then, for every format alike:
 1. decides whether the text is traditional Chinese (then converts every line and cell);
 2. normalises lines (NFKC, whitespace, control characters), removes page chrome, moves page
    metadata lines (索引号, 发布机构, 发布日期 …) into page_meta;
