@@ -220,15 +220,25 @@ class _Ingest:
         self.run_id = f"{time.time_ns():016x}"
 
     def run(self, workers: int | None, progress: Callable[[int, int], None] | None, chunk_files: int) -> Summary:
-        from ingest import raw
-
         raw_dir = self.raw_dir
-        if raw_dir.exists():
-            raw.sweep_uncommitted(raw_dir)
-            raw.check_parts(raw_dir, raw.TABLES_ORDER)
-            _finish_journal(raw_dir)
         old = state.load(raw_dir)
-        hashed, files_state = _hash_files(self.files, old.files)
+        # A run that will fill a pool hashes its files in a child process while this one imports and
+        # warms the parsers the pool's workers inherit (both are serial: they overlap on two cores).
+        ahead = _pool_likely(self.files, old.files, self.full, workers, chunk_files)
+        hashes = _HashAhead(self.files, old.files) if ahead else None
+        try:
+            from ingest import raw
+
+            if raw_dir.exists():
+                raw.sweep_uncommitted(raw_dir)
+                raw.check_parts(raw_dir, raw.TABLES_ORDER)
+                _finish_journal(raw_dir)
+            if ahead:
+                _warm_parsers(self.files)
+            hashed, files_state = hashes.answer() if hashes else _hash_files(self.files, old.files)
+        finally:
+            if hashes:
+                hashes.close()
         prev_reports = raw.read_table(raw_dir, "reports", ["report_id", "source_sha256", "source_paths",
                                                            "parser_version"], with_chunk=True)  # fmt: skip
         prev_errors = raw.read_table(raw_dir, "errors", with_chunk=True)
@@ -250,7 +260,7 @@ class _Ingest:
         plan = _plan_reports(prev_reports, {sha[:16] for sha in by_sha if sha not in done}, hashed, by_sha)
         _supersede(raw_dir, plan.gone, plan.gone_chunks)
         _drop_errors(raw_dir, prev_errors, todo_paths, hashed)
-        self._stream(todo, workers, progress, chunk_files)
+        self._stream(todo, workers, progress, chunk_files, warm=not ahead)
         _update_paths(raw_dir, plan.new_paths)
         extra = _errors_for_new_paths(prev_errors, todo_paths, by_sha, done)
         if extra:  # in a chunk of their own (committed by its empty reports part)
@@ -262,10 +272,10 @@ class _Ingest:
         return self.summary
 
     def _stream(self, todo: list[Item], workers: int | None, progress: Callable[[int, int], None] | None,
-                chunk_files: int) -> None:  # fmt: skip
+                chunk_files: int, warm: bool) -> None:  # fmt: skip
         """Parse the files in chunks; each chunk is written as its own parts where it was parsed."""
         done = 0
-        for outcomes in _chunks(self.raw_dir, self.run_id, todo, workers, chunk_files):
+        for outcomes in _chunks(self.raw_dir, self.run_id, todo, workers, chunk_files, warm):
             for fmt, kind, _sha in outcomes:
                 if fmt is not None:
                     self.summary.ingested += 1
@@ -278,16 +288,18 @@ class _Ingest:
                 progress(done, len(todo))
 
 
-def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, chunk_files: int) -> Iterator[list[Outcome]]:
+def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, chunk_files: int,
+            warm: bool = True) -> Iterator[list[Outcome]]:  # fmt: skip
     """Run ingest.rows.run_chunk over chunks of the files: in this process for small runs, else in
     a process pool whose workers parse and write their chunks themselves (only the outcomes of the
     files travel back, so nothing piles up here). Pool chunks shrink as the run goes
-    (`chunk_sizes`), so no worker is left alone with a long last chunk."""
+    (`chunk_sizes`), so no worker is left alone with a long last chunk. `warm`: warm the parsers
+    before the pool forks (False when the caller has)."""
     from ingest.rows import run_chunk
 
-    n = len(todo)
+    in_process = not _pooled(len(todo), workers, chunk_files)
     workers = workers or os.cpu_count() or 1
-    in_process = workers <= 1 or n <= min(chunk_files, _MIN_POOL_CHUNK)  # one chunk: a pool would only cost its start
+    n = len(todo)
     sizes = [chunk_files] * -(-n // chunk_files) if in_process else chunk_sizes(n, workers, chunk_files)
     tasks, start = [], 0
     for k, size in enumerate(sizes):
@@ -298,12 +310,19 @@ def _chunks(raw_dir: Path, run_id: str, todo: list[Item], workers: int | None, c
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    _warm_parsers([item[0] for item in todo])
+    if warm:
+        _warm_parsers([item[0] for item in todo])
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
     try:
         yield from pool.map(run_chunk, tasks)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pooled(n: int, workers: int | None, chunk_files: int) -> bool:
+    """Whether n files to parse go to a process pool (else one chunk in this process: a pool would
+    only cost its start)."""
+    return (workers or os.cpu_count() or 1) > 1 and n > min(chunk_files, _MIN_POOL_CHUNK)
 
 
 def chunk_sizes(n: int, workers: int, chunk_files: int) -> list[int]:
@@ -367,21 +386,114 @@ def _watch_parent(parent: int) -> None:
 def _hash_files(files: list[str], known: dict[str, state.FileStat]) -> tuple[dict[str, str], dict[str, state.FileStat]]:
     """path -> sha256 (from the state when size, mtime, inode and ctime match, else by reading the
     file), and the state to keep: every file seen now plus those of earlier runs not seen this time."""
-    hashed: dict[str, str] = {}
-    files_state = dict(known)
-    same_file, file_stat, now = state.same_file, state.file_stat, time.time_ns
+    return _hashed(files, _file_stats(files, known), known)
+
+
+def _file_stats(files: list[str], known: dict[str, state.FileStat]) -> list[state.FileStat | None]:
+    """The state entry of each file now (its sha256 taken from `known` when the file is as recorded,
+    else read), None for a file that cannot be read (it is processed as an unreadable file)."""
+    out: list[state.FileStat | None] = []
+    same_file, file_stat, now, stat = state.same_file, state.file_stat, time.time_ns, os.stat
     for key in files:
         try:
             t = now()  # before the stat: a rewrite after it gets a later ctime unless t is within a tick
-            st = os.stat(key)
+            st = stat(key)
             k = known.get(key)
             sha = k[2] if k and same_file(k, st) else _sha256(key, st.st_size)
         except OSError:
+            out.append(None)
+            continue
+        out.append(file_stat(st, sha, t))
+    return out
+
+
+def _hashed(files: list[str], stats: list[state.FileStat | None],
+            known: dict[str, state.FileStat]) -> tuple[dict[str, str], dict[str, state.FileStat]]:  # fmt: skip
+    """_hash_files' answer from the files' entries (`_file_stats`)."""
+    hashed: dict[str, str] = {}
+    files_state = dict(known)
+    for key, k in zip(files, stats, strict=True):
+        if k is None:
             files_state.pop(key, None)
-            continue  # processed as an unreadable file
-        hashed[key] = sha
-        files_state[key] = file_stat(st, sha, t)
+        else:
+            hashed[key] = k[2]
+            files_state[key] = k
     return hashed, files_state
+
+
+def _pool_likely(files: list[str], known: dict[str, state.FileStat], full: bool, workers: int | None,
+                 chunk_files: int) -> bool:  # fmt: skip
+    """Whether this run will parse enough files for a process pool, judged before hashing: every file
+    with `full`, else the files the state does not know (a cold run). A changed known file is not
+    counted (hashing it again is what tells), so an incremental run never warms parsers for nothing."""
+    return _pooled(len(files) if full else sum(f not in known for f in files), workers, chunk_files)
+
+
+class _HashAhead:
+    """`_hash_files` run in a forked child process (reading and hashing ~0.03 ms a file: 0.3 s at
+    10k files, that this process spends importing and warming the parsers meanwhile); `answer()`
+    waits for it. The child closes every descriptor it inherited but its pipe (the raw folder's lock
+    stays this process's alone), sends the entries through the pipe (marshal) and leaves with
+    os._exit, never running this process's code after the fork (finally blocks, atexit). When the
+    child fails or its answer is incomplete, the files are hashed here instead. `close()` kills a
+    child whose answer was not taken (an error or Ctrl-C in between)."""
+
+    def __init__(self, files: list[str], known: dict[str, state.FileStat]) -> None:
+        import marshal
+
+        self.files, self.known = files, known
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover  (the child: coverage does not follow it)
+            code = 1
+            try:
+                os.closerange(3, w)
+                os.closerange(w + 1, os.sysconf("SC_OPEN_MAX"))
+                data = marshal.dumps(_file_stats(files, known))
+                with os.fdopen(w, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid: int | None = pid
+        self.pipe = os.fdopen(r, "rb")
+
+    def answer(self) -> tuple[dict[str, str], dict[str, state.FileStat]]:
+        try:
+            data = self.pipe.read()
+            status = os.waitpid(self.pid, 0)[1] if self.pid else 1
+            self.pid = None
+        finally:
+            self.close()
+        stats = _loaded_stats(data, len(self.files)) if status == 0 else None
+        return _hash_files(self.files, self.known) if stats is None else _hashed(self.files, stats, self.known)
+
+    def close(self) -> None:
+        self.pipe.close()
+        if self.pid:
+            pid, self.pid = self.pid, None
+            _end_child(pid)
+
+
+def _loaded_stats(data: bytes, n: int) -> list[state.FileStat | None] | None:
+    import marshal
+
+    try:
+        stats = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return stats if isinstance(stats, list) and len(stats) == n else None
+
+
+def _end_child(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def _sha256(path: str, size: int) -> str:
