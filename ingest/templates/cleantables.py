@@ -171,7 +171,7 @@ _Field = tuple[str | None, str | None, str | None]  # col_label, measure, the ce
 # one settled cell of a row, but for its row and line: (col, raw_text, status, value, unit,
 # col_label, measure, warning), in CellRecord's order
 _Cell = tuple[int, str, str, float | None, str | None, str | None, str | None, str | None]
-_MEMO_SIZE = 65536  # rows of cell texts a table's memo keeps before it starts afresh
+_MEMO_SIZE = 8192  # rows a table's memo keeps before it starts afresh (~1 kB a 7-cell row: <= ~9 MB a table)
 
 
 class _Columns:

@@ -636,7 +636,7 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
 
 # one settled cell of table 四: (col, raw_text, status, value, unit, row_label, col_label, item, measure)
 _AppealsCell = tuple[int, str, str, "float | None", "str | None", str, "str | None", str, "str | None"]
-_APPEALS_MEMO_SIZE = 65536
+_APPEALS_MEMO_SIZE = 4096  # rows kept before the memo starts afresh (~2 kB a row: <= ~8 MB a template)
 
 
 def _appeals_settled(spec: TableSpec, values: list[Token]) -> tuple[_AppealsCell, ...] | None:
