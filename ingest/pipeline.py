@@ -225,7 +225,7 @@ class _Ingest:
         # A run that will fill a pool hashes its files in a child process while this one imports and
         # warms the parsers the pool's workers inherit (both are serial: they overlap on two cores).
         ahead = _pool_likely(self.files, old.files, self.full, workers, chunk_files)
-        hashes = _HashAhead(self.files, old.files) if ahead else None
+        hashes = _HashAhead(self.files, old.files, workers or os.cpu_count() or 1) if ahead else None
         try:
             from ingest import raw
 
@@ -429,19 +429,32 @@ def _pool_likely(files: list[str], known: dict[str, state.FileStat], full: bool,
     return _pooled(len(files) if full else sum(f not in known for f in files), workers, chunk_files)
 
 
-class _HashAhead:
-    """`_hash_files` run in a forked child process (reading and hashing ~0.03 ms a file: 0.3 s at
-    10k files, that this process spends importing and warming the parsers meanwhile); `answer()`
-    waits for it. The child closes every descriptor it inherited but its pipe (the raw folder's lock
-    stays this process's alone), sends the entries through the pipe (marshal) and leaves with
-    os._exit, never running this process's code after the fork (finally blocks, atexit). When the
-    child fails or its answer is incomplete, the files are hashed here instead. `close()` kills a
-    child whose answer was not taken (an error or Ctrl-C in between)."""
+_HASH_CHILD_FILES = 25_000  # files per hashing child beyond the first (at most one child per worker)
 
-    def __init__(self, files: list[str], known: dict[str, state.FileStat]) -> None:
+
+class _HashAhead:
+    """`_hash_files` run in forked child processes (reading and hashing ~0.03 ms a file: 0.3 s at
+    10k files, that this process spends importing and warming the parsers meanwhile; a large run
+    splits its files in contiguous slices over up to `children` processes); `answer()` waits for
+    them. A child closes every descriptor it inherited but its pipe (the raw folder's lock stays
+    this process's alone), sends its entries through the pipe (marshal) and leaves with os._exit,
+    never running this process's code after the fork (finally blocks, atexit). A slice whose child
+    fails or answers incompletely is hashed here instead. `close()` kills the children whose
+    answer was not taken (an error or Ctrl-C in between)."""
+
+    def __init__(self, files: list[str], known: dict[str, state.FileStat], children: int = 1) -> None:
+        self.files, self.known = files, known
+        k = max(1, min(children, len(files) // _HASH_CHILD_FILES))
+        step = -(-len(files) // k) or 1
+        self.jobs: list[tuple[list[str], int | None, Any]] = []  # (slice, pid or None when reaped, pipe)
+        for i in range(0, max(len(files), 1), step):
+            part = files[i : i + step]
+            pid, pipe = self._fork(part)
+            self.jobs.append((part, pid, pipe))
+
+    def _fork(self, part: list[str]) -> tuple[int, Any]:
         import marshal
 
-        self.files, self.known = files, known
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover  (the child: coverage does not follow it)
@@ -449,31 +462,40 @@ class _HashAhead:
             try:
                 os.closerange(3, w)
                 os.closerange(w + 1, os.sysconf("SC_OPEN_MAX"))
-                data = marshal.dumps(_file_stats(files, known))
+                data = marshal.dumps(_file_stats(part, self.known))
                 with os.fdopen(w, "wb") as out:
                     out.write(data)
                 code = 0
             finally:
                 os._exit(code)
         os.close(w)
-        self.pid: int | None = pid
-        self.pipe = os.fdopen(r, "rb")
+        try:
+            return pid, os.fdopen(r, "rb")
+        except BaseException:
+            os.close(r)
+            _end_child(pid)
+            raise
 
     def answer(self) -> tuple[dict[str, str], dict[str, state.FileStat]]:
+        stats: list[state.FileStat | None] = []
         try:
-            data = self.pipe.read()
-            status = os.waitpid(self.pid, 0)[1] if self.pid else 1
-            self.pid = None
+            for i, (part, pid, pipe) in enumerate(self.jobs):
+                data = pipe.read()
+                pipe.close()
+                status = os.waitpid(pid, 0)[1] if pid else 1
+                self.jobs[i] = (part, None, pipe)
+                got = _loaded_stats(data, len(part)) if status == 0 else None
+                stats += _file_stats(part, self.known) if got is None else got
         finally:
             self.close()
-        stats = _loaded_stats(data, len(self.files)) if status == 0 else None
-        return _hash_files(self.files, self.known) if stats is None else _hashed(self.files, stats, self.known)
+        return _hashed(self.files, stats, self.known)
 
     def close(self) -> None:
-        self.pipe.close()
-        if self.pid:
-            pid, self.pid = self.pid, None
-            _end_child(pid)
+        for i, (part, pid, pipe) in enumerate(self.jobs):
+            pipe.close()
+            if pid:
+                self.jobs[i] = (part, None, pipe)
+                _end_child(pid)
 
 
 def _loaded_stats(data: bytes, n: int) -> list[state.FileStat | None] | None:

@@ -56,6 +56,18 @@ def test_child_answers_what_hashing_here_answers(tmp_path: Path) -> None:
     assert _children() == before  # reaped
 
 
+def test_files_split_over_children_answer_in_file_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _files(tmp_path)
+    monkeypatch.setattr(pipeline, "_HASH_CHILD_FILES", 10)
+    job = _HashAhead(files, {}, children=3)
+    assert [len(part) for part, _, _ in job.jobs] == [14, 14, 13]
+    assert job.answer() == _hash_files(files, {})
+    for children, forked in ((8, 4), (1, 1)):  # one child per _HASH_CHILD_FILES files at most
+        job = _HashAhead(files, {}, children=children)
+        assert len(job.jobs) == forked
+        job.close()
+
+
 def test_a_failing_child_falls_back_to_hashing_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = _files(tmp_path, 5)
     parent = os.getpid()
@@ -75,6 +87,14 @@ def test_an_answer_not_taken_leaves_no_child(tmp_path: Path) -> None:
     before = _children()
     job = _HashAhead(files, {})
     job.close()
+    assert _children() == before
+    pipeline._HASH_CHILD_FILES, keep = 100, pipeline._HASH_CHILD_FILES
+    try:
+        job = _HashAhead(files, {}, children=2)
+        assert len(job.jobs) == 2
+        job.close()
+    finally:
+        pipeline._HASH_CHILD_FILES = keep
     assert _children() == before
 
 
