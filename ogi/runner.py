@@ -302,7 +302,7 @@ class Session:
                 materializer.ensure_schemas(nodes)
                 compiler = Compiler(self.manifest, existing, full_refresh)
                 self._run_nodes(report, nodes, materializer, compiler, fail_fast, on_result,
-                                with_test_edges=command == "build")
+                                with_test_edges=command == "build", working_copy=publication.path)
                 if report.success:
                     materializer.write_states()
                     con.execute("checkpoint")
@@ -344,6 +344,7 @@ class Session:
     def _run_nodes(
         self, report: RunReport, nodes: list[Node], materializer: Any, compiler: Compiler, fail_fast: bool,
         on_result: Callable[[NodeResult, int, int], None] | None, with_test_edges: bool,
+        working_copy: Path | None = None,
     ) -> None:
         """Every node in dependency order; what depends on a failure is skipped. Results are reported
         in `nodes`' order whatever ran at the same time.
@@ -351,9 +352,14 @@ class Session:
         With the profile's `threads` (or --threads) above 1 (and without --fail-fast), that many nodes
         run at once, each on its own cursor. A node starts once everything it waits for is done: what
         it reads and, in a build, the data tests on what it reads, so a model a failing test skips is
-        never run (it might be costly or fail on the data the test rejected), as one thread does."""
+        never run (it might be costly or fail on the data the test rejected), as one thread does.
+
+        `working_copy`: the file being built; with threads, a node's thread checkpoints it after the
+        node when its write-ahead log has grown (ogi.warehouse.fold_wal_early), overlapping with the
+        other threads' nodes what the build's last checkpoint would do alone."""
 
         from ogi.schedule import run_graph
+        from ogi.warehouse import fold_wal_early
 
         order = [node.unique_id for node in nodes]
         position = {uid: i for i, uid in enumerate(order)}
@@ -399,6 +405,8 @@ class Session:
             else:  # data tests run together (Materializer.tests): each its share of the time
                 outcomes = bound.tests([by_id[uid] for uid in uids])
             elapsed, completed = (time.perf_counter() - t0) / len(uids), _stamp()
+            if working_copy is not None and threads > 1:  # not timed as the node's
+                fold_wal_early(bound.con, working_copy)
             for result, outcome in zip(results, outcomes, strict=True):
                 if isinstance(outcome, BaseException):
                     result.status, result.message = "error", _first_line(str(outcome))

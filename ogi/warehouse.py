@@ -88,6 +88,37 @@ def connect(warehouse: Path, read_only: bool = False, working_copy: bool = False
     return con
 
 
+FOLD_WAL_BYTES = 1 << 20  # a write-ahead log at least this big is worth a checkpoint while nodes still run
+
+
+def fold_wal_early(con: Any, path: Path, min_bytes: int = FOLD_WAL_BYTES) -> bool:
+    """Checkpoint the working copy at `path` on `con` when its write-ahead log holds `min_bytes` or more
+    and DuckDB can do it now; True when it did.
+
+    While two nodes run at once, a commit cannot checkpoint (DuckDB does not while another write
+    transaction is open), so what the build writes piles up in the log and the build's last checkpoint
+    compresses all of it while every other thread has finished. Called on a node's thread between two
+    nodes, this folds the log while the other thread still runs its node; an explicit CHECKPOINT only
+    waits for no open write transaction (readers, e.g. a test, do not stop it), and when one is open
+    it fails at once and nothing changed: the next call (or the build's last checkpoint) does it.
+    Any other DuckDB error is left to that last checkpoint, which raises it; Ctrl-C is raised."""
+    from ogi.engine import duckdb_module
+
+    duckdb = duckdb_module()
+    try:
+        if path.with_name(path.name + ".wal").stat().st_size < min_bytes:
+            return False
+    except OSError:  # no log yet
+        return False
+    try:
+        con.execute("checkpoint")
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except duckdb.Error:
+        return False
+    return True
+
+
 def check_not_locked(warehouse: Path) -> None:
     """Fail with a helpful message when another process holds the warehouse for writing.
 

@@ -253,6 +253,38 @@ def test_a_working_copy_is_opened_unsynced_with_direct_checkpoints(tmp_path: Pat
     plain.close()
 
 
+
+def test_a_working_copy_log_is_folded_early_only_when_no_other_write_is_open(tmp_path: Path) -> None:
+    """fold_wal_early checkpoints a grown write-ahead log between nodes: not while another cursor's write
+    transaction is open (then nothing changes and no error escapes), nor below the size; a reader does
+    not stop it. The folded file holds what was committed, and later commits go on as before."""
+    from ogi.warehouse import connect, fold_wal_early
+
+    path = tmp_path / "work.duckdb"
+    wal = tmp_path / "work.duckdb.wal"
+    con = connect(path, working_copy=True)
+    other = con.cursor()
+    other.execute("begin transaction")
+    other.execute("create table pending as select range as i from range(10)")
+    con.execute("create table done as select range as i, range::varchar as s from range(20000)")
+    assert wal.stat().st_size > 1000  # the open write kept the commit from checkpointing
+    assert not fold_wal_early(con, path, min_bytes=1)
+    assert wal.stat().st_size > 1000
+    assert not fold_wal_early(con, path, min_bytes=wal.stat().st_size + 1)
+    other.execute("rollback")
+    other.execute("begin transaction")
+    assert other.execute("select count(*) from done").fetchall() == [(20000,)]  # a reader
+    assert fold_wal_early(con, path, min_bytes=1)
+    assert not wal.exists() or wal.stat().st_size == 0
+    other.execute("commit")
+    assert not fold_wal_early(con, path, min_bytes=1)  # nothing left to fold
+    con.execute("create table later as select 1 as x")
+    con.close()
+    check = connect(path, read_only=True)
+    assert check.execute("select count(*), max(s) from done").fetchall() == [(20000, "9999")]
+    assert check.execute("select count(*) from later").fetchall() == [(1,)]
+    check.close()
+
 def test_the_validation_cache_is_rewritten_only_when_a_check_changed(shop: Path) -> None:
     from ogi import Session
 
