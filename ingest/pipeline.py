@@ -266,7 +266,7 @@ class _Ingest:
         if extra:  # in a chunk of their own (committed by its empty reports part)
             raw.write_chunk(raw_dir, f"{self.run_id}-e", _tables({"errors": extra}))
         raw.ensure_every_table(raw_dir)
-        raw.prune_empty_chunks(raw_dir)
+        raw.prune_empty_chunks(raw_dir, skip_prefix=f"{self.run_id}-")  # this run's chunks hold its files' rows
         self.summary.state_not_saved = state.save_if_writable(
             raw_dir, state.State(files_state, _done_now(raw_dir), PARSER_VERSION, state.signature(raw_dir)))
         return self.summary

@@ -151,10 +151,13 @@ def without_reports(report_ids: set[str]) -> Callable[[pa.Table], pa.Array]:
     return lambda t: pc.invert(pc.fill_null(pc.is_in(t["report_id"], ids), False))
 
 
-def prune_empty_chunks(raw: Path) -> None:
+def prune_empty_chunks(raw: Path, skip_prefix: str | None = None) -> None:
     """Delete the parts of chunks left without rows (their reports superseded), reports last, but
-    never a table's last part: a glob must always match while the run goes on or is killed."""
+    never a table's last part: a glob must always match while the run goes on or is killed.
+    Chunks named `skip_prefix`... are not read (a run's own chunks: each holds a row per file)."""
     for chunk in parts(raw, "reports"):
+        if skip_prefix is not None and chunk.startswith(skip_prefix):
+            continue
         paths = [part_path(raw, t, chunk) for t in TABLES_ORDER]
         if any(p.exists() and pq.read_metadata(p).num_rows for p in paths):
             continue

@@ -240,3 +240,19 @@ def test_pool_workers_write_their_chunks_with_the_same_rows_as_one_process(corpu
     assert len(ingest.raw.parts(tmp_path / "pooled", "reports")) >= 4
     assert _content(tmp_path / "serial") == _content(tmp_path / "pooled")
     _check(tmp_path / "pooled", src)
+
+
+def test_prune_leaves_unread_the_chunks_named_by_skip_prefix(corpus: Path, tmp_path: Path) -> None:
+    """A run's own chunks hold a row per file, so the run does not read their footers to prune."""
+    from ingest.schema import TABLES
+
+    raw = tmp_path / "raw"
+    ingest_paths([corpus], raw, workers=1, chunk_files=100)
+    for table in ("reports", "cells"):  # a chunk whose rows are gone (as superseding leaves one)
+        ingest.raw.write_part(raw, table, "ffff-00000", TABLES[table].empty_table())
+    ingest.raw.prune_empty_chunks(raw, skip_prefix="ffff-")
+    assert "ffff-00000" in ingest.raw.parts(raw, "reports")
+    ingest.raw.prune_empty_chunks(raw)
+    assert "ffff-00000" not in ingest.raw.parts(raw, "reports")
+    assert "ffff-00000" not in ingest.raw.parts(raw, "cells")
+    _check(raw, corpus)
