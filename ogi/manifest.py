@@ -16,6 +16,7 @@ from ogi.errors import CompilationError, GraphError
 from ogi.nodes import Column, Node, Relation
 from ogi.project import Project, Target, load_project, load_target, merge_config, profile_candidates
 from ogi.yamlfile import YamlCache, line_of
+from ogi.yamlfile import read_text as _read
 
 if TYPE_CHECKING:
     from ogi.parsecache import FileLog, ParseCache
@@ -56,7 +57,16 @@ class Manifest:
         from the macro files when this manifest was kept by ogi.parsecache)."""
         if self._templates is None:
             self._templates = _new_templates(self.project, self.env_reads, self.impure)
-            _define(self, self._templates)
+            cache = self.parse_cache
+            if cache is None or not cache.hit:
+                _define(self, self._templates)
+            else:
+                from ogi.parsecache import FileLog
+
+                log = FileLog()
+                _define(self, self._templates, log)
+                if not cache.read_as_kept(log.entries):  # a macro or docs file changed after the load
+                    self.impure.append("a macro or docs file changed while the project was read")
         return self._templates
 
     def all_nodes(self) -> dict[str, Node]:
@@ -170,11 +180,6 @@ def _define(manifest: Manifest, templates: Templates, log: FileLog | None = None
     for path in _files(project.root, project.macro_paths + project.model_paths, (".md",)):
         templates.docs.update(docs_blocks(_read(path, log)))
     manifest.macro_files, manifest.docs = templates.macro_files, templates.docs
-
-
-def _read(path: Path, log: FileLog | None) -> str:
-    """A project file's text (recorded by ogi.parsecache's log when given)."""
-    return log.read_text(path) if log is not None else path.read_text(encoding="utf-8")
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -443,7 +443,11 @@ class Materializer:
         sql = f"select * from {relation}"
         bind = getattr(self.con, "_bind", None)
         if bind is not None:
-            return [str(name) for name in bind(sql)[0]]
+            bound = bind(sql)
+            names = bound[0] if isinstance(bound, tuple) and bound else None
+            if isinstance(names, list) and all(isinstance(name, str) for name in names):
+                return names
+            # a private method whose shape changed: the public way below
         self.con.execute(f"{sql} limit 0")
         return [str(d[0]) for d in self.con.description or []]
 

@@ -257,6 +257,15 @@ class ParseCache:
         self.dirty = True
         manifest.parse_cache = self
 
+    def read_as_kept(self, reads: dict[str, Entry]) -> bool:
+        """Whether files read after the manifest was loaded (the macros and docs a new compile needs)
+        hold the bytes the kept parse read: else SQL compiled now must not be kept with that parse."""
+        for path, entry in reads.items():
+            kept = self.entries.get(path)
+            if kept is None or kept[0] != "read" or kept[5] != entry[5]:
+                return False
+        return True
+
     def compiled_for(self, key: str) -> dict[str, Any]:
         return self.compiled.get(key, {})
 

@@ -76,7 +76,7 @@ class YamlCache(FileCache):
         """The parsed content of `path` (a fresh object each run: callers may change it); `plain`:
         parse_yaml's plain dicts."""
         try:
-            text = self.log.read_text(path) if self.log is not None else path.read_text(encoding="utf-8")
+            text = read_text(path, self.log)
         except OSError as exc:
             raise CompilationError(f"cannot read: {exc}", path) from exc
         name = f"plain:{path}" if plain else str(path)
@@ -89,3 +89,8 @@ class YamlCache(FileCache):
         data = parse_yaml(text, path, plain)
         self.put(name, text, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         return data
+
+
+def read_text(path: Path, log: FileLog | None) -> str:
+    """A project file's text (recorded by ogi.parsecache's log when given)."""
+    return log.read_text(path) if log is not None else path.read_text(encoding="utf-8")

@@ -73,3 +73,18 @@ def test_column_names_without_bind_are_the_querys() -> None:
     bound = materializer._column_names('"main"."v"')
     materializer.con = _NoBind(con)
     assert materializer._column_names('"main"."v"') == bound == ["a", "B", "c d"]
+
+
+class _OtherBind(_NoBind):
+    """A connection whose private `_bind` gives another shape: the query is asked instead."""
+
+    def _bind(self, sql: str) -> object:
+        return {"names": ["wrong"]}
+
+
+def test_column_names_with_a_bind_of_another_shape_are_the_querys() -> None:
+    con = duckdb.connect()
+    con.execute("create view v as select 1 as a, 2 as B, 3 as \"c d\"")
+    materializer = Materializer(con, relations={}, states={})
+    materializer.con = _OtherBind(con)
+    assert materializer._column_names('"main"."v"') == ["a", "B", "c d"]

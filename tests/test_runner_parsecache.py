@@ -260,6 +260,35 @@ def test_is_incremental_and_full_refresh_get_their_own_compiled_sql(shop: dict[s
     assert len(kept_sql) >= 2
 
 
+def test_a_macro_edited_after_the_load_and_undone_leaves_no_stale_sql(tmp_path: Path) -> None:
+    """A kept parse's macros are read again only when a new compile key needs them: if they changed
+    since the load, SQL compiled from them is not kept (else undoing the edit would serve it)."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "dbt_project.yml").write_text("name: aba\nversion: '1'\nconfig-version: 2\nprofile: aba\n")
+    (tmp_path / "profiles.yml").write_text("aba:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: w.duckdb}\n")
+    (tmp_path / "models" / "inc.sql").write_text("{{ config(materialized='incremental') }} select {{ pick() }} as x")
+    macro = tmp_path / "macros" / "m.sql"
+    macro.write_text("{% macro pick() %}1{% endmacro %}\n")
+
+    def inc_sql(existing: dict[str, str], **kwargs: Any) -> tuple[bool, str]:
+        s = session(tmp_path, **kwargs)
+        s.compile(command="build", existing=existing, quiet=True)
+        hit = s.manifest.parse_cache is not None and s.manifest.parse_cache.hit
+        return hit, (s.manifest.nodes["model.aba.inc"].compiled_code or "").strip()
+
+    assert inc_sql({}) == (False, "select 1 as x")
+    assert inc_sql({}) == (True, "select 1 as x")
+    s = session(tmp_path)
+    assert s.manifest.parse_cache is not None and s.manifest.parse_cache.hit
+    macro.write_text("{% macro pick() %}2{% endmacro %}\n")  # after the load, before the new key renders
+    s.compile(command="build", existing={"main.inc": "table"}, quiet=True)
+    macro.write_text("{% macro pick() %}1{% endmacro %}\n")  # undone: the kept parse's bytes again
+    fresh = inc_sql({"main.inc": "table"}, partial_parse=False)[1]
+    assert fresh == "select 1 as x"
+    assert inc_sql({"main.inc": "table"})[1] == fresh
+
+
 # -- a damaged file, racing writers, racy stats ---------------------------------------------------------
 
 
