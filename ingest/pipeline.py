@@ -225,8 +225,10 @@ class _Ingest:
         # A run that will fill a pool hashes its files in a child process while this one imports and
         # warms the parsers the pool's workers inherit (both are serial: they overlap on two cores).
         ahead = _pool_likely(self.files, old.files, self.full, workers, chunk_files)
-        hashes = _HashAhead(self.files, old.files, workers or os.cpu_count() or 1) if ahead else None
+        hashes: _HashAhead | None = None
         try:
+            if ahead:
+                hashes = _HashAhead(self.files, old.files, workers or os.cpu_count() or 1)
             from ingest import raw
 
             if raw_dir.exists():
@@ -446,17 +448,32 @@ class _HashAhead:
         self.files, self.known = files, known
         k = max(1, min(children, len(files) // _HASH_CHILD_FILES))
         step = -(-len(files) // k) or 1
-        self.jobs: list[tuple[list[str], int | None, Any]] = []  # (slice, pid or None when reaped, pipe)
-        for i in range(0, max(len(files), 1), step):
-            part = files[i : i + step]
-            pid, pipe = self._fork(part)
-            self.jobs.append((part, pid, pipe))
+        # (slice, pid or None when reaped, pipe or None when no child could be started)
+        self.jobs: list[tuple[list[str], int | None, Any]] = []
+        try:
+            for i in range(0, max(len(files), 1), step):
+                part = files[i : i + step]
+                pid, pipe = self._fork(part)
+                self.jobs.append((part, pid, pipe))
+        except BaseException:
+            self.close()
+            raise
 
-    def _fork(self, part: list[str]) -> tuple[int, Any]:
+    def _fork(self, part: list[str]) -> tuple[int | None, Any]:
+        """A child hashing `part` and the pipe of its answer; (None, None) when the system would not
+        start one (EAGAIN, ENOMEM, no descriptors): the slice is then hashed here."""
         import marshal
 
-        r, w = os.pipe()
-        pid = os.fork()
+        try:
+            r, w = os.pipe()
+        except OSError:
+            return None, None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return None, None
         if pid == 0:  # pragma: no cover  (the child: coverage does not follow it)
             code = 1
             try:
@@ -480,6 +497,9 @@ class _HashAhead:
         stats: list[state.FileStat | None] = []
         try:
             for i, (part, pid, pipe) in enumerate(self.jobs):
+                if pipe is None:
+                    stats += _file_stats(part, self.known)
+                    continue
                 data = pipe.read()
                 pipe.close()
                 status = os.waitpid(pid, 0)[1] if pid else 1
@@ -492,7 +512,8 @@ class _HashAhead:
 
     def close(self) -> None:
         for i, (part, pid, pipe) in enumerate(self.jobs):
-            pipe.close()
+            if pipe is not None:
+                pipe.close()
             if pid:
                 self.jobs[i] = (part, None, pipe)
                 _end_child(pid)
@@ -520,12 +541,13 @@ def _end_child(pid: int) -> None:
 
 def _sha256(path: str, size: int) -> str:
     """The file's sha256, read with os.read (hashlib.file_digest allocates a 256 KB buffer per file,
-    twice the cost on report-sized files); a second read only when the file grew since its stat."""
+    twice the cost on report-sized files); more reads only when the first did not end exactly at the
+    size of its stat (the file grew, or a read returned less: over 2 GiB, some network file systems)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         data = os.read(fd, size + 1)
         h = hashlib.sha256(data)
-        if len(data) > size:  # the file grew since its stat: read on to the end
+        if len(data) != size:  # read on to the end
             while chunk := os.read(fd, 1 << 20):
                 h.update(chunk)
     finally:

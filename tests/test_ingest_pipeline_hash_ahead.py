@@ -144,3 +144,36 @@ def test_cold_run_hashed_ahead_writes_what_a_plain_run_writes(tmp_path: Path, mo
         return {f: k[:4] for f, k in state.load(raw).files.items()}
 
     assert entries(tmp_path / "ahead") == entries(tmp_path / "plain")
+
+
+def test_a_fork_the_system_refuses_is_hashed_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EAGAIN/ENOMEM from fork: that slice is hashed in this process, the children already started are
+    used (or reaped), and the run goes on."""
+    files = _files(tmp_path)
+    monkeypatch.setattr(pipeline, "_HASH_CHILD_FILES", 10)
+    real_fork, calls = os.fork, []
+
+    def fork() -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    before = _children()
+    ahead = _HashAhead(files, {}, children=3)
+    assert len(calls) == 3 and [pid is None for _, pid, _ in ahead.jobs] == [False, True, False]
+    assert ahead.answer() == _hash_files(files, {})
+    assert _children() == before
+
+
+def test_a_short_read_is_read_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read may return less than asked (files over 2 GiB, some network file systems): the hash still
+    covers the whole file."""
+    f = tmp_path / "big.txt"
+    f.write_bytes(os.urandom(10_000))
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 4096)))
+    import hashlib
+
+    assert pipeline._sha256(str(f), 10_000) == hashlib.sha256(f.read_bytes()).hexdigest()

@@ -130,6 +130,15 @@ def test_html_table_without_cells_is_no_table(table: str, stray: list[str]) -> N
     assert [line.text for line in doc.lines] == ["一、总体情况", *stray, "本年度收到申请5件。"]
 
 
+def test_html_title_is_the_first_title_even_when_empty() -> None:
+    """An empty <title> gives no title; a later <title> (an SVG icon's) is not the page's."""
+    body = "<body><svg><title>图标</title></svg><p>某县2021年政府信息公开工作年度报告</p></body></html>"
+    empty = document_from_bytes(f"<html><head><title></title></head>{body}".encode(), Path("a.html"))
+    assert "title" not in empty.page_meta
+    titled = document_from_bytes(f"<html><head><title> 某县 年报 </title></head>{body}".encode(), Path("a.html"))
+    assert titled.page_meta["title"] == "某县 年报"
+
+
 def test_markdown_table() -> None:
     md = "# 二、主动公开政府信息情况\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 3 |\n| 行政规范性文件 | |\n"
     doc = document_from_bytes(md.encode(), Path("r.md"))

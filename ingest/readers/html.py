@@ -77,11 +77,13 @@ def _parser() -> etree.HTMLParser:  # plain elements: much faster than lxml.html
 def _page_meta(root, src: Source) -> None:  # noqa: ANN001 - lxml element
     """<title> (the first one) and then the <meta> name/content pairs, in one pass over the tree."""
     title = None
+    seen_title = False  # only the first <title> counts, even when it is empty
     metas = []
     for el in root.iterdescendants("title", "meta"):
         if el.tag == "meta":
             metas.append(el)
-        elif title is None:
+        elif not seen_title:
+            seen_title = True
             title = el.text
     if title and title.strip():
         src.page_meta.setdefault("title", " ".join(title.split()))
