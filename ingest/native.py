@@ -84,7 +84,10 @@ def source_hashes(modules: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 
 def build_dir() -> Path:
-    """Where the build for this very Python lives (one folder per interpreter ABI)."""
+    """Where the build for this very Python lives (one folder per interpreter ABI); $OGI_NATIVE_DIR
+    names another folder (to compare builds of other module sets or options)."""
+    if os.environ.get("OGI_NATIVE_DIR"):
+        return Path(os.environ["OGI_NATIVE_DIR"]).resolve()
     return BUILD_ROOT / (sysconfig.get_config_var("EXT_SUFFIX") or sys.implementation.cache_tag).strip(".").removesuffix(".so")
 
 
@@ -95,12 +98,13 @@ def module_file(root: Path, module: str) -> Path:
 class _Finder:
     """A meta-path finder for the compiled modules; decides once, on the first import of one of them."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root  # None: build_dir()
         self.files: dict[str, Path] | None = None
         self.reason = "no compiled module imported yet"
 
     def _decide(self) -> dict[str, Path]:
-        root = build_dir()
+        root = self.root or build_dir()
         try:
             manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
