@@ -110,6 +110,8 @@ class _Finder:
         except (OSError, ValueError):
             return self._pure(f"pure Python (no compiled build in {root}: run `make native`)")
         modules = manifest.get("modules", {})
+        if not set(modules) <= set(MODULES):  # one of them could have been imported before the decision
+            return self._pure("pure Python (compiled build is of another module list: run `make native`)")
         try:
             changed = [m for m, h in source_hashes(list(modules)).items() if modules[m] != h]
         except OSError as exc:
@@ -130,8 +132,8 @@ class _Finder:
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
         if self.files is None:
-            if not name.startswith(("ingest.", GROUP)):
-                return None
+            if name not in MODULES and not name.startswith(GROUP):
+                return None  # `ogi build` and other commands never pay for the check
             self.files = self._decide()
         so = self.files.get(name)
         if so is None:

@@ -50,7 +50,15 @@ def up_to_date(modules: list[str]) -> bool:
         manifest = json.loads((native.build_dir() / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(manifest.get("modules") == native.source_hashes(modules))
+    return bool(manifest.get("modules") == native.source_hashes(modules) and manifest.get("mypy") == _mypy_version())
+
+
+def _mypy_version() -> str | None:
+    try:
+        from mypy.version import __version__
+    except ImportError:
+        return None
+    return __version__
 
 
 def compile_into(out: Path, modules: list[str], opt_level: str) -> None:
@@ -83,13 +91,13 @@ def build(modules: list[str], opt_level: str) -> int:
         print(f"native: mypyc build FAILED ({exc}); ingest stays pure Python. Fix the error above "
               "or run without the build (it is optional).", file=sys.stderr)
         return 1
-    manifest = {"group": native.GROUP + "__mypyc", "opt_level": opt_level, "python": sys.version,
+    manifest = {"group": native.GROUP + "__mypyc", "opt_level": opt_level, "python": sys.version, "mypy": _mypy_version(),
                 "modules": hashes}
     (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     shutil.rmtree(final, ignore_errors=True)
     work.rename(final)
     print(f"native: compiled {len(modules)} ingest modules with mypyc -O{opt_level} in "
-          f"{time.monotonic() - t0:.0f} s -> {final.relative_to(ROOT)}")
+          f"{time.monotonic() - t0:.0f} s -> {final}")
     return 0
 
 

@@ -126,3 +126,11 @@ def test_compiled_and_pure_python_give_the_same_extraction_of_every_fixture() ->
     pure = _dump(pure=True)
     assert pure.pop("status").startswith("pure Python")
     assert compiled == pure
+
+
+def test_a_build_of_a_module_not_in_the_list_is_not_used(tmp_path: Path) -> None:
+    """The finder decides on the first import of a listed module: a compiled module outside the list
+    might already have been imported as Python by then."""
+    _fake_build(tmp_path, native.source_hashes(["ingest.model", "ingest.pipeline"]))
+    finder = native._Finder(tmp_path)
+    assert finder.find_spec("ingest.model") is None and "another module list" in finder.reason
