@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.native import mypyc_attr
-
 # Status vocabulary (VOCABULARY.md). `unplaced` is ours: a cell the template parser saw but
 # could not put on a canonical key with confidence (for example an ambiguous digit run).
 CELL_STATUSES = ("reported", "blank", "na_marker", "text", "unplaced")
@@ -44,9 +42,6 @@ class Cell:
     origin: bool = True
 
 
-# A plain Python class even when compiled (ingest/native.py): pipetables.LazyTable overrides `rows`
-# with a property, which compiled code reading a native attribute would bypass.
-@mypyc_attr(native_class=False)
 @dataclass
 class Table:
     """A table found in a document, as a grid of rows (rows may be ragged for text sources)."""

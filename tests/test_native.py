@@ -34,7 +34,7 @@ def _fake_build(root: Path, modules: dict[str, str]) -> None:
 
 
 def test_a_build_of_this_source_is_used_for_every_module(tmp_path: Path) -> None:
-    mods = ["ingest.model", "ingest.templates.split"]
+    mods = ["ingest.appendix", "ingest.templates.split"]
     _fake_build(tmp_path, native.source_hashes(mods))
     finder = native._Finder(tmp_path)
     spec = finder.find_spec("ingest.templates.split")
@@ -45,22 +45,22 @@ def test_a_build_of_this_source_is_used_for_every_module(tmp_path: Path) -> None
 
 
 def test_one_edited_module_makes_the_whole_build_unused(tmp_path: Path) -> None:
-    mods = native.source_hashes(["ingest.model", "ingest.templates.split"])
+    mods = native.source_hashes(["ingest.appendix", "ingest.templates.split"])
     mods["ingest.templates.split"] = "0" * 64  # compiled from another version of split.py
     _fake_build(tmp_path, mods)
     finder = native._Finder(tmp_path)
-    assert finder.find_spec("ingest.model") is None  # all or none: model.py itself is unchanged
+    assert finder.find_spec("ingest.appendix") is None  # all or none: appendix.py itself is unchanged
     assert finder.files == {}
     assert "stale" in finder.reason and "ingest.templates.split" in finder.reason
 
 
 def test_a_missing_or_incomplete_build_is_not_used(tmp_path: Path) -> None:
     finder = native._Finder(tmp_path)
-    assert finder.find_spec("ingest.model") is None and "no compiled build" in finder.reason
-    _fake_build(tmp_path, native.source_hashes(["ingest.model"]))
+    assert finder.find_spec("ingest.appendix") is None and "no compiled build" in finder.reason
+    _fake_build(tmp_path, native.source_hashes(["ingest.appendix"]))
     (tmp_path / (native.GROUP + "__mypyc" + EXT)).unlink()
     finder = native._Finder(tmp_path)
-    assert finder.find_spec("ingest.model") is None and "incomplete" in finder.reason
+    assert finder.find_spec("ingest.appendix") is None and "incomplete" in finder.reason
 
 
 def test_the_process_is_all_compiled_or_all_pure() -> None:
@@ -131,6 +131,6 @@ def test_compiled_and_pure_python_give_the_same_extraction_of_every_fixture() ->
 def test_a_build_of_a_module_not_in_the_list_is_not_used(tmp_path: Path) -> None:
     """The finder decides on the first import of a listed module: a compiled module outside the list
     might already have been imported as Python by then."""
-    _fake_build(tmp_path, native.source_hashes(["ingest.model", "ingest.pipeline"]))
+    _fake_build(tmp_path, native.source_hashes(["ingest.appendix", "ingest.model"]))
     finder = native._Finder(tmp_path)
-    assert finder.find_spec("ingest.model") is None and "another module list" in finder.reason
+    assert finder.find_spec("ingest.appendix") is None and "another module list" in finder.reason
