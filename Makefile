@@ -6,7 +6,7 @@ RAW       ?= data/raw
 WAREHOUSE ?= warehouse.duckdb
 STAMP  := $(VENV)/.installed
 
-.PHONY: build setup ingest warehouse test lint export docs bench clean
+.PHONY: build setup native ingest warehouse test lint export docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-ingest: $(STAMP)
+# The mypyc build of ingest's hot modules (ingest/native.py): compiled into build/native/ when a
+# module changed since the last build (~2 min on 2 cores; nothing to do otherwise). Without a C
+# compiler it says so and ingest runs as pure Python; an out-of-date build is never loaded.
+# NATIVE=0 skips it (e.g. `make test NATIVE=0` right after an edit: the tests then run pure Python).
+NATIVE ?= 1
+native: $(STAMP)
+	@if [ "$(NATIVE)" != 0 ]; then $(BIN)/python scripts/build_native.py || echo "native: build failed (above); ingest runs as pure Python"; fi
+
+ingest: $(STAMP) native
 	$(BIN)/ogi ingest data/reports --raw $(RAW)
 
 warehouse: $(STAMP)
@@ -24,9 +32,12 @@ warehouse: $(STAMP)
 
 build: ingest warehouse
 
-test: $(STAMP)
+test: $(STAMP) native
 	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -q
+	@if $(BIN)/python -c "from ingest import native; raise SystemExit(not native.status().startswith('compiled'))"; then \
+	  echo "pure-Python pass of the tests that swap ingest functions (compiled above):"; \
+	  OGI_PURE_PYTHON=1 $(BIN)/python -m pytest -q -m pure_python; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check ogi ingest tests bench scripts
@@ -38,11 +49,11 @@ export: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/ogi docs --warehouse $(WAREHOUSE)
 
-bench: $(STAMP)
+bench: $(STAMP) native
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf target $(RAW) exports $(WAREHOUSE) $(WAREHOUSE).wal
+	rm -rf target $(RAW) exports $(WAREHOUSE) $(WAREHOUSE).wal build/native
 
 # dbt compatibility: the same project under dbt-core 1.11 + dbt-duckdb 1.11 (a separate .dbt-venv),
 # marts compared with ogi's build (row counts + checksums). dbt-core 1.12 cannot install here.

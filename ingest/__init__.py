@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from ingest import native
+
 RELEASE = "0.1.0"
+native.enable()  # the mypyc build of the hot modules, when `make native` built it from this very source
 
 
 def _code_fingerprint() -> str:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from ingest.model import Cell, CellRecord, Document, Table
 from ingest.numbers import to_yuan
 
+Num = int | float  # a printed value: int, or float when it has a decimal point (a union, kept as is when compiled)
+
 TABLE = "statistics_appendix"
 _COL_WORDS = (
     r"\d{4}\s*年\s*度?|本\s*年\s*度|本\s*期\s*实\s*际|本\s*年\s*累\s*计|历\s*年\s*累\s*计|统\s*计\s*数|累\s*计|"
@@ -98,7 +100,7 @@ class Row:
     line: int | None
     enumerated: bool
     key: tuple[str, str, str] | None  # (section, item, base measure)
-    candidates: list[tuple[int, ...]] = field(default_factory=list)
+    candidates: list[tuple[Num, ...]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- finding the table
@@ -276,18 +278,18 @@ def _drop_enumerator(nums: str, expected: int) -> str:
 _DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _candidates(tokens: list[str], ncols: int, same_year: bool = False) -> list[tuple[int, ...]]:
+def _candidates(tokens: list[str], ncols: int, same_year: bool = False) -> list[tuple[Num, ...]]:
     """Every way the printed digits can fill the columns (cumulative >= annual for 2 columns; the
     two equal halves when both columns count the same year, if the run has them)."""
     vals = [t.replace(",", "") for t in tokens]
     if len(vals) == ncols:
         if not all(map(_DECIMAL_RE.fullmatch, vals)):
             return []
-        return [tuple(int(v) if "." not in v else float(v) for v in vals)]  # type: ignore[misc]
+        return [tuple(int(v) if "." not in v else float(v) for v in vals)]
     if len(vals) != 1 or ncols != 2 or not vals[0].isdigit():
         return []
     run = vals[0]
-    out: list[tuple[int, ...]] = []
+    out: list[tuple[Num, ...]] = []
     for i in range(1, len(run)):
         a, b = run[:i], run[i:]
         if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
@@ -451,7 +453,7 @@ def _groups(rows: list[Row]) -> list[list[Row]]:
     return groups
 
 
-def _sums_hold(group: list[Row], combo: tuple[tuple[int, ...], ...], ncols: int) -> bool:
+def _sums_hold(group: list[Row], combo: tuple[tuple[Num, ...], ...], ncols: int) -> bool:
     parent = group[0]
     if parent.key is None or (parent.key[0], parent.key[1]) not in _SUM_PARENTS or len(group) < 2:
         return True
@@ -463,7 +465,7 @@ def _sums_hold(group: list[Row], combo: tuple[tuple[int, ...], ...], ncols: int)
 
 def _resolve(
     group: list[Row], ncols: int, hints: dict[tuple[str, str, str], float]
-) -> dict[int, tuple[int, ...] | None]:
+) -> dict[int, tuple[Num, ...] | None]:
     """Row index -> its values when exactly one reading survives, else None."""
     if any(not r.candidates for r in group):
         return {r.index: (r.candidates[0] if len(r.candidates) == 1 else None) for r in group}
@@ -477,14 +479,14 @@ def _resolve(
     combos = summed or combos
     hinted = [c for c in combos if all(_agrees(r, v, hints) for r, v in zip(group, c, strict=True))]
     combos = hinted or combos
-    out: dict[int, tuple[int, ...] | None] = {}
+    out: dict[int, tuple[Num, ...] | None] = {}
     for pos, r in enumerate(group):
         readings = {c[pos] for c in combos}
         out[r.index] = readings.pop() if len(readings) == 1 else None
     return out
 
 
-def _agrees(row: Row, values: tuple[int, ...], hints: dict[tuple[str, str, str], float]) -> bool:
+def _agrees(row: Row, values: tuple[Num, ...], hints: dict[tuple[str, str, str], float]) -> bool:
     if row.key is None or row.key not in hints or not values:
         return True
     return float(values[0]) == hints[row.key]
@@ -494,7 +496,7 @@ def _agrees(row: Row, values: tuple[int, ...], hints: dict[tuple[str, str, str],
 
 
 def _cells(
-    rows: list[Row], cols: list[str], resolved: dict[int, tuple[int, ...] | None], table_no: int
+    rows: list[Row], cols: list[str], resolved: dict[int, tuple[Num, ...] | None], table_no: int
 ) -> list[CellRecord]:
     out = []
     for row in rows:
@@ -615,7 +617,7 @@ def _extract(doc: Document) -> list[CellRecord]:
         header = re.sub(r"\s", "", h.group())
         same_year = "本期" in header and "本年累计" in header and cols == ["period", "annual"]
         rows = _rows(flat[h.end() : end], h.end(), marks, len(cols), "代码" in header, same_year)
-        resolved: dict[int, tuple[int, ...] | None] = {}
+        resolved: dict[int, tuple[Num, ...] | None] = {}
         for group in _groups(rows):
             resolved.update(_resolve(group, len(cols), hints))
         cells = _cells(rows, cols, resolved, n)

@@ -14,6 +14,14 @@ from typing import Annotated
 import typer
 
 
+def version_line() -> str:
+    """For `ogi version`: the parser version (what raw rows record) and whether ingest runs compiled.
+    Compiled or not, the output is the same, so PARSER_VERSION does not say which."""
+    from ingest import PARSER_VERSION, native
+
+    return f"ingest parser {PARSER_VERSION}: {native.status()}"
+
+
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Report files and folders (searched recursively).")],
     raw: Annotated[

@@ -186,6 +186,10 @@ def version() -> None:
     from ogi import __version__
 
     typer.echo(__version__)
+    if importlib.util.find_spec("ingest.cli") is not None:  # the project's loaders, when present
+        from ingest.cli import version_line
+
+        typer.echo(version_line())
 
 
 # The analyst's commands (issue 8): query, export, docs — defined in ogi/cli_analyst.py.

@@ -59,7 +59,7 @@ def test_cached_gazetteer_equals_the_built_one(seeds: Path) -> None:
     built = fresh()
     assert cache_file().is_file()
     loaded = fresh()
-    assert cache.load(cache.cache_key([*(seeds / n for n in places.SEED_FILES), Path(places.__file__)])) is not None
+    assert cache.load(cache.cache_key([*(seeds / n for n in places.SEED_FILES), places.MODULE_SOURCE])) is not None
     assert loaded.by_alias == built.by_alias and loaded.tails == built.tails
     assert loaded.ends.pattern == built.ends.pattern
     for alias in built.by_alias:
@@ -171,7 +171,7 @@ def test_a_key_memo_of_another_shape_is_ignored(seeds: Path) -> None:
     is recomputed, never unpacked blindly."""
     fresh()
     memo = cache.cache_dir() / f"{cache.NAME}.key"
-    sources = [*(places.SEEDS / n for n in places.SEED_FILES), Path(places.__file__)]
+    sources = [*(places.SEEDS / n for n in places.SEED_FILES), places.MODULE_SOURCE]
     stamps = tuple((str(p), 1, 2, 3, 4) for p in sources)
     for other in ((stamps, b"k"), ((("a", (1,)),), b"k"), ((("a",),), b"k"), (3, b"k")):
         memo.write_bytes(marshal.dumps(other))

@@ -28,6 +28,9 @@ from ingest.templates.stream import CELL_END, ROW_END, Stream
 from ingest.templates.tokens import Token
 from tests.fixture_reports import load_fixtures
 
+# The fast paths are switched off by swapping functions of ingest.templates.parse, which its
+# compiled callers would not see (tests/conftest.py).
+pytestmark = pytest.mark.pure_python
 SEED = 20240402
 N_REPORTS = 40
 PER_FORMAT = {"docx": 12}  # python-docx is slow to read

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
 from operator import itemgetter
-from pathlib import Path
 
 from ingest.metadata.cache import cache_key, load, store
 from ingest.model import AreaMention, Line
+from ingest.native import SOURCE
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+# From the package's source folder, not __file__: compiled (ingest/native.py) this module is in build/.
+SEEDS = SOURCE.parent / "seeds"
+MODULE_SOURCE = SOURCE / "metadata" / "places.py"
 LEVELS = ("province", "prefecture", "county", "township")
 # Official names that are also everyday words in reports (城区 = "the urban area", 矿区 …).
 GENERIC_NAMES = frozenset({"城区", "郊区", "矿区", "新区", "市区", "市辖区", "城关", "城镇", "乡镇", "集镇", "城乡"})
@@ -123,7 +125,7 @@ def _read(name: str, *columns: str) -> list[tuple[str, ...]]:
 def gazetteer() -> Gazetteer:
     """The dictionary of the seeds, from the cache file when it was built from these very seeds
     (and this module), else built from the CSVs and cached for the next process."""
-    key = cache_key([*(SEEDS / n for n in SEED_FILES), Path(__file__)])
+    key = cache_key([*(SEEDS / n for n in SEED_FILES), MODULE_SOURCE])
     tables = load(key)
     if not (isinstance(tables, tuple) and len(tables) == 3):
         tables = _build()

@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
+from ingest.native import SOURCE
 from ingest.templates.stream import fold_key
 
-LABELS_CSV = Path(__file__).with_name("template_labels.csv")
+LABELS_CSV = SOURCE / "templates" / "template_labels.csv"  # not __file__: compiled, this module is in build/
 TEMPLATE_NAMES = ("2019", "2021")
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from math import comb
+from typing import cast
 
 from ingest.cellvalue import parse_cell
 from ingest.templates.tokens import Token, glued_digits
@@ -68,7 +69,7 @@ def _holds(values: Sequence[float | None], parts: tuple[int, ...], total: int) -
     t = values[total]
     if t is None:
         return True  # a blank or '/' leaves the identity unchecked
-    s: float = 0
+    s: float = 0.0
     for i in parts:
         v = values[i]
         if v is None:
@@ -256,6 +257,11 @@ class TableSolution:
     warnings: list[str] = field(default_factory=list)
 
 
+def _sum(values: list[float | None]) -> float:
+    """sum() of values known to hold no None (typed, so that compiled code does not take it for an int)."""
+    return sum(cast("list[float]", values))
+
+
 def _column_values_ok(values: dict[int, list[float | None]], rule: ColumnRule, width: int) -> bool:
     """The column identity on parsed cell numbers; a column with a blank or marker is unchecked."""
     for c in range(width):
@@ -263,7 +269,7 @@ def _column_values_ok(values: dict[int, list[float | None]], rule: ColumnRule, w
         rhs = [values[r][c] for r in rule.minus]
         if None in lhs or None in rhs:
             continue
-        if abs(sum(lhs) - sum(rhs)) > 1e-6:  # type: ignore[arg-type]
+        if abs(_sum(lhs) - _sum(rhs)) > 1e-6:
             return False
     return True
 
