@@ -22,8 +22,9 @@ from itertools import count
 from typing import cast
 
 from ingest.model import CellRecord
-from ingest.templates.fastpath import _CELL_LINES, _LINE_CELL_END, _PIECE_END, _clean_row
+from ingest.templates.fastpath import _CELL_LINES, _LINE_CELL_END, _PIECE_END, _clean_row, settles_as_printed
 from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
+from ingest.templates.memo import BoundedMemo
 from ingest.templates.parse import (
     _NON_STANDARD_COLUMN,
     _NOTHING_AFTER,
@@ -33,7 +34,7 @@ from ingest.templates.parse import (
     applications_layout,
     label_spans,
 )
-from ingest.templates.split import MAX_CELL_DIGITS, NO_RULE, RowRule, cell_number, holds
+from ingest.templates.split import NO_RULE, RowRule
 from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
 from ingest.templates.tokens import is_value, tokens_between
 
@@ -177,7 +178,7 @@ _MEMO_SIZE = 8192  # rows a table's memo keeps before it starts afresh (~1 kB a 
 class _Columns:
     """A table's value columns (its layout) under its row rule, with a memo: row cell texts ->
     the row's settled cells (_Cell each), or None when the explicit reading does not settle it
-    (fastpath.explicit_solution: one cell per column, within the digit cap, the rule holding;
+    (fastpath.settles_as_printed: one cell per column, within the digit cap, the rule holding;
     with more cells than columns, split.solve_table's one reading once empty span fillers are
     dropped, when they can be dropped one way only: _without_fillers).
     Rows of the same cells (zeros, blanks) repeat within and across reports."""
@@ -188,15 +189,7 @@ class _Columns:
         self.fields, self.units = _fields(layout)
         self.sums = rule.sums
         self.label_spans = label_spans  # as split.without_span_fillers reads a table's rows
-        self.memo: dict[tuple[str, ...], tuple[_Cell, ...] | None] = {}
-
-    def cells(self, texts: tuple[str, ...]) -> tuple[_Cell, ...] | None:
-        got = self.memo.get(texts, _MISSING)
-        if got is _MISSING:
-            if len(self.memo) >= _MEMO_SIZE:
-                self.memo.clear()
-            got = self.memo[texts] = self._settle(texts)
-        return got  # type: ignore[return-value]
+        self.memo: BoundedMemo[tuple[str, ...], tuple[_Cell, ...] | None] = BoundedMemo(self._settle, _MEMO_SIZE)
 
     def _settle(self, texts: tuple[str, ...]) -> tuple[_Cell, ...] | None:
         width = len(self.fields)
@@ -205,15 +198,10 @@ class _Columns:
             if kept is None:
                 return None
             texts = kept
-        if len(texts) != width or width == 0 or sum(map(len, texts)) > width * MAX_CELL_DIGITS:
-            return None
-        if self.sums and not _identities_hold(texts, self.sums):
+        if not settles_as_printed(texts, width, self.sums):
             return None
         return tuple((c, text, *_cell_reading(text, unit), label, measure, warning)
                      for c, text, unit, (label, measure, warning) in zip(count(), texts, self.units, self.fields))
-
-
-_MISSING = object()
 
 
 def _without_fillers(texts: tuple[str, ...], width: int, label_spans: bool) -> tuple[str, ...] | None:
@@ -253,21 +241,14 @@ def _fields(layout: Layout) -> tuple[tuple[_Field, ...], tuple[str | None, ...]]
     return tuple(fields), tuple(units)
 
 
-def _identities_hold(texts: tuple[str, ...], sums: tuple[tuple[tuple[int, ...], int], ...]) -> bool:
-    """A RowRule's identities on a row of explicit cells (as fastpath.explicit_solution checks them)."""
-    values = [cell_number(t) for t in texts]
-    width = len(texts)
-    return all(holds(values, p, t) for p, t in sums if max(*p, t) < width)
-
-
 def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, layout: Layout,
              tables_at: Mapping[int | None, int], label_spans: bool) -> list[CellRecord] | None:
     """parse.table_records for clean rows whose reading settles as printed, empty span fillers
     aside (_Columns); None when one does not. `label_spans`: as parse.read_template_tables
     passes it (table 三: empty cells right after a label are the label's span)."""
     columns = _table_columns(spec, rule, label_spans) if layout is spec.columns else _Columns(layout, rule, label_spans)
-    settle = columns.cells
-    settled = [settle(r[4]) for r in rows]
+    memo = columns.memo
+    settled = [memo[r[4]] for r in rows]
     if None in settled:
         return None
     row_cells = cast("list[tuple[_Cell, ...]]", settled)

@@ -134,22 +134,29 @@ def table_tail_tokens(stream: Stream, start: int, end: int) -> list[Token] | Non
 
 def explicit_solution(rows: Mapping[int, Sequence[Token]], width: int, rule: RowRule,
                       names: Mapping[int, str]) -> TableSolution | None:
-    """solve_table's result when every row holds exactly `width` explicit cells and its row
-    identity holds (or it has none): each row is its cells as printed, with no warning. None
-    when any row needs the search (fewer/more tokens, free text, a failing identity, a row
-    over the digit cap)."""
+    """solve_table's result when every row holds exactly `width` explicit cells that settle as
+    printed (settles_as_printed): each row is its cells as printed, with no warning. None when
+    any row needs the search (fewer/more tokens, free text, a failing identity, a row over the
+    digit cap)."""
     del names  # a settled explicit row names nothing
     sol = TableSolution()
-    cap = width * MAX_CELL_DIGITS
+    sums = rule.sums
     for pos, toks in rows.items():
-        if len(toks) != width or width == 0:
-            return None
         texts = [t.text for t in toks if t.kind == "cell"]
-        if len(texts) != width or sum(map(len, texts)) > cap:
+        if len(texts) != len(toks) or not settles_as_printed(texts, width, sums):
             return None
-        if rule.sums:
-            values = [cell_number(t) for t in texts]
-            if not all(holds(values, p, t) for p, t in rule.sums if max(*p, t) < width):
-                return None
         sol.rows[pos] = RowResult(texts, None, 1)
     return sol
+
+
+def settles_as_printed(texts: Sequence[str], width: int, sums: Sequence[tuple[tuple[int, ...], int]]) -> bool:
+    """Whether a row of explicit cell texts reads as printed, without the search: exactly `width`
+    cells (width > 0), at most MAX_CELL_DIGITS characters a cell on average, and each of `sums`
+    (a RowRule's identities) that lies within the width holding. The one rule for
+    explicit_solution, cleantables._Columns and parse._appeals_settled."""
+    if len(texts) != width or width == 0 or sum(map(len, texts)) > width * MAX_CELL_DIGITS:
+        return False
+    if not sums:
+        return True
+    values = [cell_number(t) for t in texts]
+    return all(holds(values, p, t) for p, t in sums if max(*p, t) < width)

@@ -13,19 +13,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import count, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
 from ingest.cellvalue import CellValue, parse_cell
 from ingest.model import CellRecord
-from ingest.templates.fastpath import clean_row_values, explicit_solution, table_tail_tokens
+from ingest.templates.fastpath import (
+    clean_row_values,
+    explicit_solution,
+    settles_as_printed,
+    table_tail_tokens,
+)
 from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
+from ingest.templates.memo import BoundedMemo
 from ingest.templates.restated import agrees, stated_appeals
 from ingest.templates.split import (
     APPEALS_15,
-    MAX_CELL_DIGITS,
     NO_RULE,
     ROW_TOTAL_7,
     ColumnRule,
@@ -33,7 +38,6 @@ from ingest.templates.split import (
     RowRule,
     capacity_short,
     cell_number,
-    holds,
     row_options,
     solve_table,
 )
@@ -161,14 +165,8 @@ def label_spans(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
     if b <= a:
         return rows, labels, starts, ends
     memo = _spans_memo(key_specs)
-    get = memo.get
     for m in _marked_runs(key_specs).finditer(marked, stream.raw_index(a), stream.raw_index(b - 1) + 1):
-        text = m.group()
-        got = get(text)
-        if got is None:
-            if len(memo) >= _SPANS_MEMO_SIZE:
-                memo.clear()
-            got = memo[text] = _run_spans(key_specs, text)
+        got = memo[m.group()]
         if got[0]:
             at = m.start()
             rows += got[0]
@@ -186,9 +184,9 @@ _SPANS_MEMO_SIZE = 16384  # distinct run texts a table set's memo keeps before i
 
 
 @cache  # one memo per set of tables (TableSpec hashes by identity)
-def _spans_memo(specs: tuple[TableSpec, ...]) -> dict[str, _RunSpans]:
+def _spans_memo(specs: tuple[TableSpec, ...]) -> BoundedMemo[str, _RunSpans]:
     """_run_spans(specs, text) by the run's folded text: label runs repeat across reports."""
-    return {}
+    return BoundedMemo(partial(_run_spans, specs), _SPANS_MEMO_SIZE)
 
 
 _RunSpans = tuple[tuple["RowSpec | None", ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]
@@ -645,29 +643,16 @@ def _appeals_settled(spec: TableSpec, values: list[Token]) -> tuple[_AppealsCell
     Memoised per template by the cell texts."""
     if len(values) != 15 or any(t.kind != "cell" for t in values):
         return None
-    texts = tuple(t.text for t in values)
-    memo = _appeals_memo(spec)
-    got = memo.get(texts, _UNSET)
-    if got is _UNSET:
-        if len(memo) >= _APPEALS_MEMO_SIZE:
-            memo.clear()
-        got = memo[texts] = _settle_appeals(spec, texts)
-    return got  # type: ignore[return-value]
-
-
-_UNSET = object()
+    return _appeals_memo(spec)[tuple(t.text for t in values)]
 
 
 @cache  # TableSpec hashes by identity: one memo per template's table 四
-def _appeals_memo(spec: TableSpec) -> dict[tuple[str, ...], tuple[_AppealsCell, ...] | None]:
-    return {}
+def _appeals_memo(spec: TableSpec) -> BoundedMemo[tuple[str, ...], tuple[_AppealsCell, ...] | None]:
+    return BoundedMemo(partial(_settle_appeals, spec), _APPEALS_MEMO_SIZE)
 
 
 def _settle_appeals(spec: TableSpec, texts: tuple[str, ...]) -> tuple[_AppealsCell, ...] | None:
-    if sum(map(len, texts)) > 15 * MAX_CELL_DIGITS:
-        return None
-    numbers = [cell_number(t) for t in texts]
-    if not all(holds(numbers, p, t) for p, t in APPEALS_15.sums if max(*p, t) < 15):
+    if not settles_as_printed(texts, 15, APPEALS_15.sums):
         return None
     fields = _appeals_fields(spec)
     if len(fields) != 15:
