@@ -21,10 +21,11 @@ from bench.synth import EXTENSIONS, FORMATS, generate
 from ingest.model import Document
 from ingest.read import document_from_bytes, load_document
 from ingest.templates import extract_tables
-from ingest.templates.cleantables import _without_fillers, clean_template_tables
-from ingest.templates.fastpath import clean_row_values, explicit_solution, table_tail_tokens
+from ingest.templates.cleantables import _clean_rows, _without_fillers, clean_template_tables
+from ingest.templates.fastpath import _clean_row, clean_row_values, explicit_solution, table_tail_tokens
+from ingest.templates.labels import template_spec
 from ingest.templates.split import NO_RULE, ROW_TOTAL_7, without_span_fillers
-from ingest.templates.stream import CELL_END, ROW_END, Stream
+from ingest.templates.stream import CELL_END, ROW_END, TABLE_END, Stream
 from ingest.templates.tokens import Token
 from tests.fixture_reports import load_fixtures
 
@@ -172,3 +173,31 @@ def test_span_fillers_dropped_as_the_general_reading_drops_them(texts: list[str]
     readings = without_span_fillers([Token("cell", t, 1) for t in texts], width, label_spans)
     assert [[t.text for t in r] for r in readings] == [list(kept)]
     assert len(kept) == width
+
+
+# Damaged reports (a report cut off or with lines lost) once crashed the template parser, so the
+# whole report lost its table cells. Each shape below is the smallest that crashed.
+
+_NO_LABEL = "三、收到和处理政府信息公开申请情况\n本表略。\n"  # a heading, none of its row labels (cut off)
+
+
+def test_a_region_without_any_label_reads_no_row() -> None:
+    # zero labels, so no stop either (was: one stop for zero labels, a strict zip's ValueError)
+    apps = template_spec("2021").tables["applications"]
+    warnings: list[str] = []
+    assert parse.read_rows(_stream(_NO_LABEL), (0, len(_NO_LABEL)), [apps], True, warnings) == ([], [])
+    assert warnings == []
+
+
+def test_a_region_without_any_label_has_no_clean_rows() -> None:
+    # the same region through the clean-table path (was: the same ValueError)
+    apps = template_spec("2021").tables["applications"]
+    assert _clean_rows(_stream(_NO_LABEL), (0, len(_NO_LABEL)), [apps], keep_extra=True, signed=False) == []
+
+
+def test_a_grid_header_row_with_no_value_row_has_no_clean_tail() -> None:
+    # table 四's header grid row, then the table's end: its value row was lost, so the clean row
+    # is a bare CELL_END (was: IndexError on the segment's second character)
+    raw = "a" + CELL_END + ROW_END + "\n" + TABLE_END + "\n"
+    assert table_tail_tokens(_stream(raw), 1, len(raw)) is None
+    assert _clean_row(CELL_END) is None

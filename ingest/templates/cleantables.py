@@ -92,8 +92,9 @@ def _clean_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSp
     anything: parse.read_rows ignores what follows it then); None otherwise."""
     label_rows, _, label_starts, label_ends = label_spans(stream, region, specs)
     raw = stream.raw
-    stops = label_starts[1:]
-    stops.append(stream.raw_index(region[1]))
+    # where the text after each label stops: the next label's start, the region's end (no label
+    # in the region, e.g. a report cut off after a table's heading: no stop either)
+    stops = label_starts[1:] + [stream.raw_index(region[1])] if label_starts else []
     rows: list[_Row] = []
     done: set[tuple[str, int]] = set()
     for row, label_start, start, end in zip(label_rows, label_starts, label_ends, stops, strict=True):

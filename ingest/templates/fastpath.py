@@ -62,7 +62,7 @@ def _clean_row(segment: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
     - one cell a line (flattened `cell |` text: CELL_END and a newline after the label and after
       every cell),
     with no other mark in between. None for any other shape."""
-    if segment[1] == "\n":  # one cell a line
+    if segment[1:2] == "\n":  # one cell a line (a bare CELL_END, no value after it: no shape below)
         first, sep = 2, _LINE_CELL_END
         body = segment[first:]
         if not body.endswith(sep):

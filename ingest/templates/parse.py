@@ -356,8 +356,7 @@ def read_rows(stream: Stream, region: tuple[int, int], specs: Sequence[TableSpec
     # the text after it stops (the next label's start, the region's end)
     label_starts = stream.raw_indices([anc.start for anc in anchors])
     label_ends = [e + 1 for e in stream.raw_indices([anc.end - 1 for anc in anchors])]
-    stops = label_starts[1:]
-    stops.append(stream.raw_index(region[1]))
+    stops = label_starts[1:] + [stream.raw_index(region[1])] if label_starts else []  # no label: no stop
     for anc, label_start, start, end in zip(anchors, label_starts, label_ends, stops, strict=True):
         row = anc.row  # only a `row` anchor has one
         if row is None and not keep_extra:
