@@ -56,8 +56,11 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def hash_text(text: str) -> str:
-    return _digest(text.encode())
+def manifest_key(compile_key: str, nodes: dict[str, Any]) -> str:
+    """What target/manifest.json's text is kept under: the compile key and which nodes hold
+    compiled SQL (by one compile: after another, some nodes may hold SQL of another key)."""
+    compiled = sorted(uid for uid, node in nodes.items() if node.compiled_code is not None)
+    return f"{compile_key}|{len(compiled)}|{_digest(chr(10).join(compiled).encode())}"
 
 
 def _stat_entry(kind: str, st: os.stat_result, now_ns: int) -> tuple[Any, ...]:

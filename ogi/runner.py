@@ -24,7 +24,7 @@ from ogi.errors import OgiError, ValidationError
 from ogi.graph import Graph
 from ogi.manifest import Manifest, load_manifest
 from ogi.nodes import Node
-from ogi.parsecache import hash_text
+from ogi.parsecache import manifest_key
 
 COMMAND_TYPES: dict[str, tuple[str, ...]] = {
     "build": ("seed", "model", "test"),
@@ -177,12 +177,8 @@ class Session:
             compiler.compile_all([u for u in every if self.manifest.nodes[u].resource_type == "model"])
             self._validate(every, set(order), compiler.prefix_lines)
         nodes = [self.manifest.nodes[u] for u in order]
-        # what manifest.json holds beyond the parse: the compile key and which nodes were compiled (by
-        # this one compile: after another, some nodes may hold SQL of another key)
-        self._compiles += 1
-        compiled = sorted(uid for uid, node in self.manifest.nodes.items() if node.compiled_code is not None)
-        kept_as = (f"{compiler.compile_key()}|{len(compiled)}|{hash_text(chr(10).join(compiled))}"
-                   if self._compiles == 1 else None)
+        self._compiles += 1  # manifest.json's text is kept only for a Session's first compile
+        kept_as = manifest_key(compiler.compile_key(), self.manifest.nodes) if self._compiles == 1 else None
         if background:
             self._artifacts = _Background(self._write_artifacts, nodes, quiet, kept_as)
         else:
