@@ -259,7 +259,9 @@ def marked_runs_pattern(anywhere: str, before_dot: str) -> re.Pattern[str]:
     return re.compile(f"{one}(?:{CELL_END}*{one})*")
 
 
-@lru_cache(maxsize=16384)  # a pure function of the run's text; label runs repeat across reports
+# a pure function of the run's text; label runs repeat across reports. Only streams whose NFKC changes
+# lengths come here (label_spans): 67 distinct runs in 5,000 reports of the 10k corpus
+@lru_cache(maxsize=2048)
 def _run_anchors(specs: tuple[TableSpec, ...], text: str) -> tuple[Anchor, ...]:
     return tuple(_anchors_in(text, 0, len(text), specs))
 
@@ -446,7 +448,9 @@ _NO_NAMES: dict[int, str] = {}
 _NON_STANDARD_COLUMN = "non-standard column: kept with its raw label, not mapped to a key"
 
 
-@lru_cache(maxsize=65536)  # a pure function of the cell text and the column's default unit
+# a pure function of the cell text and the column's default unit. 10k corpus, 5,000 reports in one
+# process: 3,954 distinct (hit rate 0.961), ~0.2 kB an entry: <= ~3.5 MB when full
+@lru_cache(maxsize=16384)
 def _cell_reading(text: str, default_unit: str | None) -> tuple[str, float | None, str | None]:
     """(status, value, unit) of a settled cell: its own unit, else the column's for a reported number."""
     cv = parse_cell(text)

@@ -240,7 +240,7 @@ def _lines_raw(texts: list[str]) -> list[str]:
 
 # Only lines holding a '|' are memoised: table lines repeat across reports, prose lines of real reports
 # rarely do (a memo of them would only grow). 10k corpus, 5,000 reports in one process: 3,782 distinct
-# such lines (hit rate 0.994); ~0.4 kB an entry, <= ~3 MB when full.
+# such lines (hit rate 0.994) held in 0.53 MB (all lines were memoised before: 7.6 MB, growing with prose).
 @lru_cache(maxsize=8192)
 def _pipe_line_raw(text: str) -> str:
     """A text line holding a '|' in the stream: its cells each closed by CELL_END, or the line itself."""
