@@ -1,11 +1,11 @@
 -- One row per report and canonical fact key (section, item, measure): keyed table cells and
 -- prose figures unioned with their evidence, the table preferred when both state a key
 -- (the rule of ingest/facts.py). The one typed facts table every downstream model reads.
-with cells as (
+with cells as not materialized (
     select * from {{ ref('stg_raw__cells') }}
 ),
 
-figures as (
+figures as not materialized (
     select * from {{ ref('stg_raw__figures') }}
 ),
 

@@ -71,11 +71,13 @@ ranked as (
     from identified
 ),
 
-resolved as (
+version_order as (
     -- one sort per version group: a readable report before one with no figures, then the latest
-    -- published, then the fullest (report_id breaks ties, so the order is total)
+    -- published, then the fullest (report_id breaks ties, so the order is total). Only the
+    -- columns the order needs go through the window (carrying every column of a report through
+    -- it costs more than joining the result back on report_id, which is unique)
     select
-        *,
+        report_id,
         row_number() over by_rank                           as version_rank,
         first_value(report_id) over by_rank                 as primary_report_id,
         first_value(facts_fingerprint) over by_rank         as primary_fingerprint,
@@ -86,6 +88,12 @@ resolved as (
         order by case report_status when 'ok' then 0 when 'no_facts' then 1 else 2 end,
                  published_date desc nulls last, n_values desc, n_facts desc, report_id
     )
+),
+
+resolved as (
+    select r.*, v.version_rank, v.primary_report_id, v.primary_fingerprint, v.n_versions
+    from ranked as r
+    inner join version_order as v on v.report_id = r.report_id
 )
 
 select
