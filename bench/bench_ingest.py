@@ -13,7 +13,10 @@ Numbers are wall-clock on this machine; the box is shared, so run it twice befor
 
 --overhead FOLDER: a cold ingest of FOLDER with reading and extraction timed inside the workers, so
 the rest (hashing, state, pool, records -> Arrow, Parquet) is measured as CPU per report, and a
-timeline of the chunks shows whether every worker was busy from the first chunk to the end.
+timeline of the chunks shows whether every worker was busy from the first chunk to the end. The
+serial parts of the run are split out: the start (this process and its hashing child until the
+chunks begin: discovery, hashing, imports, warming the parsers, the plan) and the end (after the
+chunks: the state, the journal, the raw folder's bookkeeping).
 """
 
 from __future__ import annotations
@@ -131,6 +134,23 @@ def _timed(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _EXTRACTION = [0.0]  # CPU seconds inside reading + extraction in this process (a worker: this chunk)
+_PHASES: dict[str, tuple[float, float, float]] = {}  # phase -> (wall, own CPU, children's CPU) when it was reached
+
+
+def _mark(phase: str) -> None:
+    t = os.times()
+    _PHASES[phase] = (time.time(), t.user + t.system, t.children_user + t.children_system)
+
+
+def _marked_chunks(real: Callable[..., Any]) -> Callable[..., Any]:
+    """ingest.pipeline._chunks, marking when the parent starts handing out chunks and when the last is back."""
+
+    def chunks(*args: Any, **kwargs: Any) -> Any:
+        _mark("chunks")
+        yield from real(*args, **kwargs)
+        _mark("chunks done")
+
+    return chunks
 _LOG: list[str] = []  # folder where each timed chunk leaves its record
 _REAL_CHUNK: list[Callable[..., list]] = []  # ingest.rows.run_chunk while _timed_chunk stands in for it
 
@@ -151,13 +171,15 @@ def bench_overhead(src: Path, workers: int) -> None:
     import ast
 
     import ingest.extract
+    import ingest.pipeline
     import ingest.read
     import ingest.rows
     from ingest.pipeline import ingest_paths
 
-    real = ingest.read.document_from_bytes, ingest.extract.extract, ingest.rows.run_chunk
+    real = ingest.read.document_from_bytes, ingest.extract.extract, ingest.rows.run_chunk, ingest.pipeline._chunks
     ingest.read.document_from_bytes, ingest.extract.extract = _timed(real[0]), _timed(real[1])
     ingest.rows.run_chunk, _REAL_CHUNK[:] = _timed_chunk, [real[2]]  # type: ignore[assignment]
+    ingest.pipeline._chunks = _marked_chunks(real[3])  # type: ignore[assignment]
     try:
         with tempfile.TemporaryDirectory(prefix="ogi-bench-") as tmp:
             _LOG[:] = [tmp]
@@ -165,12 +187,16 @@ def bench_overhead(src: Path, workers: int) -> None:
             ingest_paths([first], Path(tmp) / "warm", workers=1)  # imports, in this process
             for f in Path(tmp).glob("*-*"):
                 f.unlink()
+            _PHASES.clear()
+            _mark("start")
             t0 = time.time()
             with _Timer() as t:
                 s = ingest_paths([src], Path(tmp) / "raw", workers=workers)
+            _mark("end")
             chunks = sorted((ast.literal_eval(f.read_text()) for f in Path(tmp).glob("*-*")), key=lambda r: r[3])
     finally:
-        ingest.read.document_from_bytes, ingest.extract.extract, ingest.rows.run_chunk = real
+        (ingest.read.document_from_bytes, ingest.extract.extract, ingest.rows.run_chunk,
+         ingest.pipeline._chunks) = real  # type: ignore[assignment]  # fmt: skip
     n = s.ingested + s.quarantined
     extraction = sum(r[6] for r in chunks)
     in_chunks = sum(r[5] for r in chunks)
@@ -186,10 +212,26 @@ def bench_overhead(src: Path, workers: int) -> None:
     print(f"  {len(chunks)} chunks ({', '.join(str(r[2]) for r in chunks)} files); first starts at "
           f"{chunks[0][3] - t0:.2f} s, last ends at {end:.2f} s, run ends at {t.wall:.2f} s")
     print("  the rest in each chunk, ms/report: " + ", ".join(f"{(r[5] - r[6]) * 1000 / r[2]:.2f}" for r in chunks))
+    _print_serial(chunks[0][3], end + t0)
     for pid, rs in sorted(by_worker.items()):
         busy = sum(r[4] - r[3] for r in rs)
         print(f"  worker {pid}: {len(rs)} chunks, busy {busy:.2f} s of {rs[-1][4] - rs[0][3]:.2f} s, "
               f"idle at the end {end - (rs[-1][4] - t0):.2f} s")
+
+
+def _print_serial(first_chunk: float, last_chunk: float) -> None:
+    """The start (until the first chunk begins in a worker) and the end (after the last one ends):
+    their wall time, this process's CPU and its children's (the hashing child; the pool's workers
+    are reaped only at the end)."""
+    if not {"start", "chunks", "chunks done", "end"} <= _PHASES.keys():
+        return
+    (w0, c0, k0), (w1, c1, k1) = _PHASES["start"], _PHASES["chunks"]
+    (w2, c2, _), (w3, c3, _) = _PHASES["chunks done"], _PHASES["end"]
+    print(f"  serial start: {first_chunk - w0:.2f} s wall to the first chunk; before handing out chunks "
+          f"{w1 - w0:.2f} s wall, {c1 - c0:.2f} s CPU here (warming, plan: the imports were paid "
+          f"before), {k1 - k0:.2f} s in the hashing child; pool start {first_chunk - w1:.2f} s")
+    print(f"  serial end: {w3 - last_chunk:.2f} s wall after the last chunk ({w3 - w2:.2f} s, {c3 - c2:.2f} s CPU "
+          f"here after the pool closed: state, raw bookkeeping)")
 
 
 def main() -> None:
