@@ -17,6 +17,9 @@ from ingest.templates.stream import (
     CELL_END,
     ROW_END,
     TABLE_END,
+    Stream,
+    _fold,
+    _lines_raw,
     _piece_ends,
     build_stream,
     piece_ends_between,
@@ -154,3 +157,28 @@ def test_apps_start_finds_what_the_pattern_found(seed: int) -> None:
         start = rng.randint(0, len(key))
         m = _APPS_START.search(key, start)
         assert _apps_start(key, start) == (m.start() if m else None), (key, start)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_lines_without_a_pipe_enter_the_stream_as_they_are(seed: int) -> None:
+    """_lines_raw reads a '|'-free line as itself (no pipe_cells call, no memo) and any other line
+    as pipe_cells reads it: the same text as reading every line through pipe_cells."""
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice("规章 12|\t ") for _ in range(rng.randint(0, 10))) for _ in range(20)]
+    def reference(text: str) -> str:
+        cells = pipe_cells(text)
+        return text + "\n" if cells is None else CELL_END.join(cells) + CELL_END + "\n"
+    assert _lines_raw(texts) == [reference(t) for t in texts]
+
+
+def test_key_starts_are_read_from_marked_when_first_asked() -> None:
+    raw = "一、 规章\x1f12 |\n（二）\u3000总计" + CELL_END + ROW_END + "\n"
+    key, key_starts, raw_starts, marked = _fold(raw)
+    assert key_starts is None and raw_starts is None and marked is not None
+    stream = Stream(raw, key, [0], [1], None, None, marked=marked)
+    _, pos = _reference(raw)
+    assert [stream.raw_index(k) for k in range(len(key))] == pos
+    runs = marked.split(CELL_END)
+    assert stream.key_starts == [sum(map(len, runs[:j])) for j in range(len(runs))]
+    with pytest.raises(ValueError):
+        _ = Stream(raw, key, [0], [1], None, None).key_starts
