@@ -352,10 +352,13 @@ class Session:
 
         `working_copy`: the file being built; with threads, a node's thread checkpoints it after the
         node when its write-ahead log has grown (ogi.warehouse.fold_wal_early), overlapping with the
-        other threads' nodes what the build's last checkpoint would do alone."""
+        other threads' nodes what the build's last checkpoint would do alone.
+
+        With threads, DuckDB's own worker threads are sized to the nodes running at once
+        (ogi.warehouse.EngineThreads), so the threads at work do not outnumber DuckDB's thread count."""
 
         from ogi.schedule import run_graph
-        from ogi.warehouse import fold_wal_early
+        from ogi.warehouse import EngineThreads, fold_wal_early
 
         order = [node.unique_id for node in nodes]
         position = {uid: i for i, uid in enumerate(order)}
@@ -430,11 +433,14 @@ class Session:
         deps = waits_for
         rank = self._priorities(order, waits_for) if threads > 1 else {}
         tests = [uid for uid in order if by_id[uid].resource_type == "test"] if not fail_fast else []
+        engine = EngineThreads(materializer.con) if threads > 1 and not materializer.read_only else None
         try:
             run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8,
-                      interrupt=materializer.interrupt)
+                      interrupt=materializer.interrupt, on_running=engine.share if engine is not None else None)
         finally:
             materializer.close_cursors()
+            if engine is not None:
+                engine.restore()
 
     def _priorities(self, order: list[str], waits_for: dict[str, set[str]]) -> dict[str, int]:
         """Which ready node to start first when nodes run at once: the one with the longest chain of

@@ -207,3 +207,96 @@ def test_a_test_that_errors_among_tests_run_together_gets_its_own_error(shop: di
     assert status[boom][0] == "error" and "Conversion Error" in status[boom][1]
     assert all(status[uid][0] in (s, "skipped") for uid, s in clean.items())
     assert sum(status[uid][0] == "pass" for uid in clean) > 3
+
+
+def test_run_graph_tells_how_many_nodes_are_under_way() -> None:
+    """on_running(n) is called on the calling thread once the nodes it started are under way: n is
+    the number of work() calls running then (what EngineThreads sizes DuckDB's threads to)."""
+    lock = threading.Lock()
+    seen: list[tuple[int, int]] = []
+    running = {"now": 0}
+
+    def work(uids: list[str]) -> list[str]:
+        with lock:
+            running["now"] += 1
+        time.sleep(0.02)
+        with lock:
+            running["now"] -= 1
+        return ["ok" for _ in uids]
+
+    def on_running(n: int) -> None:
+        assert threading.current_thread() is threading.main_thread()
+        with lock:
+            seen.append((n, running["now"]))
+
+    run_graph(ORDER, GRAPH, 2, lambda uid: None, work, lambda uid, r: None, lambda uid, r: None,
+              on_running=on_running)
+    assert {n for n, _ in seen} == {1, 2}  # a, b and g start two at a time; e runs alone at the end
+    assert all(1 <= n <= 2 and now <= n for n, now in seen)  # never more than submitted (some may have ended)
+
+
+class _Counting:
+    """A DuckDB connection that records the SET statements it executes."""
+
+    def __init__(self) -> None:
+        import duckdb
+
+        self.con = duckdb.connect(config={"threads": "4"})
+        self.sets: list[str] = []
+
+    def execute(self, sql: str) -> object:
+        if sql.startswith("set "):
+            self.sets.append(sql)
+        return self.con.execute(sql)
+
+    def threads(self) -> int:
+        return int(self.con.execute("select current_setting('threads')").fetchone()[0])
+
+
+def test_engine_threads_leave_room_for_the_nodes_running_at_once() -> None:
+    from ogi.warehouse import EngineThreads
+
+    con = _Counting()
+    engine = EngineThreads(con)
+    assert engine.configured == 4
+    engine.share(1)
+    assert con.sets == [] and con.threads() == 4  # one node: every thread, nothing to change
+    engine.share(2)
+    assert con.threads() == 3
+    engine.share(2)
+    engine.share(3)
+    assert con.threads() == 2
+    engine.share(9)
+    assert con.threads() == 1  # never below one
+    engine.share(1)
+    assert con.threads() == 4
+    engine.share(2)
+    engine.restore()
+    assert con.threads() == 4
+    assert con.sets == ["set threads = 3", "set threads = 2", "set threads = 1", "set threads = 4",
+                        "set threads = 3", "set threads = 4"]  # only when the count changes
+
+
+def test_a_two_thread_build_leaves_duckdb_its_threads(shop: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """While nodes run at once DuckDB's threads are lowered, and the configured count is back for the
+    build's last checkpoint."""
+    from ogi import warehouse
+
+    seen: list[int] = []
+    restored: list[int] = []
+    share, restore = warehouse.EngineThreads.share, warehouse.EngineThreads.restore
+
+    def spy_share(self: warehouse.EngineThreads, running: int) -> None:
+        share(self, running)
+        seen.append(self.current)
+
+    def spy_restore(self: warehouse.EngineThreads) -> None:
+        restore(self)
+        restored.append(int(self.con.execute("select current_setting('threads')").fetchone()[0]))
+
+    monkeypatch.setattr(warehouse.EngineThreads, "share", spy_share)
+    monkeypatch.setattr(warehouse.EngineThreads, "restore", spy_restore)
+    code, lines, _ = build(shop, 2)
+    assert code == 0, lines
+    assert seen and restored and len(restored) == 1
+    assert restored[0] >= max(seen) and min(seen) >= 1
