@@ -335,9 +335,9 @@ class Materializer:
         return outcome
 
     def tests(self, nodes: list[Node]) -> list[Outcome | Exception]:
-        """Several data tests: their failure counts in one statement (one round trip, one plan DuckDB
-        can run in parallel); when that statement fails, each test on its own, so every test still
-        gets its own status, count and message. A test's outcome, or the error it raised."""
+        """Several data tests: their failure counts in one statement (one round trip, one statement's
+        fixed cost); when that statement fails, each test on its own, so every test still gets its
+        own status, count and message. A test's outcome, or the error it raised."""
         duckdb = duckdb_module()
 
         out: dict[int, Outcome | Exception] = {}
@@ -351,8 +351,8 @@ class Materializer:
         counts: list[int] | None = None
         if len(run) > 1:
             try:
-                row = self.con.execute(self._batch_sql([node for _, node, _ in run])).fetchone()
-                counts = [int(value) for value in row] if row is not None else None
+                rows = dict(self.con.execute(self._batch_sql([node for _, node, _ in run])).fetchall())
+                counts = [int(rows[k]) for k in range(len(run))] if len(rows) == len(run) else None
             except duckdb.InterruptException:
                 raise  # Ctrl-C: not a reason to run each test on its own
             except duckdb.Error:
@@ -371,11 +371,15 @@ class Materializer:
         return [out[i] for i in range(len(nodes))]
 
     def _batch_sql(self, nodes: list[Node]) -> str:
-        """One statement counting the failures of several tests. A view that two or more of them read
+        """One statement counting the failures of several tests: a row (k, failures) for the k-th test,
+        the tests' counts put together with UNION ALL. (Not as scalar subqueries, one column each:
+        DuckDB plans those as one cross join of every test's query, whose join order costs more to
+        plan than the tests take to run; a UNION ALL's branches are planned each on its own, and the
+        statement costs less CPU than the tests run one by one.) A view that two or more of them read
         is computed once for all of them (a materialized common table expression in its place);
         should a test's SQL not survive that (a column qualified by the view's name), the statement
         fails and each test runs on its own (tests())."""
-        sqls = [_count_sql(node) for node in nodes]
+        sqls = [_count_sql(node, k) for k, node in enumerate(nodes)]
         readers: dict[str, int] = {}
         for sql in sqls:
             for text in {m.group(3) for m in _FROM_RELATION.finditer(sql)}:
@@ -388,8 +392,7 @@ class Materializer:
             ctes.append(f"{name} as materialized (select * from {text})")
             pattern = re.compile(r"(?i)\b(from|join)(\s+)" + re.escape(text) + r'(?![\w".])')
             sqls = [pattern.sub(r"\g<1>\g<2>" + name, sql) for sql in sqls]
-        columns = ",\n".join(f"({sql}) as c{k}" for k, sql in enumerate(sqls))
-        return (f"with {', '.join(ctes)}\n" if ctes else "") + f"select\n{columns}"
+        return (f"with {', '.join(ctes)}\n" if ctes else "") + "\nunion all\n".join(sqls)
 
     def _test(self, node: Node) -> Outcome:
         failures = int(self.con.execute(_count_sql(node)).fetchone()[0])
@@ -481,12 +484,14 @@ def _relation_key(text: str) -> str:
     return f"{schema}.{name}".lower()
 
 
-def _count_sql(node: Node) -> str:
-    """A data test's failing rows counted, wrapped as dbt wraps it."""
+def _count_sql(node: Node, key: int | None = None) -> str:
+    """A data test's failing rows counted, wrapped as dbt wraps it (`key`: with a first column
+    holding it, the test's place in a batch)."""
     sql = node.compiled_code or ""
     limit = node.config.get("limit")
     inner = f"{sql}\nlimit {int(limit)}" if limit else sql
-    return f"select count(*) from (\n{inner}\n) dbt_internal_test"
+    label = f"{key} as test, " if key is not None else ""
+    return f"select {label}count(*) from (\n{inner}\n) dbt_internal_test"
 
 
 def _threshold(failures: int, condition: str) -> bool:

@@ -257,6 +257,33 @@ def _test_node(name: str, sql: str) -> object:
                 compiled_code=sql)
 
 
+def test_tests_run_together_each_get_their_own_count() -> None:
+    """A batch of data tests is one statement: one row (k, failures) per test, put together with UNION
+    ALL (not one scalar subquery each, whose cross join DuckDB plans as one join graph); every test
+    gets its own count, whatever order DuckDB returns the rows in, and limit / joins / CTEs inside a
+    test's SQL stay inside it."""
+    import duckdb
+
+    from ogi.materialize import Materializer
+
+    con = duckdb.connect()
+    con.execute("create table t as select range as a, range % 4 as b from range(20)")
+    con.execute("create table u as select range as a from range(5)")
+    tests = [_test_node(f"over_{n}", f"select a from t where a >= {n}") for n in (19, 17, 14, 10, 5)]
+    tests.append(_test_node("orphans", "select t.a from t left join u on t.a = u.a where u.a is null"))
+    tests.append(_test_node("groups", "with g as (select b, count(*) as n from t group by b) select * from g"))
+    limited = _test_node("limited", "select a from t")
+    limited.config["limit"] = 7
+    tests.append(limited)
+    materializer = Materializer(con, read_only=True)
+    sql = materializer._batch_sql(tests)
+    assert sql.count("union all") == len(tests) - 1 and "0 as test, count(*)" in sql
+    alone = [Materializer(con, read_only=True).tests([t])[0].failures for t in tests]
+    assert alone == [1, 3, 6, 10, 15, 15, 4, 7]
+    assert [o.failures for o in materializer.tests(tests)] == alone
+    assert [o.failures for o in materializer.tests(tests[::-1])] == alone[::-1]
+
+
 def test_tests_reading_one_view_compute_it_once_with_the_same_counts() -> None:
     """Data tests batched together that read the same view get it as one materialized CTE; their
     counts equal each test run on its own, and a test the CTE would break (a column qualified by the
