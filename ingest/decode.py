@@ -41,7 +41,7 @@ class DecodeError(IngestError):
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode report bytes; returns (text, encoding name)."""
-    if not data.strip():
+    if not data or data.isspace():  # (as `not data.strip()`, without copying the file)
         raise DecodeError("empty", "the file is empty or holds only whitespace")
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -49,7 +49,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return utf16
-    if _looks_binary(data):
+    head_controls = _head_controls(data)
+    if head_controls is None:
         raise DecodeError("binary", "the file holds binary data (NUL bytes or many control characters)")
     for enc in _candidates(data):
         try:
@@ -66,7 +67,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 return _checked(data.decode("big5"), "big5")
             except UnicodeDecodeError:
                 pass
-        return _checked(text, enc, data if enc in _ASCII_SAFE else None)
+        return _checked(text, enc, data if enc in _ASCII_SAFE else None, head_controls)
     return _fallback(data)
 
 
@@ -151,11 +152,17 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _looks_binary(data: bytes) -> bool:
-    head = data[:8192]
+def _head_controls(data: bytes) -> int | None:
+    """The number of control bytes in the first _HEAD bytes, or None when the file looks binary
+    (a NUL byte or many control bytes there)."""
+    head = data[:_HEAD]
     if b"\x00" in head:
-        return True
-    return _control_bytes(head) > _MAX_CONTROL_RATIO * len(head)
+        return None
+    controls = _control_bytes(head)
+    return None if controls > _MAX_CONTROL_RATIO * len(head) else controls
+
+
+_HEAD = 8192
 
 
 def _control_bytes(data: bytes) -> int:
@@ -171,14 +178,15 @@ def _fallback(data: bytes) -> tuple[str, str]:
     return _checked(str(best), best.encoding)
 
 
-def _checked(text: str, encoding: str, data: bytes | None = None) -> tuple[str, str]:
+def _checked(text: str, encoding: str, data: bytes | None = None, head_controls: int = 0) -> tuple[str, str]:
     """Reject a decode that is mostly replacement or control characters. `data`: the bytes `text`
-    was decoded from in an _ASCII_SAFE encoding (their control bytes are the text's controls)."""
+    was decoded from in an _ASCII_SAFE encoding (their control bytes are the text's controls),
+    with `head_controls` of them counted already in its first _HEAD bytes."""
     if not text:
         raise DecodeError("empty", "the file decodes to no text")
     sample = text[:_SAMPLE]
     if data is not None and len(text) <= _SAMPLE:
-        controls = _control_bytes(data)
+        controls = head_controls + (_control_bytes(data[_HEAD:]) if len(data) > _HEAD else 0)
     else:
         controls = len(_CONTROL.findall(sample)) if _CONTROL.search(sample) else 0
     bad = sample.count("\ufffd") + controls

@@ -65,6 +65,27 @@ def test_control_characters_counted_from_bytes_as_from_text() -> None:
     assert e.value.kind in ("undecodable", "binary")
 
 
+def test_control_bytes_of_a_long_file_count_in_its_head_and_tail() -> None:
+    """The head's count (taken for the binary check) plus the rest's is the whole file's."""
+    body = "政府信息公开\n".encode() * 600  # 11,400 bytes, 4,200 characters: longer than the head
+    assert len(body) > 8192
+    # 4,320 characters allow 0.02 * 4,320 + 2 = 88 controls: 60 + 60 are too many together,
+    # though neither the head's 60 nor the tail's 60 alone would be
+    with pytest.raises(DecodeError) as e:
+        decode_bytes(b"\x01" * 60 + body + b"\x01" * 60)
+    assert e.value.kind == "undecodable"
+    with pytest.raises(DecodeError):
+        decode_bytes(body + b"\x01" * 120)  # all after the head
+    assert decode_bytes(b"\x01" * 40 + body + b"\x01" * 40)[1] == "utf-8"
+
+
+@pytest.mark.parametrize("data", [b"", b" ", b" \t\r\n\x0b\x0c "])
+def test_empty_or_blank_file(data: bytes) -> None:
+    with pytest.raises(DecodeError) as e:
+        decode_bytes(data)
+    assert e.value.kind == "empty"
+
+
 def test_is_traditional_shortcut_agrees_with_the_character_sets() -> None:
     trad = sorted(_traditional_only())[:40]
     simplified = "政府信息公开工作年度报告一二三四五六七八九十" * 3
