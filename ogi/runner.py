@@ -302,6 +302,7 @@ class Session:
                 if report.success:
                     materializer.write_states()
                     con.execute("checkpoint")
+                    publication.sync_early()  # the file is complete: its sync overlaps closing the connection
             finally:
                 if con is None:  # compiling failed while the working copy was being opened
                     con = opening.join(raise_error=False)

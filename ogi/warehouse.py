@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,7 @@ class Publication:
         self.warehouse = warehouse
         self.path = temp_path(warehouse)
         self.copied = False  # False: the working copy starts empty (no relations, no recorded states)
+        self._syncing: threading.Thread | None = None
         warehouse.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(warehouse)
         check_not_locked(warehouse)
@@ -214,15 +216,34 @@ class Publication:
                     raise
                 self.copied = True
 
+    def sync_early(self) -> None:
+        """Start syncing the finished working copy to disk on a thread of its own, e.g. while its
+        connection closes after the build's last checkpoint; publish() waits for it."""
+        def sync() -> None:
+            try:
+                self._fsync()
+            except OSError:  # publish() syncs again and raises it
+                pass
+
+        self._syncing = threading.Thread(target=sync, name="ogi-sync", daemon=True)
+        self._syncing.start()
+
     def publish(self) -> None:
         """Replace the warehouse with the finished working copy, synced to disk first (its commits
-        were not: connect(working_copy=True))."""
+        were not: connect(working_copy=True)). After sync_early() this sync finds (next to) nothing
+        left to write: only what was written after that one started, e.g. by closing the connection."""
+        if self._syncing is not None:
+            self._syncing.join()
+            self._syncing = None
+        self._fsync()
+        os.replace(self.path, self.warehouse)
+
+    def _fsync(self) -> None:
         fd = os.open(self.path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(self.path, self.warehouse)
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -254,6 +254,40 @@ def test_a_working_copy_is_opened_unsynced_with_direct_checkpoints(tmp_path: Pat
 
 
 
+def test_a_working_copy_synced_early_is_published_whole_or_discarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sync_early() syncs the finished working copy on a thread while its connection closes; publish()
+    waits for it and syncs again (what closing wrote) before the replace; a copy synced early and then
+    discarded (the build failed after all) leaves the last warehouse as it was."""
+    import os
+
+    from ogi.warehouse import Publication, connect
+
+    synced: list[str] = []
+    fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), fsync(fd))[1])
+    warehouse = tmp_path / "wh.duckdb"
+    with Publication(warehouse) as publication:
+        con = connect(publication.path, working_copy=True)
+        con.execute("create table t as select range as i from range(1000)")
+        con.execute("checkpoint")
+        publication.sync_early()
+        con.close()
+        publication.publish()
+    assert synced == [str(publication.path)] * 2  # early, then once more before the replace
+    assert not publication.path.exists()
+    con = connect(warehouse, read_only=True)
+    assert con.execute("select count(*) from t").fetchone() == (1000,)
+    con.close()
+    before = warehouse.read_bytes()
+    with Publication(warehouse) as publication:
+        con = connect(publication.path, working_copy=True)
+        con.execute("create table u as select 1 as x")
+        con.execute("checkpoint")
+        publication.sync_early()
+        con.close()
+    assert warehouse.read_bytes() == before and not publication.path.exists()
+
+
 def test_a_working_copy_log_is_folded_early_only_when_no_other_write_is_open(tmp_path: Path) -> None:
     """fold_wal_early checkpoints a grown write-ahead log between nodes: not while another cursor's write
     transaction is open (then nothing changes and no error escapes), nor below the size; a reader does
