@@ -190,11 +190,15 @@ candidates_kept as (
     anti join candidates_rejected as x using (report_id, token_start, code12)
 ),
 
--- the deepest organ token that has candidates
+-- the deepest organ token that has candidates (a semi join on the per-report minimum rather than
+-- a window: the window would carry every candidate column along)
 candidates_at_rank as (
-    select *
-    from candidates_kept
-    qualify token_rank = min(token_rank) over (partition by report_id)
+    select c.*
+    from candidates_kept as c
+    semi join (
+        select report_id, min(token_rank) as token_rank from candidates_kept group by report_id
+    ) as deepest
+        on deepest.report_id = c.report_id and deepest.token_rank = c.token_rank
 ),
 
 -- soft filter: how many distinct mentioned names are ancestors of each candidate
@@ -212,11 +216,15 @@ candidate_support as (
     group by c.report_id, c.code12
 ),
 
+-- the candidates with the most support in their report
 candidates as (
     select c.*
     from candidates_at_rank as c
     inner join candidate_support as s using (report_id, code12)
-    qualify s.support = max(s.support) over (partition by c.report_id)
+    semi join (
+        select report_id, max(support) as support from candidate_support group by report_id
+    ) as best
+        on best.report_id = c.report_id and best.support = s.support
 ),
 
 current_resolution as (

@@ -50,8 +50,10 @@ outcome_rows_per_template as (
     group by template
 ),
 
-table_applications as not materialized (
-    -- the annual cells of the 2019/2021 applications table, with their row's outcome group
+table_applications as materialized (
+    -- the annual cells of the 2019/2021 applications table, with their row's outcome group;
+    -- joined once and kept for the column and row sums below (joining it again for each was
+    -- ~10% more CPU at 1k and 100k reports)
     select
         f.report_id,
         f.item,
