@@ -105,11 +105,12 @@ def strip_chrome(line: str) -> str:
     return _CHROME.sub("", line).strip() if _has_chrome_hint(line) else line
 
 
-_HINT_WORDS = r"扫一扫|打印|关闭|字体|浏览|分享到|当前位置|保存本页|links\.tsv"
-_HINT = re.compile(_HINT_WORDS)
+_HINT_LITERALS = ("扫一扫", "打印", "关闭", "字体", "浏览", "分享到", "当前位置", "保存本页", "links.tsv")
+_HINT = re.compile("|".join(map(re.escape, _HINT_LITERALS)))
 # Anything that may make strip_chrome change a line: a chrome word, a brace or X-NONE (Word's CSS)
-# (a plain alternation of literals, so the regex engine skips ahead on their first characters) …
-_SUSPECT = re.compile(rf"{_HINT_WORDS}|\{{|X-NONE")
+# (each looked for by str.find, which skips through the text far faster than a regex tries each
+# position against the words' first characters) …
+_SUSPECT_LITERALS = (*_HINT_LITERALS, "{", "X-NONE")
 # … or meta_line accept it: a page-metadata key at the start of a line, then a colon.
 # (The lookahead on the keys' first characters lets most lines fail before the 29-way alternation.)
 _META_START = re.compile(rf"\n(?=[{''.join(sorted({k[0] for k in META_KEYS}))}])(?:{_KEY_ALT})\s*[:：]")
@@ -121,9 +122,15 @@ def _has_chrome_hint(line: str) -> bool:
 
 def suspect_lines(texts: list[str]) -> set[int]:
     """Indices of the texts that may hold page chrome or be a page-metadata line; for every other
-    text strip_chrome is the identity and meta_line is None. Two regex passes over the whole text."""
+    text strip_chrome is the identity and meta_line is None. One regex pass over the whole text
+    (metadata keys after a newline) and one str.find pass per chrome word."""
     joined = "\n" + "\n".join(texts)
-    starts = [m.start() for m in _SUSPECT.finditer(joined)] + [m.start() + 1 for m in _META_START.finditer(joined)]
+    starts = [m.start() + 1 for m in _META_START.finditer(joined)]
+    for word in _SUSPECT_LITERALS:  # every place a word occurs (no word holds a newline)
+        at = joined.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = joined.find(word, at + 1)
     if not starts:
         return set()
     out: set[int] = set()

@@ -57,6 +57,22 @@ def test_suspect_lines_cover_every_line_chrome_or_meta_would_touch(texts: list[s
             assert chrome.meta_line(text) is None
 
 
+_WORD_BITS = ["扫一扫", "一扫", "打印", "打", "印", "关闭", "字体", "浏览", "分享到", "当前位置", "保存本页", "links.tsv",
+              "links", "{", "}", "X-NONE", "X-", "索引号", ":", "\n", " ", "中"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORD_BITS), max_size=6).map("".join), max_size=8))
+def test_suspect_lines_are_the_lines_a_regex_of_the_words_finds(texts: list[str]) -> None:
+    """One str.find pass per word gives the lines that the alternation of the words finds."""
+    import re
+
+    words = re.compile("|".join(map(re.escape, chrome._SUSPECT_LITERALS)))
+    joined = "\n" + "\n".join(texts)
+    starts = [m.start() for m in words.finditer(joined)] + [m.start() + 1 for m in chrome._META_START.finditer(joined)]
+    assert chrome.suspect_lines(texts) == {joined.count("\n", 0, i) - 1 for i in starts}
+
+
 def test_control_characters_counted_from_bytes_as_from_text() -> None:
     body = "政府信息公开\n".encode() * 10
     assert decode_bytes(body + b"\x01\x02")[1] == "utf-8"  # a few controls are noise
