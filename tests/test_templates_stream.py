@@ -182,3 +182,21 @@ def test_key_starts_are_read_from_marked_when_first_asked() -> None:
     assert stream.key_starts == [sum(map(len, runs[:j])) for j in range(len(runs))]
     with pytest.raises(ValueError):
         _ = Stream(raw, key, [0], [1], None, None).key_starts
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_raw_index_without_the_runs_is_the_runs_reading(seed: int) -> None:
+    """A marked stream answers raw_index from `marked` (Stream._kept_at) until its runs are read:
+    the same positions as through key_starts, at every key position."""
+    rng = random.Random(seed)
+    for _ in range(40):
+        raw = "".join(rng.choice("规章 1２|\t\n“" + CELL_END + ROW_END) for _ in range(rng.randint(1, 60)))
+        key, _, _, marked = _fold(raw)
+        if marked is None or not key:
+            continue
+        lazy = Stream(raw, key, [0], [1], None, None, marked=marked)
+        eager = Stream(raw, key, [0], [1], None, None, marked=marked)
+        assert eager.key_starts is not None
+        for k in range(-len(key), len(key) + 2):
+            assert lazy.raw_index(k) == eager.raw_index(k)
+        assert lazy._key_starts is None  # (answered without reading the runs)

@@ -106,6 +106,8 @@ class Stream:
             return len(self.raw)
         if key_index < 0:
             key_index += len(self.key)
+        if self._key_starts is None and self.marked is not None:  # (a few look-ups: the runs unread)
+            return _kept_at(self.marked, key_index)
         j = bisect_right(self.key_starts, key_index) - 1
         if self.raw_starts is None:
             return key_index + j
@@ -195,6 +197,19 @@ def _fold(raw: str) -> tuple[str, list[int] | None, list[int] | None, str | None
             key_starts.append(k)
             raw_starts.append(i)
     return "".join(key_chars), key_starts, raw_starts, None
+
+
+def _kept_at(marked: str, k: int) -> int:
+    """Where the k-th character of `marked` that is not a CELL_END sits (0 <= k < their number):
+    the least fixed point of p = k + (CELL_ENDs in marked[:p + 1]), reached from p = k (that map
+    only grows with p, and the k-th kept character is a fixed point), each stretch counted once."""
+    p = k
+    drops = marked.count(CELL_END, 0, p + 1)
+    while k + drops != p:
+        q = k + drops
+        drops += marked.count(CELL_END, p + 1, q + 1)
+        p = q
+    return p
 
 
 def _run_starts(marked: str) -> list[int]:
