@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -130,30 +131,55 @@ class EngineThreads:
     cores, two nodes each run on their own thread instead of two threads plus a worker that every
     statement wakes (~0.1 s of CPU in a 1,000-report build), and a node running alone, such as a big
     model on the critical path, still gets every thread. The setting changes only when that number
-    changes (each change starts or stops worker threads); results do not depend on it."""
+    changes, on a thread of its own (stopping a worker waits for the task it is running, which the
+    caller, the build's scheduler, should not); results do not depend on it."""
 
     def __init__(self, con: Any) -> None:
         self.con = con
         self.configured = self.current = int(con.execute("select current_setting('threads')").fetchone()[0])
+        self._wanted = self.current
+        self._lock = threading.Lock()
+        self._applier: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
 
     def share(self, running: int) -> None:
-        """Called (on one thread) with the number of nodes under way."""
-        self._set(max(1, self.configured - (running - 1)))
+        """Called (on one thread) with the number of nodes under way; applied in the background."""
+        wanted = max(1, self.configured - (running - 1))
+        with self._lock:
+            if wanted == self._wanted:
+                return
+            self._wanted = wanted
+        if self._applier is None:
+            self._applier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ogi-threads")
+        self._pending = self._applier.submit(self._apply)
+
+    def wait(self) -> None:
+        """Until the last count asked for is applied (or failed to be)."""
+        if self._pending is not None:
+            self._pending.result()
 
     def restore(self) -> None:
         """The configured count again (the build's last checkpoint runs alone); after an error or
         Ctrl-C that stopped the nodes, a failure to do so is left to the connection's close."""
+        if self._applier is not None:
+            self._applier.shutdown(wait=True)
+            self._applier = self._pending = None
+        with self._lock:
+            self._wanted = self.configured
+        self._apply()
+
+    def _apply(self) -> None:
         from ogi.engine import duckdb_module
 
+        with self._lock:
+            wanted = self._wanted
+        if wanted == self.current:
+            return
         try:
-            self._set(self.configured)
-        except duckdb_module().Error:
-            pass
-
-    def _set(self, threads: int) -> None:
-        if threads != self.current:
-            self.con.execute(f"set threads = {threads}")
-            self.current = threads
+            self.con.execute(f"set threads = {wanted}")
+        except duckdb_module().Error:  # interrupted: the count stays as it is
+            return
+        self.current = wanted
 
 
 def check_not_locked(warehouse: Path) -> None:
