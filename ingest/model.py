@@ -12,7 +12,9 @@ contract between the modules of ingest/: change a field here and in ingest.schem
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 # Status vocabulary (VOCABULARY.md). `unplaced` is ours: a cell the template parser saw but
 # could not put on a canonical key with confidence (for example an ambiguous digit run).
@@ -88,9 +90,11 @@ class Document:
         return "\n".join(line.text for line in self.lines)
 
 
-@dataclass(slots=True)
-class CellRecord:
-    """One row of the raw `cells` table: a table cell, keyed when recognised."""
+class CellRecord(NamedTuple):
+    """One row of the raw `cells` table: a table cell, keyed when recognised.
+
+    A tuple (immutable: `_replace` makes a changed copy): ingest.rows hands the records themselves to
+    Arrow as the rows of the table, and the templates' hot loops build them with `new_cell`."""
 
     table: str  # disclosure_art20_1 | disclosure_art20_5 | … | applications | appeals | statistics_appendix | other
     row: int
@@ -107,6 +111,11 @@ class CellRecord:
     line: int | None = None
     table_index: int | None = None  # index of the physical Table in Document.tables, if any
     warning: str | None = None
+
+
+# new_cell(CellRecord, (the 15 fields in order)): a record without NamedTuple's Python-level __new__ (what
+# the hot loops of ingest.templates build; a keyword or partial call goes through CellRecord(...))
+new_cell: Callable[[type[CellRecord], tuple[Any, ...]], CellRecord] = tuple.__new__  # type: ignore[assignment]
 
 
 @dataclass(slots=True)

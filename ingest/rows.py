@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ingest import PARSER_VERSION, raw
 from ingest.errors import IngestError
+from ingest.model import CellRecord
 from ingest.schema import TABLES
 
 # path to read, its manifest row, every path with this content (sorted; [path] for one file)
@@ -28,10 +29,13 @@ Item = tuple[str, "dict[str, str] | None", "list[str]"]
 # what became of one item: (format or None, error kind or None, sha256 or None)
 Outcome = tuple["str | None", "str | None", "str | None"]
 
-# A cell or figure row is a tuple in schema order after report_id; a batch's tuples become one Arrow
-# struct array (one C pass over the rows), whose fields are the table's columns.
-_CELL_ROW = attrgetter("table", "table_index", "row", "col", "row_label", "col_label", "section", "item", "measure",
-                       "raw_text", "value", "status", "unit", "line", "warning")
+# A batch's cell or figure rows become one Arrow struct array (one C pass over the rows), whose fields are
+# the table's columns after report_id (`_row_type`). A cells row is the CellRecord itself (a tuple); a
+# figures row is a tuple in schema order (`_figure_row`).
+# CellRecord's attributes in the order of the cells table's columns after report_id
+_CELL_ATTRS = ("table", "table_index", "row", "col", "row_label", "col_label", "section", "item", "measure",
+               "raw_text", "value", "status", "unit", "line", "warning")
+_CELL_ROW = attrgetter(*_CELL_ATTRS)  # a record as a row in schema order (FileRows.cells)
 CHUNK_BYTES = 128 << 20  # a chunk's Arrow data held before its parts are written
 _BATCH_FILES = 32  # files converted to Arrow at once
 # an area mention as the (name, level, line) struct of reports.area_mentions (a tuple: Arrow reads it
@@ -49,23 +53,32 @@ class Rows:
     ids: list[str] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)
 
-    def add(self, rid: str, records: list, row: Callable[[Any], tuple]) -> None:
-        """Add one report's records, each made a row by `row`."""
+    def add(self, rid: str, records: list, row: Callable[[Any], tuple] | None = None) -> None:
+        """Add one report's records, each made a row by `row` (None: the records are the rows)."""
         self.ids += [rid] * len(records)
-        self.rows += map(row, records)
+        self.rows += records if row is None else map(row, records)
 
     def to_arrow(self) -> pa.Table:
         schema = TABLES[self.table]
         if not self.rows:
             return schema.empty_table()
         ids = pa.array(self.ids, schema.field(0).type)
-        return pa.Table.from_arrays([ids, *pa.array(self.rows, _row_type(self.table)).flatten()], schema=schema)
+        struct, order = _row_type(self.table)
+        fields = pa.array(self.rows, struct).flatten()
+        return pa.Table.from_arrays([ids, *(fields[i] for i in order)], schema=schema)
 
 
 @functools.cache
-def _row_type(table: str) -> pa.StructType:
-    """The columns of a raw table after report_id, as one struct type."""
-    return pa.struct(list(TABLES[table])[1:])
+def _row_type(table: str) -> tuple[pa.StructType, list[int]]:
+    """The struct type a raw table's rows are read as, and which of its fields is each column after
+    report_id: for cells, CellRecord's fields in the record's order (the record is the row, with no
+    copy in schema order: ~0.06 ms a report less); for figures, the columns in order."""
+    columns = list(TABLES[table])[1:]
+    if table != "cells":
+        return pa.struct(columns), list(range(len(columns)))
+    order = [CellRecord._fields.index(a) for a in _CELL_ATTRS]
+    types = {CellRecord._fields[i]: column.type for i, column in zip(order, columns, strict=True)}
+    return pa.struct([(f, types[f]) for f in CellRecord._fields]), order
 
 
 def _figure_row(g: Any) -> tuple:  # FigureRecord
@@ -88,7 +101,7 @@ class FileRows:
     def add_to(self, cells: Rows, figures: Rows) -> None:
         """Add this report's cells and figures to a batch's rows."""
         rid = self.report[0] if self.report else ""
-        cells.add(rid, self.cell_records, _CELL_ROW)
+        cells.add(rid, self.cell_records)
         figures.add(rid, self.figure_records, _figure_row)
 
     @property

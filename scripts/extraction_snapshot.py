@@ -60,6 +60,7 @@ def _extract(name: str, data: bytes) -> tuple[Document, Extraction]:
 
 def _record(name: str, doc: Document, ex: Extraction, parts: tuple[str, ...]) -> str:
     whole = dataclasses.asdict(ex)
+    whole["cells"] = [c._asdict() for c in ex.cells]  # a CellRecord is a NamedTuple: asdict keeps it a tuple
     kept: dict[str, object] = {k: v for k, v in whole.items() if k in parts}
     if "document" in parts:
         kept["document"] = dataclasses.asdict(doc)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from itertools import repeat
 
-from ingest.model import CellRecord, Document
+from ingest.model import CellRecord, Document, new_cell
 from ingest.templates.cleantables import clean_template_tables
 from ingest.templates.labels import TEMPLATE_NAMES, template_spec
 from ingest.templates.parse import read_appeals, read_template_tables
@@ -84,7 +84,7 @@ def _extract(doc: Document) -> tuple[str, list[CellRecord], list[str]]:
     else:
         where = "its heading is present but the table is missing" if regions.appeals_heading is not None else "not found"
         warnings.append(f"table 四 (行政复议、行政诉讼): {where}; no appeals facts")
-    _set_table_index(tables_at, cells[indexed:] if indexed else cells)
+    _set_table_index(tables_at, cells, indexed)
     return template, cells, warnings
 
 
@@ -98,10 +98,17 @@ def _table_at_line(doc: Document) -> dict[int | None, int]:
     return where
 
 
-def _set_table_index(tables_at: dict[int | None, int], cells: list[CellRecord]) -> None:
-    """Point each cell at the physical table of doc.tables its line falls in, when there is one."""
+_TABLE_INDEX = CellRecord._fields.index("table_index")
+
+
+def _set_table_index(tables_at: dict[int | None, int], cells: list[CellRecord], start: int = 0) -> None:
+    """Point each cell from `start` on at the physical table of doc.tables its line falls in, when there
+    is one (a record is a tuple: a changed one is a new record in its place)."""
     if not tables_at:
         return
     get = tables_at.get
-    for c in cells:  # a cell without a line keeps table_index None: there is no None key
-        c.table_index = get(c.line)
+    for i in range(start, len(cells)):  # a cell without a line keeps table_index None: there is no None key
+        c = cells[i]
+        index = get(c.line)
+        if index != c.table_index:
+            cells[i] = new_cell(CellRecord, (*c[:_TABLE_INDEX], index, *c[_TABLE_INDEX + 1 :]))

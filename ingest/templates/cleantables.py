@@ -21,7 +21,7 @@ from functools import cache
 from itertools import count
 from typing import cast
 
-from ingest.model import CellRecord
+from ingest.model import CellRecord, new_cell
 from ingest.templates.fastpath import _CELL_LINES, _LINE_CELL_END, _PIECE_END, _clean_row, settles_as_printed
 from ingest.templates.labels import ColumnSpec, RowSpec, TableSpec, TemplateSpec
 from ingest.templates.memo import BoundedMemo
@@ -279,6 +279,6 @@ def _records(stream: Stream, spec: TableSpec, rows: list[_Row], rule: RowRule, l
             lines = [cell_line or lines[0] for cell_line in lines]
         # positional: the fields of CellRecord in order (tests/test_templates_fastpath.py pins the order)
         for (c, text, status, value, unit, label, measure, warning), cell_line in zip(cells, lines, strict=True):  # type: ignore[arg-type]
-            append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
-                              cell_line, table_at(cell_line), warning))
+            append(new_cell(CellRecord, (name, position, c, text, status, value, unit, row_label, label, section, item, measure,
+                              cell_line, table_at(cell_line), warning)))
     return out

@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ingest.cellvalue import CellValue, parse_cell
-from ingest.model import CellRecord
+from ingest.model import CellRecord, new_cell
 from ingest.templates.fastpath import (
     clean_row_values,
     explicit_solution,
@@ -439,8 +439,8 @@ def _records_for_row(spec: TableSpec, read: RowRead, cells: list[str] | None, re
         status, value, unit = _cell_reading(text, unit)
         # positional: the fields of CellRecord in order (a keyword call costs twice as much per cell;
         # tests/test_templates_fastpath.py pins the order)
-        append(CellRecord(name, position, c, text, status, value, unit, row_label, label, section, item, measure,
-                          cell_line, None, reason if measure else _NON_STANDARD_COLUMN))
+        append(new_cell(CellRecord, (name, position, c, text, status, value, unit, row_label, label, section, item, measure,
+                          cell_line, None, reason if measure else _NON_STANDARD_COLUMN)))
     return out
 
 
@@ -604,8 +604,8 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
                 for i in range(15)]
     explicit = _appeals_settled(spec, values)
     if explicit is not None:  # 15 explicit cells whose identities hold: explicit_solution's reading
-        return [CellRecord("appeals", 0, i, text, status, value, unit, block, col, "appeals", item, measure, t.line,
-                           None, None)
+        return [new_cell(CellRecord, ("appeals", 0, i, text, status, value, unit, block, col, "appeals", item, measure,
+                                      t.line, None, None))
                 for (i, text, status, value, unit, block, col, item, measure), t in zip(explicit, values, strict=True)]
     sol = explicit_solution({0: values}, 15, APPEALS_15, {0: "appeals"})
     if sol is None:
@@ -630,8 +630,8 @@ def read_appeals(stream: Stream, region: tuple[int, int], template: TemplateSpec
     lines = [t.line for t in values] if len(values) == 15 else repeat(values[0].line or line)
     reason = res.reason
     # as _appeals_cell builds each (positional: CellRecord's fields in order)
-    return [CellRecord("appeals", 0, i, text, status, value, unit, block, col, "appeals", item, measure, cell_line,
-                       None, reason)
+    return [new_cell(CellRecord, ("appeals", 0, i, text, status, value, unit, block, col, "appeals", item, measure,
+                                  cell_line, None, reason))
             for i, text, (block, col, item, measure, col_unit), cell_line in zip(count(), res.cells,
                                                                                   _appeals_fields(spec), lines)
             for status, value, unit in (_cell_reading(text, col_unit),)]
