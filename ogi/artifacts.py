@@ -170,14 +170,38 @@ def write_manifest(manifest: Manifest, kept_as: str | None = None) -> Path:
     return path
 
 
-def last_execution_times(manifest: Manifest) -> dict[str, float]:
-    """unique_id → execution_time in the last target/run_results.json ({} when there is none)."""
+def last_execution_times(manifest: Manifest, same_inputs: list[Node] | None = None) -> dict[str, float]:
+    """unique_id → execution_time in the last target/run_results.json ({} when there is none).
+
+    `same_inputs`: {} as well unless those times were taken on the data this run reads: each of these
+    nodes that reads a source has the compiled SQL the last run recorded (the same files: e.g. --raw
+    names the same folder), and no file a source reads is newer than that record."""
+    path = manifest.project.target_dir / "run_results.json"
     try:
-        data = json.loads((manifest.project.target_dir / "run_results.json").read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if same_inputs is not None and not _same_inputs(manifest, data, path.stat().st_mtime, same_inputs):
+            return {}
         return {str(r["unique_id"]): float(r["execution_time"]) for r in data["results"]
                 if r.get("status") not in ("skipped",) and not str(r.get("message") or "").startswith(("reused", "unchanged"))}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+def _same_inputs(manifest: Manifest, data: dict[str, Any], recorded_at: float, nodes: list[Node]) -> bool:
+    from ogi.reuse import source_files
+
+    compiled = {str(r["unique_id"]): r.get("compiled_code") for r in data["results"]}
+    sources: dict[str, Node] = {}
+    for node in nodes:
+        read = manifest.sources_read_by(node)
+        if read and compiled.get(node.unique_id) != node.compiled_code:
+            return False
+        sources.update((source.unique_id, source) for source in read)
+    for source in sources.values():
+        for file in source_files(source) or []:
+            if os.stat(file).st_mtime >= recorded_at:
+                return False
+    return True
 
 
 def write_run_results(manifest: Manifest, report: RunReport) -> Path:

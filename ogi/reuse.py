@@ -119,6 +119,18 @@ def _settings(node: Node) -> dict[str, Any]:
     return {k: node.config.get(k) for k in keep if k in node.config}
 
 
+def source_files(source: Node) -> list[str] | None:
+    """The files an external source reads: every string in its read expression taken as a glob. None
+    when the source is not read from files."""
+    location = source.external_location or ""
+    if not re.search(r"\bread_\w+\s*\(", location, re.I):
+        return None
+    found: list[str] = []
+    for literal in _LITERAL.findall(location):
+        found.extend(glob.glob(literal.replace("''", "'"), recursive=True, include_hidden=True))
+    return found
+
+
 def source_fingerprint(source: Node) -> str | None:
     """The files an external source reads: every string in its read expression taken as a glob (path,
     size, mtime, inode of each match). None when the source is not read from files."""

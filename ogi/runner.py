@@ -81,6 +81,9 @@ class RunReport:
         return [r for r in self.results if r.failed]
 
 
+SHORT_NODE = 0.5  # seconds: a node (or batch of tests) whose last run took less shares DuckDB's threads
+
+
 def _thread_id() -> str:
     """The worker's name as run_results.json records it: Thread-1 on the calling thread, Thread-2… for
     the node threads (ThreadPoolExecutor names them ogi-node_0, ogi-node_1, …)."""
@@ -435,9 +438,19 @@ class Session:
         rank = self._priorities(order, waits_for) if threads > 1 else {}
         tests = [uid for uid in order if by_id[uid].resource_type == "test"] if not fail_fast else []
         engine = EngineThreads(materializer.con) if threads > 1 and not materializer.read_only else None
+        last = artifacts.last_execution_times(self.manifest, same_inputs=nodes) if engine is not None else {}
+
+        def share(batches: list[list[str]]) -> None:
+            """DuckDB's threads shared with the nodes running, when each of them took little time in the
+            last run on the same inputs; a node that took long (or is new, or the data changed) keeps
+            every thread, since a long query's parallelism is decided when it starts (EngineThreads)."""
+            assert engine is not None
+            short = all(sum(last.get(uid, SHORT_NODE) for uid in batch) < SHORT_NODE for batch in batches)
+            engine.share(len(batches) if short else 1)
+
         try:
             run_graph(order, deps, threads, decide, work, finished, emit, rank, tests, max_batch=8,
-                      interrupt=materializer.interrupt, on_running=engine.share if engine is not None else None)
+                      interrupt=materializer.interrupt, on_running=share if engine is not None else None)
         finally:
             materializer.close_cursors()
             if engine is not None:

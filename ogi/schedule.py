@@ -13,8 +13,8 @@ together (at most `max_batch`; e.g. data tests, run in one statement).
 `on_finished(uid, result)` sees each result as soon as it is known (any order), before a node that
 depends on it is decided; `on_emit(uid, result)` sees them in `order`. Both run on the calling thread.
 `rank`: among nodes ready at the same time, lower ranks start first (then earlier in `order`).
-`on_running(n)`: with threads, called on the calling thread whenever the nodes started are under way,
-with how many work() calls run at once (e.g. to size the engine's own threads to it).
+`on_running(batches)`: with threads, called on the calling thread whenever the nodes started are under
+way, with the node lists of the work() calls running at once (e.g. to size the engine's own threads).
 With threads <= 1 every node runs in `order`, one at a time (or a run of consecutive batchable
 nodes together).
 """
@@ -34,7 +34,7 @@ def run_graph(
     decide: Callable[[str], R | None], work: Callable[[list[str]], list[R]],
     on_finished: Callable[[str, R], None], on_emit: Callable[[str, R], None],
     rank: dict[str, int] | None = None, batchable: Collection[str] = (), max_batch: int = 1,
-    interrupt: Callable[[], None] | None = None, on_running: Callable[[int], None] | None = None,
+    interrupt: Callable[[], None] | None = None, on_running: Callable[[list[list[str]]], None] | None = None,
 ) -> None:
     if threads <= 1:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ogi-one") as pool:
@@ -94,7 +94,7 @@ class _Parallel(Generic[R]):
                  on_finished: Callable[[str, R], None], on_emit: Callable[[str, R], None],
                  rank: dict[str, int], batchable: set[str], max_batch: int,
                  interrupt: Callable[[], None] | None = None,
-                 on_running: Callable[[int], None] | None = None) -> None:
+                 on_running: Callable[[list[list[str]]], None] | None = None) -> None:
         self.batchable, self.max_batch = batchable, max_batch
         self.on_running = on_running
         self.interrupt = interrupt
@@ -124,7 +124,7 @@ class _Parallel(Generic[R]):
                         if batch:
                             running[pool.submit(self.work, batch)] = batch
                     if running and self.on_running is not None:
-                        self.on_running(len(running))
+                        self.on_running(list(running.values()))
                     if not running:
                         if not self.ready and len(self.results) < len(self.order):
                             raise RuntimeError("run_graph: dependencies that never finish (a cycle?)")

@@ -129,8 +129,11 @@ class EngineThreads:
     callers come on top of DuckDB's worker threads. `share(n)` sets DuckDB's threads to its configured
     count minus those n - 1 (at least 1), so the threads at work stay at the configured count: on two
     cores, two nodes each run on their own thread instead of two threads plus a worker that every
-    statement wakes (~0.1 s of CPU in a 1,000-report build), and a node running alone, such as a big
-    model on the critical path, still gets every thread. The setting changes only when that number
+    statement wakes (~0.1 s of CPU in a 1,000-report build), and a node running alone still gets
+    every thread. DuckDB decides a pipeline's parallelism when it starts it: a long query started
+    while the count was lowered stays on fewer threads after the other node ends (a 100k build's
+    biggest model took 16 s instead of 9), so the caller shares only among nodes known to be short
+    (ogi.runner: the last run's times) and passes n = 1 otherwise. The setting changes only when that number
     changes, on a thread of its own (stopping a worker waits for the task it is running, which the
     caller, the build's scheduler, should not); results do not depend on it."""
 

@@ -210,8 +210,8 @@ def test_a_test_that_errors_among_tests_run_together_gets_its_own_error(shop: di
 
 
 def test_run_graph_tells_how_many_nodes_are_under_way() -> None:
-    """on_running(n) is called on the calling thread once the nodes it started are under way: n is
-    the number of work() calls running then (what EngineThreads sizes DuckDB's threads to)."""
+    """on_running(batches) is called on the calling thread once the nodes it started are under way,
+    with the nodes of the work() calls running then (what DuckDB's threads are sized to)."""
     lock = threading.Lock()
     seen: list[tuple[int, int]] = []
     running = {"now": 0}
@@ -224,10 +224,11 @@ def test_run_graph_tells_how_many_nodes_are_under_way() -> None:
             running["now"] -= 1
         return ["ok" for _ in uids]
 
-    def on_running(n: int) -> None:
+    def on_running(batches: list[list[str]]) -> None:
         assert threading.current_thread() is threading.main_thread()
+        assert all(uid in ORDER for batch in batches for uid in batch)
         with lock:
-            seen.append((n, running["now"]))
+            seen.append((len(batches), running["now"]))
 
     run_graph(ORDER, GRAPH, 2, lambda uid: None, work, lambda uid, r: None, lambda uid, r: None,
               on_running=on_running)
@@ -281,18 +282,20 @@ def test_engine_threads_leave_room_for_the_nodes_running_at_once() -> None:
     assert len(con.sets) <= 6
 
 
-def test_a_two_thread_build_leaves_duckdb_its_threads(shop: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """While nodes run at once DuckDB's threads are lowered, and the configured count is back for the
+def test_a_two_thread_build_shares_duckdb_threads_among_short_nodes_only(shop: dict[str, Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nodes without a last run time (a first build) keep every DuckDB thread; once run_results.json
+    says they are short, the nodes running at once share them; the configured count is back for the
     build's last checkpoint."""
     from ogi import warehouse
 
-    seen: list[int] = []
+    asked: list[int] = []
     restored: list[int] = []
     share, restore = warehouse.EngineThreads.share, warehouse.EngineThreads.restore
 
     def spy_share(self: warehouse.EngineThreads, running: int) -> None:
+        asked.append(running)
         share(self, running)
-        seen.append(self.current)
 
     def spy_restore(self: warehouse.EngineThreads) -> None:
         restore(self)
@@ -300,7 +303,41 @@ def test_a_two_thread_build_leaves_duckdb_its_threads(shop: dict[str, Path], mon
 
     monkeypatch.setattr(warehouse.EngineThreads, "share", spy_share)
     monkeypatch.setattr(warehouse.EngineThreads, "restore", spy_restore)
+    (shop["project"] / "target" / "run_results.json").unlink(missing_ok=True)
     code, lines, _ = build(shop, 2)
     assert code == 0, lines
-    assert seen and restored and len(restored) == 1
-    assert restored[0] >= max(seen) and min(seen) >= 1
+    assert asked and set(asked) == {1}  # no times known: nothing lowered
+    asked.clear()
+    shop["warehouse"].unlink()
+    code, lines, _ = build(shop, 2)
+    assert code == 0, lines
+    assert 2 in asked  # the shop's nodes are short: two at once share DuckDB's threads
+    assert len(restored) == 2 and restored[0] == restored[1] >= 1
+
+
+def test_last_times_count_only_on_the_same_inputs(shop: dict[str, Path]) -> None:
+    """The last run's times decide which nodes share DuckDB's threads only when they were taken on the
+    data this run reads: not after a source file changed, nor when the sources read another folder."""
+    import os
+
+    from ogi import artifacts
+    from ogi.runner import Session
+
+    assert build(shop, 2)[0] == 0
+
+    def times(raw: Path) -> dict[str, float]:
+        session = Session(shop["project"], raw=raw, partial_parse=False)
+        nodes = session.compile(command="build", quiet=True, validate=False)
+        return artifacts.last_execution_times(session.manifest, same_inputs=nodes)
+
+    assert times(shop["raw"])  # the same files as the last build
+    files = [p for p in shop["raw"].rglob("*") if p.is_file()]
+    assert files
+    later = (shop["project"] / "target" / "run_results.json").stat().st_mtime + 5
+    os.utime(files[0], (later, later))
+    assert times(shop["raw"]) == {}  # new data since the times were taken
+    moved = shop["raw"].parent / "raw_elsewhere"
+    shop["raw"].rename(moved)
+    for path in moved.rglob("*"):
+        os.utime(path, (0, 0))
+    assert times(moved) == {}  # another folder: the sources' compiled SQL differs
