@@ -243,7 +243,7 @@ def _compile_bytecode() -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--full", action="store_true", help="ingest 1k,10k; build 1k,10k,100k")
-    ap.add_argument("--ingest-sizes", default=None)
+    ap.add_argument("--ingest-sizes", default=None, help="comma-separated sizes, or none")
     ap.add_argument("--build-sizes", default=None, help="comma-separated sizes, or none")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--dbt-runs", type=int, default=1)
@@ -258,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                     if s and s != "none"]  # fmt: skip
     build_sizes = [int(s) for s in (args.build_sizes or ("1000,10000,100000" if args.full else "1000,10000")).split(",")
                    if s and s != "none"]  # fmt: skip
+    if any(n < 1 for n in (*ingest_sizes, *build_sizes)):
+        ap.error("sizes are report counts of at least 1 (or `none` to skip that part)")
     print(f"ogi benchmarks — {machine()}")
     _compile_bytecode()
     scratch = Path(tempfile.mkdtemp(prefix="ogi-bench-"))
