@@ -266,12 +266,16 @@ def test_a_working_copy_synced_early_is_published_whole_or_discarded(tmp_path: P
     fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), fsync(fd))[1])
     warehouse = tmp_path / "wh.duckdb"
-    with Publication(warehouse) as publication:
+
+    def build(publication: Publication, sql: str) -> None:  # a finished working copy, synced early
         con = connect(publication.path, working_copy=True)
-        con.execute("create table t as select range as i from range(1000)")
+        con.execute(sql)
         con.execute("checkpoint")
         publication.sync_early()
         con.close()
+
+    with Publication(warehouse) as publication:
+        build(publication, "create table t as select range as i from range(1000)")
         publication.publish()
     assert synced == [str(publication.path)] * 2  # early, then once more before the replace
     assert not publication.path.exists()
@@ -280,11 +284,7 @@ def test_a_working_copy_synced_early_is_published_whole_or_discarded(tmp_path: P
     con.close()
     before = warehouse.read_bytes()
     with Publication(warehouse) as publication:
-        con = connect(publication.path, working_copy=True)
-        con.execute("create table u as select 1 as x")
-        con.execute("checkpoint")
-        publication.sync_early()
-        con.close()
+        build(publication, "create table u as select 1 as x")
     assert warehouse.read_bytes() == before and not publication.path.exists()
 
 
