@@ -75,16 +75,43 @@ def compile_into(out: Path, modules: list[str], opt_level: str) -> None:
     shutil.rmtree(tmp)
 
 
+def remove_abandoned(root: Path) -> list[Path]:
+    """Remove the working folders of builds that were killed (`.building-<pid>-*` whose process is gone,
+    and unnamed ones of older builds); a build still running keeps its folder. Returns what went."""
+    gone = []
+    for work in root.glob(".building-*"):
+        pid = work.name.split("-")[1]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(work, ignore_errors=True)
+        gone.append(work)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def build(modules: list[str], opt_level: str) -> int:
     final = native.build_dir()
     final.parent.mkdir(parents=True, exist_ok=True)
     hashes = native.source_hashes(modules)  # before compiling: an edit during the build makes it stale
-    work = Path(tempfile.mkdtemp(prefix=".building-", dir=final.parent))
+    remove_abandoned(final.parent)
+    work = Path(tempfile.mkdtemp(prefix=f".building-{os.getpid()}-", dir=final.parent))
     log = io.StringIO()
     t0 = time.monotonic()
     try:
         with redirect_stdout(log), redirect_stderr(log):
             compile_into(work, modules, opt_level)
+    except KeyboardInterrupt:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     except (Exception, SystemExit) as exc:  # setuptools reports a failed compile as SystemExit
         shutil.rmtree(work, ignore_errors=True)
         sys.stderr.write(log.getvalue()[-4000:])

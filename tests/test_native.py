@@ -134,3 +134,24 @@ def test_a_build_of_a_module_not_in_the_list_is_not_used(tmp_path: Path) -> None
     _fake_build(tmp_path, native.source_hashes(["ingest.appendix", "ingest.model"]))
     finder = native._Finder(tmp_path)
     assert finder.find_spec("ingest.appendix") is None and "another module list" in finder.reason
+
+
+def test_a_killed_builds_working_folder_is_removed_by_the_next_build(tmp_path: Path) -> None:
+    """scripts/build_native.py names its working folder by its process id: the next build removes the
+    folders of builds whose process is gone (and unnamed ones of older builds), never a running one's."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_native", Path(__file__).parent.parent / "scripts" / "build_native.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead, unnamed, running = (tmp_path / f".building-{gone.pid}-x1", tmp_path / ".building-re4bjlhn",
+                              tmp_path / f".building-{os.getpid()}-x2")
+    for folder in (dead, unnamed, running):
+        (folder / "c").mkdir(parents=True)
+    kept = tmp_path / "cpython-311"
+    kept.mkdir()
+    assert sorted(script.remove_abandoned(tmp_path)) == sorted([dead, unnamed])
+    assert running.exists() and kept.exists() and not dead.exists() and not unnamed.exists()
